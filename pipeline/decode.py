@@ -1,0 +1,160 @@
+"""Stage 1: bytes to text, with the encoding recorded.
+
+Order of evidence, strongest first: known binary signatures (refuse), a BOM,
+the NUL-byte pattern of BOM-less UTF-16/32, strict UTF-8, UTF-8 with a few
+stray single-byte characters (common when cp1252 quotes get pasted into a
+UTF-8 file), and only then a statistical detector (charset-normalizer). A
+detector is never asked first: on short texts it mistakes UTF-8 for exotic
+code pages, while strict UTF-8 decoding almost never succeeds by accident.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import replace
+
+import charset_normalizer
+import regex
+
+from .document import Document
+from .errors import EmptyInputError, UndecodableInputError
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_BINARY_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "gzip data (name the file *.gz to have it decompressed)"),
+    (b"\x7fELF", "ELF executable"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"),
+)
+
+_UTF8_MULTIBYTE = regex.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = regex.compile(rb"[\x80-\xff]")
+# Control characters that never occur in text (tab, LF, FF, CR, ESC excluded).
+_BINARY_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_BINARY_CONTROL_RATIO = 0.05
+
+
+def _cp1252_for_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: read an invalid UTF-8 byte as cp1252 (latin-1 if undefined)."""
+    byte = error.object[error.start : error.start + 1]
+    try:
+        char = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        char = byte.decode("latin-1")
+    return char, error.start + 1
+
+
+codecs.register_error("boilerstrip-cp1252", _cp1252_for_stray_bytes)
+
+
+def _sniff_utf16_32(data: bytes) -> str | None:
+    """Recognise BOM-less UTF-16/32 by where its NUL bytes fall.
+
+    Text in Latin, Cyrillic, Greek... scripts has a zero high byte in most
+    code units; for UTF-16-LE that puts NULs at odd offsets.
+    """
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    candidates = []
+    if len(data) % 4 == 0:
+        candidates += [("utf-32-le", 1, 4, (1, 2, 3)), ("utf-32-be", 1, 4, (0, 1, 2))]
+    if len(data) % 2 == 0:
+        candidates += [("utf-16-le", 1, 2, (1,)), ("utf-16-be", 1, 2, (0,))]
+    for name, _, width, zero_offsets in candidates:
+        units = len(sample) // width
+        zeros = sum(
+            1
+            for i in range(units)
+            if all(sample[i * width + off] == 0 for off in zero_offsets)
+        )
+        if units and zeros / units >= 0.6:
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            return name
+    return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when valid UTF-8 sequences outnumber the stray high bytes."""
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    if not valid:
+        return False
+    stray = len(_HIGH_BYTE.findall(data)) - sum(
+        len(m) for m in _UTF8_MULTIBYTE.findall(data)
+    )
+    return stray <= valid
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """Decode ``data``; return ``(text, encoding name, flags)``.
+
+    Raises :class:`UndecodableInputError` for binary data and
+    :class:`EmptyInputError` when there is nothing but whitespace.
+    """
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise UndecodableInputError(f"binary data, not text ({kind})")
+
+    flags: list[str] = []
+    text: str | None = None
+    encoding = ""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(name)
+            except UnicodeDecodeError as exc:
+                raise UndecodableInputError(f"starts with a {name} byte-order mark but is not {name}: {exc.reason}") from None
+            encoding = name + "-sig" if name == "utf-8" else name
+            flags.append("bom-removed")
+            break
+    if text is None and (sniffed := _sniff_utf16_32(data)):
+        text, encoding = data.decode(sniffed), sniffed
+    if text is None:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if text is None and _mostly_utf8(data):
+        text, encoding = data.decode("utf-8", errors="boilerstrip-cp1252"), "utf-8"
+        flags.append("invalid-utf8-bytes-repaired")
+    if text is None:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise UndecodableInputError("binary data, not text (no text encoding fits)")
+        encoding = codecs.lookup(best.encoding).name
+        text = str(best)
+        flags.append("encoding-detected")
+
+    if text.strip() == "":
+        raise EmptyInputError("empty input (no text)" if not text else "input is whitespace only")
+    if len(_BINARY_CONTROL.findall(text[:65536])) > _BINARY_CONTROL_RATIO * len(text[:65536]):
+        raise UndecodableInputError(f"binary data, not text (too many control characters for {encoding})")
+    return text, encoding, tuple(flags)
+
+
+def decode(doc: Document) -> Document:
+    """Stage function: fill ``text`` and ``encoding`` from ``raw``."""
+    if doc.raw is None:
+        raise ValueError("decode() needs a document with raw bytes")
+    text, encoding, flags = decode_bytes(doc.raw)
+    return replace(doc, text=text, encoding=encoding).with_flags(*flags)

@@ -1,0 +1,89 @@
+"""The one record every stage reads and returns.
+
+Stages never mutate a :class:`Document`; they return a copy with the fields
+they own filled in (``dataclasses.replace``). The raw input (``raw``) is never
+overwritten, so any record can be re-derived and audited from its source.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+#: Metadata fields a rule may capture with named groups.
+METADATA_FIELDS = ("title", "date", "publisher", "author", "url")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of text a rule took out of the document, and why."""
+
+    rule: str
+    text: str
+    line: int  # 1-based line number in the repaired text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "line": self.line, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document on its way through the pipeline.
+
+    ``text`` holds the current text: after ``repair`` it is the repaired
+    source, after ``strip`` removed lines are blank (line numbers stay
+    stable for the audit trail), after ``normalize`` it is the final body.
+    """
+
+    id: str
+    path: str | None = None
+    raw: bytes | None = field(default=None, repr=False, compare=False)
+    text: str = ""
+    encoding: str | None = None
+    title: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    removed: tuple[Removal, ...] = ()
+    flags: tuple[str, ...] = ()
+    #: metadata captured by rules, before the metadata stage validates it
+    captured: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def with_flags(self, *flags: str) -> Document:
+        """Return a copy with ``flags`` added (kept unique, in first-seen order)."""
+        merged = list(self.flags)
+        merged.extend(f for f in flags if f not in merged)
+        return replace(self, flags=tuple(merged))
+
+    def rendered(self) -> str:
+        """The article as plain text: title, a blank line, the body.
+
+        This is what ``--format text`` prints. Cleaning the rendered text again
+        yields the same rendered text (the idempotency the tests check).
+        """
+        parts = [p for p in (self.title, self.text) if p]
+        return "\n\n".join(parts) + "\n" if parts else ""
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSONL record: a stable, documented schema (see README)."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "publisher": self.publisher,
+            "author": self.author,
+            "url": self.url,
+            "language": self.language,
+            "encoding": self.encoding,
+            "text": self.text,
+            "removed": [r.to_dict() for r in self.removed],
+            "flags": list(self.flags),
+        }
+
+    def to_json_line(self) -> str:
+        """One JSONL line. The CLI and batch runs both write exactly this."""
+        return json.dumps(self.to_record(), ensure_ascii=False, separators=(", ", ": ")) + "\n"

@@ -1,0 +1,36 @@
+"""Errors a caller can act on.
+
+Every error that concerns one document is a :class:`DocumentError`: the CLI
+prints it as one line naming the input and goes on with the others; batch runs
+write it to the rejects file. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+
+class BoilerstripError(Exception):
+    """Base class of all errors raised on purpose by boilerstrip."""
+
+
+class DocumentError(BoilerstripError):
+    """A single document could not be read or cleaned."""
+
+
+class InputNotFoundError(DocumentError):
+    """The path given does not exist or cannot be read."""
+
+
+class UndecodableInputError(DocumentError):
+    """The bytes are not text in any encoding we can identify (binary data)."""
+
+
+class EmptyInputError(DocumentError):
+    """The input holds no text at all (empty or whitespace only)."""
+
+
+class InputTooLargeError(DocumentError):
+    """The input (or its decompressed form) exceeds the configured size limit."""
+
+
+class RuleError(BoilerstripError):
+    """A rule file or rule is invalid. The message names the file and rule id."""

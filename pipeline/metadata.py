@@ -1,0 +1,124 @@
+"""Stage 4: metadata (title, date, publisher, author, url, language).
+
+Rules capture most metadata with named groups while they remove the lines
+that carry it (datelines, bylines, syndication tags); this stage validates
+and normalises those captures, finds a leading headline, and identifies the
+language of the body offline with py3langid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import regex
+
+from .document import Document
+from .shape import looks_like_headline
+
+#: Longest line still taken as a leading headline.
+TITLE_MAX_WORDS = 30
+#: Fewer letters than this and language identification is a guess: leave it None.
+LANGUAGE_MIN_LETTERS = 40
+LANGUAGE_SAMPLE_CHARS = 3000
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>[[:alpha:]]{3,9})\.?"
+_DATE_FORMS = [
+    regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
+    regex.compile(r"(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?!\d)"),
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})(?!\d)"),
+    regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+    regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+]
+_LETTER = regex.compile(r"\p{L}")
+
+
+def parse_date(value: str) -> str | None:
+    """Normalise a captured date to ISO ``YYYY-MM-DD``; None if it is not a real date.
+
+    >>> parse_date("Updated 3:45 PM EST, Tue March 5, 2024")
+    '2024-03-05'
+    """
+    for form in _DATE_FORMS:
+        m = form.search(value)
+        if not m:
+            continue
+        parts = m.groupdict()
+        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].lower())
+        if month is None:
+            continue
+        try:
+            return dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the body's language, or None when there is too little text."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < LANGUAGE_MIN_LETTERS:
+        return None
+    import py3langid  # loads its model (~0.5 s) on first use only
+
+    return py3langid.classify(sample)[0]
+
+
+def leading_title(lines: list[str]) -> int | None:
+    """Index of a leading headline line, if the first non-blank line is one.
+
+    A headline is short, does not read as prose, starts with a capital or a
+    digit, does not end like a label (``:`` or ``,``) and has a body after it.
+    """
+    content = [i for i, line in enumerate(lines) if line]
+    if len(content) < 2:
+        return None
+    first = lines[content[0]]
+    if first[0].islower() or first.endswith((":", ",", ";")):
+        return None
+    return content[0] if looks_like_headline(first, TITLE_MAX_WORDS) else None
+
+
+def extract_metadata(doc: Document) -> Document:
+    """Stage function: fill title, date, publisher, author, url, language."""
+    found: dict[str, str] = {}
+    flags: list[str] = []
+    for name, value in doc.captured:
+        if name in found:
+            continue
+        if name == "date":
+            iso = parse_date(value)
+            if iso is None:
+                flags.append("unparsed-date")
+                continue
+            value = iso
+        found[name] = value
+
+    lines = doc.text.split("\n")
+    title = found.pop("title", None)
+    if title is None and doc.title is None:
+        index = leading_title(lines)
+        if index is not None:
+            title, lines[index] = lines[index], ""
+    body = "\n".join(lines)
+    fields = {k: v for k, v in found.items() if getattr(doc, k) is None}
+    return replace(
+        doc,
+        text=body,
+        title=doc.title or title,
+        language=doc.language or detect_language(" ".join(l for l in lines if l)),
+        **fields,
+    ).with_flags(*flags)

@@ -1,0 +1,43 @@
+"""Stage 5: the canonical output form.
+
+Each remaining line is a paragraph; paragraphs are separated by exactly one
+blank line, with no blank lines at either end. Lines were already
+canonicalised by the repair stage (NFC, single spaces, no invisible
+characters), so this stage only assembles them, and optionally folds
+typographic punctuation to ASCII for consumers that want it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .document import Document
+
+_ASCII_PUNCTUATION = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "‹": "'", "›": "'",
+        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+        "…": "...",
+    }
+)
+
+
+def fold_punctuation(text: str) -> str:
+    """Fold curly quotes, guillemets, dashes and the ellipsis to ASCII."""
+    return text.translate(_ASCII_PUNCTUATION)
+
+
+def paragraphs(text: str) -> str:
+    """Join the non-blank lines of ``text`` with one blank line between them."""
+    return "\n\n".join(line for line in text.split("\n") if line)
+
+
+def normalize(doc: Document, ascii_punctuation: bool = False) -> Document:
+    """Stage function: assemble the final body (and fold punctuation if asked)."""
+    text, title = paragraphs(doc.text), doc.title
+    if ascii_punctuation:
+        text = fold_punctuation(text)
+        title = fold_punctuation(title) if title else title
+    flags = ("empty-after-cleaning",) if not text else ()
+    return replace(doc, text=text, title=title).with_flags(*flags)

@@ -1,0 +1,124 @@
+"""Stage 2: repair the text's encoding damage and canonicalise each line.
+
+ftfy fixes mojibake, HTML entities, control characters and line breaks. Its
+defaults are changed deliberately where they would rewrite good text:
+
+* ``uncurl_quotes=False``: curly quotes are correct typography; folding them
+  is an output option (``--ascii-punctuation``), not a repair.
+* ``fix_character_width=False``: full-width forms are normal in CJK text.
+* ``unescape_html=True``: the input here is plain text, so ``&amp;`` and
+  ``&#39;`` are leftovers to decode, even on lines that contain a ``<``
+  (ftfy's ``"auto"`` would stop unescaping for the rest of the text).
+
+After ftfy, each line is canonicalised so that rules see one form: invisible
+format characters removed (zero-width joiner/non-joiner kept, they change how
+Indic, Persian and emoji text reads), every space character made an ASCII
+space, runs of spaces collapsed, the line stripped, NFC.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+import ftfy
+import regex
+
+from .document import Document
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=True,
+    uncurl_quotes=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=True,
+)
+
+# Which flag an ftfy explanation step raises.
+_STEP_FLAGS = {
+    "encode": "mojibake-repaired",
+    "decode": "mojibake-repaired",
+    "transcode": "mojibake-repaired",
+    "unescape_html": "html-entities-unescaped",
+    "fix_c1_controls": "control-chars-removed",
+    "remove_control_chars": "control-chars-removed",
+    "remove_terminal_escapes": "control-chars-removed",
+    "fix_surrogates": "surrogates-repaired",
+    "fix_latin_ligatures": "ligatures-expanded",
+}
+
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+# Format characters (Cf) other than ZWNJ/ZWJ: zero-width space, word joiner,
+# BOM, soft hyphen, bidi marks... invisible, and they break tokenisers.
+_INVISIBLE = regex.compile(r"[\p{Cf}--[\u200c\u200d]]+", flags=regex.V1)
+# Control characters left after ftfy; tab, VT and FF are treated as spaces.
+_CONTROL = regex.compile(r"[\p{Cc}--[\n\t\x0b\x0c]]", flags=regex.V1)
+# What ftfy could change in a pure-ASCII line: entities and control characters.
+_ASCII_FTFY_TARGET = regex.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
+_SPACE_RUN = regex.compile(r"[\p{Zs}\t\x0b\x0c]+")
+_NON_ASCII_SPACE = regex.compile(r"[\p{Zs}--[ ]]", flags=regex.V1)
+
+
+def needs_ftfy(line: str) -> bool:
+    """Cheap exact pre-check: False only when ftfy would return ``line`` unchanged.
+
+    ftfy's fixes all concern non-ASCII characters, HTML entities (``&``) or
+    control characters, so a pure-ASCII line with neither is a fixed point.
+    A property test checks this against ftfy itself.
+    """
+    return not line.isascii() or _ASCII_FTFY_TARGET.search(line) is not None
+
+
+def repair_line(line: str) -> tuple[str, set[str]]:
+    """Repair one line with ftfy; return the fixed line and the flags it raised.
+
+    ftfy may turn a U+2028/U+0085 line separator into ``\\n``, so the result
+    can hold several lines.
+    """
+    flags: set[str] = set()
+    if not needs_ftfy(line):
+        return line, flags
+    fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
+    for step in steps or ():
+        flag = _STEP_FLAGS.get(step.action) or _STEP_FLAGS.get(step.parameter)
+        if flag:
+            flags.add(flag)
+    return fixed, flags
+
+
+def canonical_line(line: str) -> tuple[str, set[str]]:
+    """Whitespace and invisible-character canonicalisation of one line."""
+    flags: set[str] = set()
+    if not line.isascii():
+        if _NON_ASCII_SPACE.search(line):
+            flags.add("unicode-spaces-replaced")
+        stripped = _INVISIBLE.sub("", line)
+        if stripped != line:
+            flags.add("invisible-chars-removed")
+            line = unicodedata.normalize("NFC", stripped)
+    if _CONTROL.search(line):
+        flags.add("control-chars-removed")
+        line = _CONTROL.sub(" ", line)
+    return _SPACE_RUN.sub(" ", line).strip(), flags
+
+
+def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """Repair and canonicalise ``text``; return it with the sorted flags raised."""
+    flags: set[str] = set()
+    if "\r" in text:
+        flags.add("line-breaks-normalized")
+    out: list[str] = []
+    for raw_line in _LINE_BREAK.split(text):
+        fixed, line_flags = repair_line(raw_line)
+        flags |= line_flags
+        for piece in fixed.split("\n"):
+            canon, canon_flags = canonical_line(piece)
+            flags |= canon_flags
+            out.append(canon)
+    return "\n".join(out), tuple(sorted(flags))
+
+
+def repair(doc: Document) -> Document:
+    """Stage function: repair ``doc.text`` and record what was fixed in ``flags``."""
+    text, flags = repair_text(doc.text)
+    return replace(doc, text=text).with_flags(*flags)

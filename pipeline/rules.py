@@ -1,0 +1,278 @@
+"""Boilerplate rules: the data model, the loader and its validation.
+
+Rules live in TOML files (``rules/*.toml`` in the source tree, shipped as
+``pipeline/data/rules`` in the wheel). Each file holds ``[[rule]]`` tables::
+
+    [[rule]]
+    id = "read-more-block"
+    description = "A 'Read more:' marker and the link headlines after it."
+    pattern = '''^(?:read|see) (?:more|also)\\b'''
+    case = "insensitive"          # or "sensitive": always explicit
+    action = "drop_block"         # drop_line | drop_block | drop_tail | strip_match
+    match = ["Read more:"]        # lines the pattern must match
+    no_match = ["Read more about it in the filing, he said."]
+
+Loading refuses anything that would silently misbehave and names the file,
+the rule id and the reason: unknown keys (typos), bad patterns, a pattern
+that matches the empty string, named groups that are not metadata fields,
+examples that contradict the pattern, duplicate ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .document import METADATA_FIELDS
+from .errors import RuleError
+
+ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match")
+CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
+
+#: Seconds one rule may spend on one line before it is abandoned (ReDoS guard).
+DEFAULT_MATCH_TIMEOUT = 0.25
+
+_REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
+_OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "expect"}
+_EXPECT_KEYS = {"input", "keeps"} | set(METADATA_FIELDS)
+_ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule. See the module docstring for the file format."""
+
+    id: str
+    description: str
+    pattern: str
+    case: str
+    action: str
+    source: str  # file the rule came from, for error messages
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+    expect: tuple[dict[str, str], ...] = ()
+    #: drop_block: most link-headline lines taken after the marker
+    max_lines: int = 6
+    #: drop_block: a following line longer than this is prose, not a headline
+    max_words: int = 24
+    #: drop_tail: the marker must be among the last N non-blank lines
+    tail_window: int = 15
+    #: drop_tail: prose-looking lines allowed between marker and end
+    max_prose_after: int = 0
+    compiled: Any = field(default=None, compare=False, repr=False)
+
+    def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match | None:
+        """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds."""
+        return self.compiled.search(line, timeout=timeout)
+
+    @property
+    def captures_metadata(self) -> bool:
+        return bool(self.compiled.groupindex)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """An ordered list of rules; the first rule that matches a line wins."""
+
+    rules: tuple[Rule, ...]
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every rule's behaviour-relevant fields, in order.
+
+        Batch runs key their outputs on it, so editing a rule invalidates
+        exactly the results it could change.
+        """
+        h = hashlib.sha256()
+        for r in self.rules:
+            for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
+                         r.tail_window, r.max_prose_after):
+                h.update(str(part).encode() + b"\x1f")
+            h.update(b"\x1e")
+        return h.hexdigest()[:16]
+
+
+def _fail(source: str, rule_id: str | None, reason: str) -> RuleError:
+    where = f"{source}: rule {rule_id!r}" if rule_id else source
+    return RuleError(f"{where}: {reason}")
+
+
+def _string_list(raw: dict, key: str, source: str, rid: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(source, rid, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _positive_int(raw: dict, key: str, default: int, source: str, rid: str, minimum: int = 1) -> int:
+    value = raw.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise _fail(source, rid, f"'{key}' must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def build_rule(raw: dict[str, Any], source: str) -> Rule:
+    """Validate one ``[[rule]]`` table and compile it."""
+    rid = raw.get("id") if isinstance(raw.get("id"), str) else None
+    missing = sorted(_REQUIRED - raw.keys())
+    if missing:
+        raise _fail(source, rid, f"missing required key(s): {', '.join(missing)}")
+    unknown = sorted(raw.keys() - _REQUIRED - _OPTIONAL)
+    if unknown:
+        raise _fail(source, rid, f"unknown key(s): {', '.join(unknown)} (allowed: {', '.join(sorted(_REQUIRED | _OPTIONAL))})")
+    if not isinstance(rid, str) or not _ID_SHAPE.match(rid):
+        raise _fail(source, None, f"rule id {raw.get('id')!r} must be lowercase words joined by '-' or '_'")
+    for key in ("description", "pattern"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _fail(source, rid, f"'{key}' must be a non-empty string")
+    if raw["case"] not in CASES:
+        raise _fail(source, rid, f"'case' must be one of {sorted(CASES)}, got {raw['case']!r}")
+    if raw["action"] not in ACTIONS:
+        raise _fail(source, rid, f"'action' must be one of {list(ACTIONS)}, got {raw['action']!r}")
+
+    pattern = raw["pattern"]
+    try:
+        compiled = regex.compile(pattern, flags=CASES[raw["case"]] | regex.V1)
+    except regex.error as exc:
+        raise _fail(source, rid, f"invalid pattern: {exc}") from None
+    try:
+        if compiled.search("", timeout=DEFAULT_MATCH_TIMEOUT) is not None:
+            raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
+    except TimeoutError:
+        raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
+    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS))
+    if bad_groups:
+        raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)}; use (?:...) for plain grouping")
+    if raw["action"] == "strip_match" and not (pattern.startswith("^") or pattern.rstrip().endswith("$")):
+        raise _fail(source, rid, "strip_match patterns must be anchored with ^ or $ so only a prefix or suffix is cut")
+
+    expect = raw.get("expect", [])
+    if not isinstance(expect, list) or not all(isinstance(e, dict) for e in expect):
+        raise _fail(source, rid, "'expect' must be a list of tables")
+    for e in expect:
+        if "input" not in e or set(e) - _EXPECT_KEYS:
+            raise _fail(source, rid, f"each 'expect' table needs 'input' and only keys from {sorted(_EXPECT_KEYS)}")
+
+    rule = Rule(
+        id=rid,
+        description=raw["description"].strip(),
+        pattern=pattern,
+        case=raw["case"],
+        action=raw["action"],
+        source=source,
+        match=_string_list(raw, "match", source, rid),
+        no_match=_string_list(raw, "no_match", source, rid),
+        expect=tuple(expect),
+        max_lines=_positive_int(raw, "max_lines", 6, source, rid),
+        max_words=_positive_int(raw, "max_words", 24, source, rid),
+        tail_window=_positive_int(raw, "tail_window", 15, source, rid),
+        max_prose_after=_positive_int(raw, "max_prose_after", 0, source, rid, minimum=0),
+        compiled=compiled,
+    )
+    if not rule.match or not rule.no_match:
+        raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
+    for example in rule.match:
+        if rule.search(example) is None:
+            raise _fail(source, rid, f"pattern does not match its own 'match' example {example!r}")
+    for example in rule.no_match:
+        if rule.search(example) is not None:
+            raise _fail(source, rid, f"pattern matches its own 'no_match' example {example!r}")
+    return rule
+
+
+def load_rule_file(path: Path | Any) -> list[Rule]:
+    """Load and validate every rule of one TOML file."""
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(source, None, f"not valid TOML: {exc}") from None
+    extra = sorted(set(data) - {"rule"})
+    if extra:
+        raise _fail(source, None, f"unexpected top-level key(s) {', '.join(extra)}; rules go in [[rule]] tables")
+    tables = data.get("rule", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise _fail(source, None, "'rule' must be an array of tables ([[rule]])")
+    rules, errors = [], []
+    for table in tables:
+        try:
+            rules.append(build_rule(table, source))
+        except RuleError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise RuleError("\n".join(errors))
+    return rules
+
+
+def default_rules_dir() -> Path | Any:
+    """The built-in rules: ``pipeline/data/rules`` in a wheel, ``rules/`` in a checkout."""
+    packaged = resources.files("pipeline").joinpath("data", "rules")
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError("built-in rules not found: neither pipeline/data/rules nor the checkout's rules/ exists")
+
+
+def _rule_files(directory: Path | Any) -> list[Any]:
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rules directory not found")
+    files = sorted((p for p in directory.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
+    if not files:
+        raise RuleError(f"{directory}: no *.toml rule files")
+    return files
+
+
+def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:
+    """Built-in rules (unless ``builtin=False``) followed by the rules in ``extra_dirs``.
+
+    Files are read in name order within each directory; rule ids must be
+    unique across everything loaded.
+    """
+    directories: list[Any] = [default_rules_dir()] if builtin else []
+    directories += [Path(d) for d in extra_dirs]
+    rules: list[Rule] = []
+    errors: list[str] = []  # report every bad rule at once, not one per run
+    seen: dict[str, str] = {}
+    for directory in directories:
+        try:
+            files = _rule_files(directory)
+        except RuleError as exc:
+            errors.append(str(exc))
+            continue
+        for path in files:
+            try:
+                loaded = load_rule_file(path)
+            except RuleError as exc:
+                errors.append(str(exc))
+                continue
+            for rule in loaded:
+                if rule.id in seen:
+                    errors.append(str(_fail(rule.source, rule.id, f"duplicate id (already defined in {seen[rule.id]})")))
+                    continue
+                seen[rule.id] = rule.source
+                rules.append(rule)
+    if errors:
+        raise RuleError("\n".join(errors))
+    return RuleSet(tuple(rules))
+
+
+@lru_cache(maxsize=8)
+def cached_rules(extra_dirs: Sequence[str] = (), builtin: bool = True) -> RuleSet:
+    """:func:`load_rules`, compiled once per process for each set of directories."""
+    return load_rules(extra_dirs, builtin=builtin)
