@@ -1,0 +1,60 @@
+"""Writing results: JSONL records and text files, atomically.
+
+A half-written output file must never look finished, so every file is
+written under a temporary name in the same directory and renamed into place
+when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+from .document import Document
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path) -> Iterator[TextIO]:
+    """Open ``path`` for writing text; it appears only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def text_output_name(doc_id: str) -> str:
+    """Relative name of the ``.txt`` file for a document id ('a/b.txt.gz' -> 'a/b.txt')."""
+    name = doc_id[:-3] if doc_id.endswith(".gz") else doc_id
+    stem, dot, ext = name.rpartition(".")
+    if dot and "/" not in ext:
+        name = stem
+    return (name or "document") + ".txt"
+
+
+def safe_output_path(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that would land outside ``root``."""
+    parts = PurePosixPath(relative.replace("\\", "/")).parts
+    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", "") for p in parts):
+        raise ValueError(f"refusing unsafe output name {relative!r}")
+    target = root.joinpath(*parts)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"refusing output name {relative!r}: it leaves the output directory")
+    return target
+
+
+def render_text(doc: Document, body_only: bool = False) -> str:
+    """The document as a text file (title, blank line, body; newline-terminated)."""
+    if body_only:
+        return doc.text + "\n" if doc.text else ""
+    return doc.rendered()

@@ -1,0 +1,155 @@
+"""Every rule's own examples, and the loader's refusal of bad rules.
+
+Examples are data in the rule files; these tests run them one by one so a
+failure names the rule and the example.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pipeline.boilerplate import judge_line
+from pipeline.errors import RuleError
+from pipeline.rules import RuleSet, load_rules
+
+BUILTIN = load_rules()
+MATCH = [(r.id, ex) for r in BUILTIN for ex in r.match]
+NO_MATCH = [(r.id, ex) for r in BUILTIN for ex in r.no_match]
+EXPECT = [(r.id, i, e) for r in BUILTIN for i, e in enumerate(r.expect)]
+BY_ID = {r.id: r for r in BUILTIN}
+
+
+def test_builtin_rules_cover_every_family():
+    assert len(BUILTIN) >= 25
+    for rule in BUILTIN:
+        assert rule.description and rule.match and rule.no_match
+
+
+@pytest.mark.parametrize(("rule_id", "example"), MATCH, ids=[f"{r}:{e[:40]}" for r, e in MATCH])
+def test_rule_matches_its_positive_examples(rule_id, example):
+    assert BY_ID[rule_id].search(example) is not None
+
+
+@pytest.mark.parametrize(("rule_id", "example"), NO_MATCH, ids=[f"{r}:{e[:40]}" for r, e in NO_MATCH])
+def test_rule_leaves_its_negative_examples(rule_id, example):
+    assert BY_ID[rule_id].search(example) is None
+
+
+@pytest.mark.parametrize(("rule_id", "example"), NO_MATCH, ids=[f"{r}:{e[:40]}" for r, e in NO_MATCH])
+def test_negative_examples_survive_the_whole_ruleset(rule_id, example):
+    """A prose trap written for one rule must not be eaten by another rule."""
+    verdict = judge_line(example, BUILTIN)
+    if verdict.rule is not None or verdict.kept != example:
+        pytest.fail(f"{example!r} removed by {verdict.rule.id if verdict.rule else [r.id for r, _ in verdict.cuts]}")
+
+
+@pytest.mark.parametrize(("rule_id", "index", "expect"), EXPECT, ids=[f"{r}:{i}" for r, i, _ in EXPECT])
+def test_rule_expectations(rule_id, index, expect):
+    verdict = judge_line(expect["input"], RuleSet((BY_ID[rule_id],)))
+    captured = dict(verdict.captures)
+    for field in ("date", "publisher", "author", "title", "url"):
+        if field in expect:
+            if field == "date":
+                from pipeline.metadata import parse_date
+
+                assert parse_date(captured["date"]) == expect["date"]
+            else:
+                assert captured.get(field) == expect[field]
+    if "keeps" in expect:
+        assert verdict.kept == expect["keeps"]
+
+
+# --- loader ---------------------------------------------------------------
+
+GOOD = """
+[[rule]]
+id = "demo"
+description = "demo"
+pattern = '^Demo line$'
+case = "sensitive"
+action = "drop_line"
+match = ["Demo line"]
+no_match = ["A demo line in prose."]
+"""
+
+
+def _write(tmp_path, body: str, name: str = "site.toml"):
+    (tmp_path / name).write_text(textwrap.dedent(body), encoding="utf-8")
+    return tmp_path
+
+
+def test_user_rules_are_added_after_builtin(tmp_path):
+    rules = load_rules([_write(tmp_path, GOOD)])
+    assert rules.rules[-1].id == "demo" and len(rules) == len(BUILTIN) + 1
+    assert rules.fingerprint != BUILTIN.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (("pattern = '^Demo line$'", "pattern = '^Demo (line$'"), "invalid pattern"),
+        (("pattern = '^Demo line$'", "pattern = '^(?:x)?$'"), "matches the empty line"),
+        (("case = \"sensitive\"", "case = \"maybe\""), "'case' must be one of"),
+        (("action = \"drop_line\"", "action = \"delete\""), "'action' must be one of"),
+        (("match = [\"Demo line\"]", "match = [\"Other line\"]"), "does not match its own 'match' example"),
+        (("no_match = [\"A demo line in prose.\"]", "no_match = [\"Demo line\"]"), "matches its own 'no_match' example"),
+        (("description = \"demo\"\n", "descripton = \"demo\"\n"), "missing required key(s): description"),
+        (("id = \"demo\"", "id = \"Demo Rule\""), "must be lowercase words"),
+        (("pattern = '^Demo line$'", "pattern = '^(?P<colour>Demo) line$'"), "not metadata fields"),
+        (("action = \"drop_line\"", "action = \"strip_match\"\nmax_lines = 0"), "'max_lines' must be an integer >= 1"),
+        (("pattern = '^Demo line$'", "pattern = 'Demo line'\naction2 = 1"), "unknown key(s): action2"),
+    ],
+)
+def test_bad_rules_are_refused_with_file_id_and_reason(tmp_path, change, reason):
+    body = GOOD.replace(*change)
+    assert body != GOOD
+    with pytest.raises(RuleError) as info:
+        load_rules([_write(tmp_path, body)], builtin=False)
+    message = str(info.value)
+    assert "site.toml" in message and reason in message
+    if "lowercase" not in reason:
+        assert "'demo'" in message
+
+
+def test_strip_match_must_be_anchored(tmp_path):
+    body = GOOD.replace('action = "drop_line"', 'action = "strip_match"').replace("'^Demo line$'", "'Demo line'")
+    with pytest.raises(RuleError, match="anchored"):
+        load_rules([_write(tmp_path, body)], builtin=False)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    _write(tmp_path, GOOD, "a.toml")
+    _write(tmp_path, GOOD.replace("Demo line", "Other line").replace("A demo", "An other"), "b.toml")
+    with pytest.raises(RuleError, match=r"b\.toml: rule 'demo': duplicate id \(already defined in .*a\.toml\)"):
+        load_rules([tmp_path], builtin=False)
+
+
+def test_all_bad_rules_reported_at_once(tmp_path):
+    _write(tmp_path, "[[rule]]\nid = 'a'\n", "a.toml")
+    _write(tmp_path, "this is not toml", "b.toml")
+    with pytest.raises(RuleError) as info:
+        load_rules([tmp_path], builtin=False)
+    assert "a.toml: rule 'a': missing required key(s)" in str(info.value)
+    assert "b.toml: not valid TOML" in str(info.value)
+
+
+def test_missing_or_empty_rules_directory(tmp_path):
+    with pytest.raises(RuleError, match="rules directory not found"):
+        load_rules([tmp_path / "nope"])
+    with pytest.raises(RuleError, match="no \\*.toml rule files"):
+        load_rules([tmp_path])
+
+
+def test_catastrophic_pattern_times_out_instead_of_hanging(tmp_path):
+    from pipeline import clean_text
+
+    body = (
+        GOOD.replace("'^Demo line$'", "'^(a|a)*b$'")
+        .replace('["Demo line"]', '["aaaab"]')
+        .replace('["A demo line in prose."]', '["c"]')
+    )
+    doc = clean_text("a" * 40 + "!b\nSome prose follows here.", rule_dirs=[_write(tmp_path, body)])
+    assert "rule-timeout:demo" in doc.flags
+    assert doc.text.startswith("a" * 40 + "!b")  # the line is kept, the batch goes on
