@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import charset_normalizer
 import regex
+from charset_normalizer.utils import is_multi_byte_encoding
 
 from .document import Document
 from .errors import EmptyInputError, UndecodableInputError
@@ -42,6 +43,7 @@ _BINARY_SIGNATURES = (
     (b"(\xb5/\xfd", "zstd data"),
 )
 
+WESTERN = "cp1252"
 _UTF8_MULTIBYTE = regex.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -105,6 +107,27 @@ def _mostly_utf8(data: bytes) -> bool:
     return stray <= valid
 
 
+def _detect(data: bytes) -> tuple[str, str]:
+    """Ask charset-normalizer; break its ties in favour of cp1252.
+
+    Western single-byte text often decodes identically, or equally
+    plausibly, as cp1250/cp1257 (Spanish 'ñ' becomes Polish 'ń'); the
+    detector then names whichever it tried first. cp1252 is by far the most
+    common of these on the web, so it wins a tie.
+    """
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UndecodableInputError("binary data, not text (no text encoding fits)")
+    if WESTERN in best.could_be_from_charset:
+        return data.decode(WESTERN), WESTERN
+    if not is_multi_byte_encoding(best.encoding):
+        rivals = {m.encoding: m for m in charset_normalizer.from_bytes(data, cp_isolation=[best.encoding, WESTERN])}
+        western, detected = rivals.get(WESTERN), rivals.get(best.encoding)
+        if western and detected and western.chaos <= detected.chaos + 0.01 and western.coherence >= detected.coherence - 0.01:
+            return data.decode(WESTERN), WESTERN
+    return str(best), codecs.lookup(best.encoding).name
+
+
 def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     """Decode ``data``; return ``(text, encoding name, flags)``.
 
@@ -138,11 +161,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
         text, encoding = data.decode("utf-8", errors="boilerstrip-cp1252"), "utf-8"
         flags.append("invalid-utf8-bytes-repaired")
     if text is None:
-        best = charset_normalizer.from_bytes(data).best()
-        if best is None:
-            raise UndecodableInputError("binary data, not text (no text encoding fits)")
-        encoding = codecs.lookup(best.encoding).name
-        text = str(best)
+        text, encoding = _detect(data)
         flags.append("encoding-detected")
 
     if text.strip() == "":

@@ -102,6 +102,23 @@ def canonical_line(line: str) -> tuple[str, set[str]]:
     return _SPACE_RUN.sub(" ", line).strip(), flags
 
 
+def _repair_piece(line: str, flags: set[str], depth: int = 0) -> list[str]:
+    """ftfy, then canonicalise; repeat while canonicalising exposes more
+    mojibake (``"Ã\u200b©"`` or ``"\u00a0Ã©"`` is ``"é"`` once the invisible
+    character or the edge space is gone), so that repairing twice changes nothing."""
+    fixed, line_flags = repair_line(line)
+    flags |= line_flags
+    out: list[str] = []
+    for piece in fixed.split("\n"):
+        canon, canon_flags = canonical_line(piece)
+        flags |= canon_flags
+        if canon != piece and depth < 3 and needs_ftfy(canon):
+            out.extend(_repair_piece(canon, flags, depth + 1))
+        else:
+            out.append(canon)
+    return out
+
+
 def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     """Repair and canonicalise ``text``; return it with the sorted flags raised."""
     flags: set[str] = set()
@@ -109,12 +126,7 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
         flags.add("line-breaks-normalized")
     out: list[str] = []
     for raw_line in _LINE_BREAK.split(text):
-        fixed, line_flags = repair_line(raw_line)
-        flags |= line_flags
-        for piece in fixed.split("\n"):
-            canon, canon_flags = canonical_line(piece)
-            flags |= canon_flags
-            out.append(canon)
+        out.extend(_repair_piece(raw_line, flags))
     return "\n".join(out), tuple(sorted(flags))
 
 

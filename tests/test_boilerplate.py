@@ -1,0 +1,112 @@
+"""Stage 3: the rule engine's actions (line, block, tail, strip) and its audit trail."""
+
+from __future__ import annotations
+
+from pipeline import clean_text
+from pipeline.boilerplate import strip_boilerplate
+from pipeline.repair import repair_text
+
+PROSE = [
+    "The council approved the budget on Tuesday after a long debate.",
+    "Opposition members said the spending plan ignored rural schools.",
+    "The mayor said the new figures would be published next month.",
+]
+
+
+def _clean(*lines: str):
+    return clean_text("\n".join(lines))
+
+
+def test_block_takes_link_headlines_until_prose():
+    doc = _clean(PROSE[0], "Related Articles", "Storm closes mountain pass", "Rail strike talks collapse",
+                 "", PROSE[1], PROSE[2])
+    assert doc.text.split("\n\n") == PROSE
+    assert [r.rule for r in doc.removed] == ["read-more-block"] * 3
+
+
+def test_block_tolerates_blank_lines_between_headlines_and_stops_at_max_lines():
+    headlines = [f"Headline number {i} about the economy" for i in range(10)]
+    lines = [PROSE[0], "You may also like"] + sum(([h, ""] for h in headlines), []) + [PROSE[1]]
+    doc = _clean(*lines)
+    removed = [r.text for r in doc.removed]
+    assert removed[:1] == ["You may also like"] and removed[1:] == headlines[:6]
+    assert doc.text.split("\n\n")[-1] == PROSE[1]
+
+
+def test_inline_read_more_line_goes_and_prose_after_it_stays():
+    doc = _clean(PROSE[0], "Read more: Shares slide as oil jumps. Bank raises rates again.", PROSE[1])
+    assert doc.text.split("\n\n") == PROSE[:2]
+
+
+def test_tail_marker_near_end_takes_the_footer():
+    doc = _clean(*PROSE, "Previous Article", "Storm closes mountain pass", "Next Article", "Rail strike talks collapse")
+    assert doc.text.split("\n\n") == PROSE
+    assert [r.line for r in doc.removed] == [4, 5, 6, 7]
+
+
+def test_tail_marker_followed_by_prose_drops_only_its_line():
+    doc = _clean(PROSE[0], "Next Article", PROSE[1], PROSE[2])
+    assert doc.text.split("\n\n") == PROSE
+    assert [r.text for r in doc.removed] == ["Next Article"]
+
+
+def test_tail_marker_far_from_the_end_drops_only_its_line():
+    many = [f"Paragraph {i} of the report said the figures were revised." for i in range(20)]
+    doc = _clean(*many[:3], "Previous Article", "Headline of another story", *many[3:])
+    assert [r.text for r in doc.removed] == ["Previous Article"]
+    assert "Headline of another story" in doc.text
+
+
+def test_disclaimer_tail_allows_its_own_prose():
+    doc = _clean(*PROSE, "Legal Disclaimer:",
+                 "Example Wire provides the information “as is” without warranty of any kind. We accept no liability.")
+    assert doc.text.split("\n\n") == PROSE
+    assert {r.rule for r in doc.removed} == {"syndication-disclaimer-tail", "as-is-warranty-notice"}
+
+
+def test_strip_match_keeps_prose_and_captures_publisher():
+    doc = _clean("(MENAFN- Trend News Agency) BAKU, Oct 19 (Trend) Azerbaijan signed the deal on Friday.", PROSE[1])
+    assert doc.publisher == "Trend News Agency"
+    assert doc.text.split("\n\n")[0] == "BAKU, Oct 19 (Trend) Azerbaijan signed the deal on Friday."
+    assert [(r.rule, r.text) for r in doc.removed] == [("syndication-source-tag", "(MENAFN- Trend News Agency)")]
+
+
+def test_no_space_after_source_tag():
+    doc = _clean("(MENAFN - The Conversation)Artificial intelligence is reshaping newsrooms, editors say.", PROSE[0])
+    assert doc.text.startswith("Artificial intelligence is reshaping")
+    assert doc.publisher == "The Conversation"
+
+
+def test_removed_accounts_for_every_dropped_line():
+    source = "\n".join([
+        "Big Headline For The Day", "By Jane Smith", "Published: 12 March 2024", "", PROSE[0],
+        "Advertisement", "Share on Facebook", PROSE[1], "Read more:", "A headline", "Another headline",
+        PROSE[2], "Comments are closed.", "© 2024 Example Media. All rights reserved.",
+    ])
+    repaired = repair_text(source)[0].split("\n")
+    lines, removed, _, _ = strip_boilerplate("\n".join(repaired), __import__("pipeline.rules", fromlist=["x"]).load_rules())
+    removed_lines = {r.line for r in removed}
+    for number, (before, after) in enumerate(zip(repaired, lines), start=1):
+        if before and not after:
+            assert number in removed_lines, f"line {number} {before!r} dropped without a record"
+        if after:
+            assert after == before and number not in removed_lines
+    doc = clean_text(source)
+    assert doc.author == "Jane Smith" and doc.date == "2024-03-12" and doc.title == "Big Headline For The Day"
+    assert doc.text.split("\n\n") == PROSE
+
+
+def test_prose_traps_survive():
+    traps = [
+        "Officials said they would share more details on Friday.",
+        "The advertisement, which ran in three newspapers, drew complaints.",
+        "Comments made by the minister drew criticism.",
+        "Read more about the case in the court filing, the lawyer told reporters.",
+        "Next, the committee will review the budget.",
+        "By the time firefighters arrived, the roof had collapsed.",
+        "All rights to the land were reserved for the tribe under the 1851 treaty.",
+        "The photo, taken by a bystander, circulated widely.",
+    ]
+    doc = _clean(PROSE[0], *traps)
+    assert doc.text.split("\n\n") == [PROSE[0], *traps]
+    assert doc.removed == ()

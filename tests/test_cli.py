@@ -1,0 +1,146 @@
+"""The command line, run as a subprocess the way users run it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+
+import pytest
+
+from pipeline import clean_bytes
+
+from .conftest import EXPECTED, SEEDS, run_cli
+
+SEED = SEEDS[3]  # 003: title, widgets, footer navigation
+
+RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "encoding",
+               "text", "removed", "flags"]
+
+
+def test_single_file_prints_clean_text():
+    result = run_cli("clean", str(SEED))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == (EXPECTED / SEED.name).read_text(encoding="utf-8")
+    assert result.stderr == b""  # quiet when stderr is not a terminal
+
+
+@pytest.mark.parametrize("args", [("clean", "-"), ("clean",)])
+def test_stdin(args):
+    result = run_cli(*args, stdin=SEED.read_bytes())
+    assert result.returncode == 0
+    assert result.stdout.decode() == (EXPECTED / SEED.name).read_text(encoding="utf-8")
+
+
+def test_jsonl_for_a_directory_with_relative_ids(tmp_path):
+    tree = tmp_path / "in"
+    (tree / "sub").mkdir(parents=True)
+    for seed in SEEDS[:2]:
+        shutil.copy(seed, tree / seed.name)
+    with gzip.open(tree / "sub" / "zipped.txt.gz", "wb") as gz:
+        gz.write(SEEDS[4].read_bytes())
+    (tree / "notes.md").write_text("not picked up")
+    result = run_cli("clean", str(tree))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [r["id"] for r in records] == [SEEDS[0].name, SEEDS[1].name, "sub/zipped.txt.gz"]
+    assert all(list(r) == RECORD_KEYS for r in records)
+    assert records[2]["publisher"] == "Khaama Press" and records[2]["date"] == "2024-10-19"
+    assert b"notes.md: skipped" in result.stderr
+
+
+def test_jsonl_record_is_byte_identical_to_the_python_api():
+    result = run_cli("clean", "--format", "jsonl", str(SEED))
+    api = clean_bytes(SEED.read_bytes(), id=SEED.name, path=str(SEED)).to_json_line()
+    assert result.stdout.decode() == api
+
+
+def test_bad_inputs_are_reported_one_line_each_and_others_still_processed(tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    result = run_cli("clean", "--format", "jsonl", str(missing), str(binary), str(SEED), str(empty))
+    assert result.returncode == 1
+    errors = result.stderr.decode().splitlines()
+    assert errors[0] == f"boilerstrip: error: {missing}: no such file"
+    assert errors[1].startswith(f"boilerstrip: error: {binary}: binary data, not text (PNG image)")
+    assert errors[2] == f"boilerstrip: error: {empty}: empty input (no text)"
+    assert errors[3] == "boilerstrip: 3 of 4 inputs failed"
+    assert b"Traceback" not in result.stderr
+    assert [json.loads(l)["id"] for l in result.stdout.decode().splitlines()] == [SEED.name]
+
+
+def test_text_output_directory_mirrors_the_input_tree(tmp_path):
+    tree = tmp_path / "in"
+    (tree / "a" / "b").mkdir(parents=True)
+    shutil.copy(SEEDS[0], tree / "a" / "b" / "x.txt")
+    with gzip.open(tree / "a" / "y.txt.gz", "wb") as gz:
+        gz.write(SEEDS[1].read_bytes())
+    out = tmp_path / "out"
+    result = run_cli("clean", str(tree), "--format", "text", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == ["a/b/x.txt", "a/y.txt"]
+    assert (out / "a/b/x.txt").read_text(encoding="utf-8") == (EXPECTED / SEEDS[0].name).read_text(encoding="utf-8")
+
+
+def test_text_format_for_several_inputs_needs_an_output_directory():
+    result = run_cli("clean", "--format", "text", str(SEEDS[0]), str(SEEDS[1]))
+    assert result.returncode == 2
+    assert b"needs -o DIRECTORY" in result.stderr
+
+
+def test_jsonl_output_file(tmp_path):
+    target = tmp_path / "out.jsonl"
+    result = run_cli("clean", *map(str, SEEDS), "-o", str(target))
+    assert result.returncode == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == len(SEEDS)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary files left
+
+
+def test_user_rules_and_explain(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mysite.toml").write_text(
+        """
+[[rule]]
+id = "mysite-promo"
+description = "Our site's own promo line."
+pattern = '^Try Example Premium\\b'
+case = "insensitive"
+action = "drop_line"
+match = ["Try Example Premium free for 30 days"]
+no_match = ["Example Premium sales rose."]
+""",
+        encoding="utf-8",
+    )
+    source = tmp_path / "doc.txt"
+    source.write_text("The council met on Monday.\nTry Example Premium free for 30 days\nIt voted to expand parks.\n")
+    result = run_cli("clean", str(source), "--rules", str(rules), "--explain")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == "The council met on Monday.\n\nIt voted to expand parks.\n"
+    assert "line 2 [mysite-promo] Try Example Premium free for 30 days" in result.stderr.decode()
+
+
+def test_invalid_user_rules_exit_2_naming_file_and_rule(tmp_path):
+    (tmp_path / "bad.toml").write_text(
+        "[[rule]]\nid = 'broken'\ndescription = 'x'\npattern = '(unclosed'\ncase = 'sensitive'\n"
+        "action = 'drop_line'\nmatch = ['a']\nno_match = ['b']\n"
+    )
+    result = run_cli("clean", str(SEED), "--rules", str(tmp_path))
+    assert result.returncode == 2
+    assert "bad.toml: rule 'broken': invalid pattern" in result.stderr.decode()
+    assert result.stdout == b""
+
+
+def test_ascii_punctuation_and_body_only():
+    result = run_cli("clean", "--ascii-punctuation", "--body-only", "-", stdin="Title Here\n“Hello” – world’s end.".encode())
+    assert result.stdout.decode() == "\"Hello\" - world's end.\n"
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.decode().startswith("boilerstrip ")
+    help_text = run_cli("clean", "--help").stdout.decode()
+    for option in ("--format", "--output", "--rules", "--explain", "--ascii-punctuation"):
+        assert option in help_text
