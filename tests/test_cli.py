@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
+import os
+import pty
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 
 import pytest
 
@@ -144,3 +151,28 @@ def test_version_and_help():
     help_text = run_cli("clean", "--help").stdout.decode()
     for option in ("--format", "--output", "--rules", "--explain", "--ascii-punctuation"):
         assert option in help_text
+
+
+def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path):
+    main, secondary = pty.openpty()
+    # A fresh pty is 0x0; tqdm sizes its bar from the terminal, so give it a size.
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "clean", *map(str, SEEDS), "-o", str(tmp_path / "o.jsonl")],
+            stderr=secondary, stdout=subprocess.PIPE, timeout=120,
+        )
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+    assert result.returncode == 0
+    assert b"5/5" in shown and b"doc" in shown

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import clean_text
+from pipeline.repair import repair_text
 from pipeline.rules import load_rules
 
 RULES = load_rules()
@@ -59,3 +60,15 @@ def test_never_raises_and_output_is_canonical(text):
 @given(documents())
 def test_deterministic(text):
     assert clean_text(text).to_json_line() == clean_text(text).to_json_line()
+
+
+@PROPERTY_SETTINGS
+@given(documents())
+def test_removed_accounts_for_every_dropped_line(text):
+    """Every non-blank input line is in the output (title or body) or has a removal record."""
+    doc = clean_text(text)
+    recorded = {r.line for r in doc.removed}
+    kept = set(doc.text.split("\n\n")) | {doc.title}
+    for number, line in enumerate(repair_text(text)[0].split("\n"), start=1):
+        if line and number not in recorded:
+            assert line in kept, f"line {number} {line!r} vanished without a record"
