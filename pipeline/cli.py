@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -129,6 +130,85 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _batch_progress(task, stop) -> None:
+    """Poll the shards' final targets and show a bar (runs in a thread of the parent process)."""
+    targets = [Path(t.output()["summary"].path) for t in task.requires()]
+    with tqdm(total=len(targets), file=sys.stderr, unit="shard", desc=PROG) as bar:
+        while True:
+            done = sum(t.exists() for t in targets)
+            bar.update(done - bar.n)
+            if done == len(targets) or stop.wait(0.5):
+                return
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    import threading
+    import time
+
+    import luigi
+    from luigi.configuration import get_config
+    from luigi.execution_summary import LuigiStatusCode
+
+    from .metadata import detect_language
+    from .tasks import CleanCorpus
+
+    options = CleanOptions(rule_dirs=tuple(args.rules or ()), builtin_rules=not args.no_builtin_rules)
+    try:
+        options.ruleset()
+    except RuleError as exc:
+        for line in str(exc).splitlines():
+            print(f"{PROG}: error: invalid rules: {line}", file=sys.stderr)
+        return 2
+    if not os.path.isdir(args.input_dir):
+        print(f"{PROG}: error: {args.input_dir}: input directory not found", file=sys.stderr)
+        return 2
+    # Load the language model once here: Luigi's worker processes fork from this one.
+    detect_language("warm up the language identifier with enough letters to run it")
+    if args.scheduler_url:
+        get_config().set("worker", "keep_alive", "true")  # wait for shards other workers hold
+
+    task = CleanCorpus(
+        input_dir=args.input_dir, output_dir=args.output_dir, work_dir=args.work_dir, shard_size=args.shard_size,
+        rules=list(args.rules or ()), builtin_rules=not args.no_builtin_rules, gzip_output=args.gzip,
+        remove_stages=args.remove_stages, max_bytes=args.max_bytes,
+    )
+    up_to_date = task.complete()
+    started = time.perf_counter()
+    stop = threading.Event()
+    progress = None
+    if sys.stderr.isatty() and not args.quiet:
+        progress = threading.Thread(target=_batch_progress, args=(task, stop), daemon=True)
+        progress.start()
+    try:
+        result = luigi.build(
+            [task], workers=args.workers, local_scheduler=not args.scheduler_url,
+            scheduler_url=args.scheduler_url or "", detailed_summary=True, log_level="WARNING",
+        )
+    finally:
+        stop.set()
+        if progress:
+            progress.join()
+    elapsed = time.perf_counter() - started
+    ok = result.status in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY) and task.complete()
+    if not ok:
+        print(result.summary_text, file=sys.stderr)
+        print(f"{PROG}: error: batch did not complete ({result.status.name})", file=sys.stderr)
+        return 1
+    manifest = json.loads((Path(args.output_dir) / "manifest.json").read_text(encoding="utf-8"))
+    size = sum(m[2] for shard in task.plan()["shards"] for m in shard if m[2] > 0)
+    state = " (up to date: nothing to do)" if up_to_date else ""
+    print(f"{PROG} batch: {manifest['documents']} documents in {len(manifest['shards'])} shards -> {args.output_dir}{state}")
+    rejected = manifest["rejected"]
+    print(f"  rejected: {len(rejected)}" + (f" (see {Path(args.output_dir) / 'rejects.jsonl'})" if rejected else ""))
+    if manifest["skipped"]:
+        print(f"  skipped (unsupported files): {len(manifest['skipped'])}")
+    by_rule = sorted(manifest["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
+    print("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
+    if not up_to_date:
+        print(f"  time: {elapsed:.1f} s, {manifest['inputs'] / elapsed:.1f} docs/s, {size / elapsed / 1e6:.2f} MB/s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Clean scraped news text for NLP.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -157,6 +237,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"reject inputs larger than N bytes after decompression (default {DEFAULT_MAX_BYTES})")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     clean.set_defaults(func=cmd_clean)
+
+    from .tasks import DEFAULT_SHARD_SIZE
+
+    batch = commands.add_parser(
+        "batch",
+        help="clean a directory into JSONL part files with Luigi (resumable, idempotent)",
+        description="Clean every .txt/.txt.gz under INPUT_DIR into OUTPUT_DIR/part-NNNNN.jsonl, "
+        "rejects.jsonl, manifest.json and _SUCCESS. Rerunning resumes after a crash and does nothing "
+        "when inputs and rules are unchanged.",
+    )
+    batch.add_argument("input_dir", metavar="INPUT_DIR")
+    batch.add_argument("output_dir", metavar="OUTPUT_DIR")
+    batch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    batch.add_argument("--shard-size", type=int, default=DEFAULT_SHARD_SIZE, metavar="N",
+                       help=f"documents per shard, Luigi's unit of work (default {DEFAULT_SHARD_SIZE})")
+    batch.add_argument("--rules", action="append", metavar="DIR", help="extra rule directory (repeatable)")
+    batch.add_argument("--no-builtin-rules", action="store_true", help="use only the rules given with --rules")
+    batch.add_argument("--scheduler-url", metavar="URL",
+                       help="use a running luigid (e.g. http://127.0.0.1:8082/) instead of the local scheduler")
+    batch.add_argument("--work-dir", metavar="DIR", help="intermediates (default OUTPUT_DIR/.stages)")
+    batch.add_argument("--remove-stages", action="store_true", help="delete the intermediates once the run succeeded")
+    batch.add_argument("--gzip", action="store_true", help="write part-NNNNN.jsonl.gz")
+    batch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                       help="reject inputs larger than N bytes after decompression")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(func=cmd_batch)
     return parser
 
 

@@ -84,6 +84,21 @@ class Document:
             "flags": list(self.flags),
         }
 
+    def to_state(self) -> dict[str, Any]:
+        """Everything but ``raw``, for handing a document between batch stages."""
+        state = self.to_record()
+        state["captured"] = [list(c) for c in self.captured]
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Document:
+        """Inverse of :meth:`to_state`."""
+        fields = dict(state)
+        fields["removed"] = tuple(Removal(**r) for r in fields["removed"])
+        fields["flags"] = tuple(fields["flags"])
+        fields["captured"] = tuple(tuple(c) for c in fields.get("captured", ()))
+        return cls(**fields)
+
     def to_json_line(self) -> str:
         """One JSONL line. The CLI and batch runs both write exactly this."""
         return json.dumps(self.to_record(), ensure_ascii=False, separators=(", ", ": ")) + "\n"

@@ -1,0 +1,475 @@
+"""Batch cleaning with Luigi: the same stages as ``boilerstrip clean``, per shard.
+
+The corpus is split into *shards* (``DEFAULT_SHARD_SIZE`` documents in sorted
+id order): shards, not documents, are Luigi's unit of scheduling, so the
+scheduler's per-task cost (a few milliseconds locally, a round trip with
+luigid) stays small against the cleaning work. Each shard runs four tasks,
+each with its own target, so a failed or killed run resumes from the last
+completed stage::
+
+    RepairShard -> StripShard -> MetadataShard -> NormalizeShard -> CleanCorpus
+
+Targets are content-addressed. A shard's key hashes its members (id, size,
+modification time), the package version and, from the strip stage on, the
+rules fingerprint and options: unchanged inputs are never redone, and an
+edited rule recomputes the stages it affects instead of serving stale results.
+Every file is written atomically (``LocalTarget.open('w')`` renames a
+temporary file into place), and ``_SUCCESS`` is written last.
+
+Run it with ``boilerstrip batch`` or the plain Luigi way::
+
+    luigi --module pipeline.tasks CleanCorpus --input-dir in/ --output-dir out/ --local-scheduler --workers 2
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import luigi
+from luigi.configuration import get_config
+
+from . import __version__
+from .boilerplate import strip
+from .clean import CleanOptions
+from .decode import decode
+from .document import Document
+from .errors import DocumentError
+from .metadata import extract_metadata
+from .normalize import normalize
+from .readers import DEFAULT_MAX_BYTES, Skipped, Source, walk_directory
+from .repair import repair
+
+#: Documents per shard. At ~1-5 ms per document a shard is 0.5-2.5 s of work,
+#: so Luigi's few milliseconds per task stay well under 1%, while a corpus of
+#: a few thousand documents still splits into enough shards to feed 2+ workers.
+DEFAULT_SHARD_SIZE = 200
+STAGES_DIRNAME = ".stages"
+
+# Luigi exits 0 even when tasks failed unless told otherwise: make failures
+# visible to `luigi --module pipeline.tasks ...` too, unless luigi.cfg says otherwise.
+RETCODES = {"unhandled_exception": 4, "missing_data": 3, "task_failed": 2, "scheduling_error": 5,
+            "already_running": 6, "not_run": 0}
+
+
+def _default_retcodes() -> None:
+    config = get_config()
+    if not config.has_section("retcode"):
+        config.add_section("retcode")
+    for name, code in RETCODES.items():
+        if not config.has_option("retcode", name):
+            config.set("retcode", name, str(code))
+
+
+_default_retcodes()
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+# --- the shard plan ------------------------------------------------------------
+
+def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """List the inputs (sorted, as ``boilerstrip clean DIR`` does) and cut them into shards."""
+    members, skipped = [], []
+    for entry in walk_directory(Path(input_dir), max_bytes):
+        if isinstance(entry, Skipped):
+            skipped.append({"path": entry.path, "reason": entry.reason})
+            continue
+        try:
+            st = os.stat(entry.path)
+            members.append([entry.id, entry.path, st.st_size, st.st_mtime_ns])
+        except OSError as exc:  # vanished or unreadable: still a document, rejected when read
+            members.append([entry.id, entry.path, -1, str(exc)])
+    shards = [members[i : i + shard_size] for i in range(0, len(members), shard_size)]
+    return {
+        "input_dir": input_dir,
+        "shard_size": shard_size,
+        "max_bytes": max_bytes,
+        "shards": shards,
+        "skipped": skipped,
+        "key": _digest(__version__, shard_size, max_bytes, shards),
+    }
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    target = luigi.LocalTarget(str(path))
+    with target.open("w") as out:
+        json.dump(data, out, ensure_ascii=False, indent=1)
+
+
+def _plan_file(work_dir: str, key: str) -> Path:
+    return Path(work_dir) / "plans" / f"{key}.json"
+
+
+def save_plan(work_dir: str, plan: dict[str, Any]) -> None:
+    path = _plan_file(work_dir, plan["key"])
+    if not path.exists():
+        _write_json_atomic(path, plan)
+
+
+def load_plan(work_dir: str, key: str) -> dict[str, Any]:
+    return json.loads(_plan_file(work_dir, key).read_text(encoding="utf-8"))
+
+
+# --- stage files ---------------------------------------------------------------
+# One JSON object per line: {"doc": state}, {"reject": {...}} or, last, {"timings": {...}}.
+
+def _read_stage(path: str) -> tuple[list[Document | dict], dict[str, float]]:
+    items: list[Document | dict] = []
+    timings: dict[str, float] = {}
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            entry = json.loads(line)
+            if "doc" in entry:
+                items.append(Document.from_state(entry["doc"]))
+            elif "reject" in entry:
+                items.append(entry["reject"])
+            else:
+                timings = entry["timings"]
+    return items, timings
+
+
+def reject_record(doc_id: str, path: str | None, stage: str, exc: BaseException) -> dict[str, Any]:
+    """What the rejects file says about a document that could not be processed."""
+    return {"id": doc_id, "path": path, "stage": stage, "error": type(exc).__name__, "message": str(exc)}
+
+
+def log_run(work_dir: str, stage: str, shard: int) -> None:
+    """Append 'stage shard pid' to WORK_DIR/runs.log: an audit of which process ran what.
+
+    One short ``O_APPEND`` write per task, so concurrent workers never interleave.
+    """
+    fd = os.open(Path(work_dir) / "runs.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, f"{stage} {shard} {os.getpid()}\n".encode())
+    finally:
+        os.close(fd)
+
+
+class ShardTask(luigi.Task):
+    """Common parameters and target layout of the four per-shard stage tasks."""
+
+    work_dir = luigi.Parameter()
+    plan_key = luigi.Parameter()
+    shard = luigi.IntParameter()
+    rules = luigi.ListParameter(default=[])
+    builtin_rules = luigi.BoolParameter(default=True, parsing=luigi.BoolParameter.EXPLICIT_PARSING)
+    ascii_punctuation = luigi.BoolParameter(default=False)
+
+    stage = ""
+    uses_rules = True
+
+    @property
+    def options(self) -> CleanOptions:
+        return CleanOptions(rule_dirs=tuple(self.rules), builtin_rules=self.builtin_rules,
+                            ascii_punctuation=self.ascii_punctuation)
+
+    def members(self) -> list[list]:
+        return load_plan(self.work_dir, self.plan_key)["shards"][self.shard]
+
+    def shard_key(self) -> str:
+        inputs = _digest(__version__, self.members())
+        if not self.uses_rules:
+            return inputs
+        return _digest(inputs, self.options.ruleset().fingerprint, self.ascii_punctuation)
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(Path(self.work_dir) / "shards" / self.shard_key() / f"{self.stage}.jsonl"))
+
+    def upstream(self) -> ShardTask:
+        raise NotImplementedError
+
+    def transform(self, doc: Document) -> Document:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        items, timings = _read_stage(self.input().path)
+        with self.output().open("w") as out:
+            for item in items:
+                out.write(json.dumps(self._process(item), ensure_ascii=False) + "\n")
+            timings[self.stage] = time.perf_counter() - started
+            out.write(json.dumps({"timings": timings}) + "\n")
+        log_run(self.work_dir, self.stage, self.shard)
+
+    def _process(self, item: Document | dict) -> dict[str, Any]:
+        if isinstance(item, dict):
+            return {"reject": item}
+        try:
+            return {"doc": self.transform(item).to_state()}
+        except Exception as exc:  # one bad document never stops the shard
+            return {"reject": reject_record(item.id, item.path, self.stage, exc)}
+
+    def requires(self) -> ShardTask | list:
+        return self.upstream()
+
+    def _params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ShardTask.get_param_names()}
+
+
+class RepairShard(ShardTask):
+    """Read, decode and repair every document of the shard."""
+
+    stage = "repair"
+    uses_rules = False
+
+    def requires(self) -> list:
+        return []
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        plan = load_plan(self.work_dir, self.plan_key)
+        with self.output().open("w") as out:
+            for doc_id, path, _size, _mtime in self.members():
+                source = Source(id=doc_id, path=path, max_bytes=plan["max_bytes"])
+                try:
+                    doc = repair(decode(Document(id=doc_id, path=path, raw=source.read())))
+                    entry = {"doc": replace(doc, raw=None).to_state()}
+                except DocumentError as exc:
+                    entry = {"reject": reject_record(doc_id, path, "read", exc)}
+                except Exception as exc:
+                    entry = {"reject": reject_record(doc_id, path, self.stage, exc)}
+                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"timings": {self.stage: time.perf_counter() - started}}) + "\n")
+        log_run(self.work_dir, self.stage, self.shard)
+
+
+class StripShard(ShardTask):
+    """Apply the boilerplate rules."""
+
+    stage = "strip"
+
+    def upstream(self) -> ShardTask:
+        return RepairShard(**self._params())
+
+    def transform(self, doc: Document) -> Document:
+        return strip(doc, self.options.ruleset(), self.options.match_timeout)
+
+
+class MetadataShard(ShardTask):
+    """Title, date, publisher, author, language."""
+
+    stage = "metadata"
+
+    def upstream(self) -> ShardTask:
+        return StripShard(**self._params())
+
+    def transform(self, doc: Document) -> Document:
+        return extract_metadata(doc)
+
+
+class NormalizeShard(ShardTask):
+    """Final form; writes ``records.jsonl`` (the exact JSONL lines) beside the stage file."""
+
+    stage = "normalize"
+
+    def upstream(self) -> ShardTask:
+        return MetadataShard(**self._params())
+
+    def transform(self, doc: Document) -> Document:
+        return normalize(doc, self.ascii_punctuation)
+
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        base = Path(super().output().path).parent
+        return {
+            "records": luigi.LocalTarget(str(base / "records.jsonl")),
+            "summary": luigi.LocalTarget(str(base / "summary.json")),
+        }
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        items, timings = _read_stage(self.input().path)
+        rejects: list[dict] = []
+        removed_by_rule: Counter[str] = Counter()
+        documents = 0
+        with self.output()["records"].open("w") as out:
+            for item in items:
+                entry = self._process(item)
+                if "reject" in entry:
+                    rejects.append(entry["reject"])
+                    continue
+                doc = Document.from_state(entry["doc"])
+                out.write(doc.to_json_line())
+                documents += 1
+                removed_by_rule.update(r.rule for r in doc.removed)
+        timings[self.stage] = time.perf_counter() - started
+        summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
+                   "timings": timings}
+        with self.output()["summary"].open("w") as out:
+            json.dump(summary, out, ensure_ascii=False)
+        log_run(self.work_dir, self.stage, self.shard)
+
+
+# --- the corpus ----------------------------------------------------------------
+
+class CleanCorpus(luigi.Task):
+    """Clean every document under ``input_dir`` into ``output_dir/part-NNNNN.jsonl``.
+
+    Also writes ``rejects.jsonl`` (documents that could not be processed, and
+    why), ``manifest.json``, and finally ``_SUCCESS``. Complete only when
+    ``_SUCCESS`` exists *and* the manifest was made from the current inputs,
+    rules and options.
+    """
+
+    input_dir = luigi.Parameter()
+    output_dir = luigi.Parameter()
+    work_dir = luigi.OptionalParameter(default=None, description="intermediates (default OUTPUT_DIR/.stages)")
+    shard_size = luigi.IntParameter(default=DEFAULT_SHARD_SIZE)
+    rules = luigi.ListParameter(default=[])
+    builtin_rules = luigi.BoolParameter(default=True, parsing=luigi.BoolParameter.EXPLICIT_PARSING)
+    ascii_punctuation = luigi.BoolParameter(default=False)
+    max_bytes = luigi.IntParameter(default=DEFAULT_MAX_BYTES)
+    gzip_output = luigi.BoolParameter(default=False)
+    remove_stages = luigi.BoolParameter(default=False, description="delete intermediates after success")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plan: dict[str, Any] | None = None
+
+    @property
+    def stages_dir(self) -> str:
+        return self.work_dir or str(Path(self.output_dir) / STAGES_DIRNAME)
+
+    @property
+    def options(self) -> CleanOptions:
+        return CleanOptions(rule_dirs=tuple(self.rules), builtin_rules=self.builtin_rules,
+                            ascii_punctuation=self.ascii_punctuation)
+
+    def plan(self) -> dict[str, Any]:
+        if self._plan is None:
+            if not Path(self.input_dir).is_dir():
+                raise FileNotFoundError(f"input directory not found: {self.input_dir}")
+            self._plan = make_plan(self.input_dir, self.shard_size, self.max_bytes)
+            save_plan(self.stages_dir, self._plan)
+        return self._plan
+
+    def run_key(self) -> str:
+        """What the outputs were made from: inputs, rules and options."""
+        return _digest(self.plan()["key"], self.options.ruleset().fingerprint, self.ascii_punctuation,
+                       self.gzip_output)
+
+    def requires(self) -> list[NormalizeShard]:
+        plan = self.plan()
+        return [
+            NormalizeShard(work_dir=self.stages_dir, plan_key=plan["key"], shard=i, rules=self.rules,
+                           builtin_rules=self.builtin_rules, ascii_punctuation=self.ascii_punctuation)
+            for i in range(len(plan["shards"]))
+        ]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(Path(self.output_dir) / "_SUCCESS"))
+
+    def complete(self) -> bool:
+        manifest = Path(self.output_dir) / "manifest.json"
+        if not (self.output().exists() and manifest.exists()):
+            return False
+        try:
+            return json.loads(manifest.read_text(encoding="utf-8")).get("run_key") == self.run_key()
+        except (ValueError, OSError):
+            return False
+
+    def part_name(self, index: int) -> str:
+        return f"part-{index:05d}.jsonl" + (".gz" if self.gzip_output else "")
+
+    def run(self) -> None:
+        out_dir = Path(self.output_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        success = Path(self.output().path)
+        success.unlink(missing_ok=True)  # outputs are about to change: not a success until the end
+        plan = self.plan()
+        shards, all_rejects, removed, timings = [], [], Counter(), Counter()
+        for index, task in enumerate(self.requires()):
+            summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
+            part = self.part_name(index)
+            self._publish(task.output()["records"].path, out_dir / part)
+            shards.append({"part": part, "inputs": len(plan["shards"][index]), "documents": summary["documents"],
+                           "rejected": len(summary["rejects"])})
+            all_rejects += summary["rejects"]
+            removed.update(summary["removed_by_rule"])
+            timings.update(summary["timings"])
+        keep = {s["part"] for s in shards}
+        for stale in out_dir.glob("part-*.jsonl*"):
+            if stale.name not in keep:
+                stale.unlink()
+        with luigi.LocalTarget(str(out_dir / "rejects.jsonl")).open("w") as out:
+            for reject in all_rejects:
+                out.write(json.dumps(reject, ensure_ascii=False) + "\n")
+        manifest = {
+            "package_version": __version__,
+            "run_key": self.run_key(),
+            "input_dir": self.input_dir,
+            "inputs": sum(len(s) for s in plan["shards"]),
+            "documents": sum(s["documents"] for s in shards),
+            "rejected": all_rejects,
+            "skipped": plan["skipped"],
+            "shard_size": self.shard_size,
+            "shards": shards,
+            "rules_fingerprint": self.options.ruleset().fingerprint,
+            "removed_by_rule": dict(sorted(removed.items())),
+            "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+        }
+        _write_json_atomic(out_dir / "manifest.json", manifest)
+        with self.output().open("w") as out:
+            out.write("")
+        if self.remove_stages:
+            shutil.rmtree(self.stages_dir, ignore_errors=True)
+
+    def _publish(self, source: str, target: Path) -> None:
+        """Copy a shard's records to their part file, atomically (gzip without a timestamp)."""
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        with open(source, "rb") as records, open(tmp, "wb") as raw:
+            if self.gzip_output:
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+                    shutil.copyfileobj(records, out)
+            else:
+                shutil.copyfileobj(records, raw)
+        os.replace(tmp, target)
+
+
+# --- dated runs ----------------------------------------------------------------
+
+class InputDirectory(luigi.ExternalTask):
+    """A directory of raw documents that something else (a crawler) produces."""
+
+    path = luigi.Parameter()
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(self.path)
+
+
+class CleanDaily(luigi.Task):
+    """Clean ``INPUT_ROOT/YYYY-MM-DD/`` into ``OUTPUT_ROOT/YYYY-MM-DD/``; for cron and RangeDaily backfills."""
+
+    date = luigi.DateParameter()
+    input_root = luigi.Parameter()
+    output_root = luigi.Parameter()
+    shard_size = luigi.IntParameter(default=DEFAULT_SHARD_SIZE)
+    rules = luigi.ListParameter(default=[])
+
+    def corpus(self) -> CleanCorpus:
+        day = self.date.isoformat()
+        return CleanCorpus(input_dir=str(Path(self.input_root) / day), output_dir=str(Path(self.output_root) / day),
+                           shard_size=self.shard_size, rules=self.rules)
+
+    def requires(self) -> InputDirectory:
+        return InputDirectory(path=str(Path(self.input_root) / self.date.isoformat()))
+
+    def complete(self) -> bool:
+        return self.requires().complete() and self.corpus().complete()
+
+    def output(self) -> luigi.LocalTarget:
+        return self.corpus().output()
+
+    def run(self) -> Iterator[CleanCorpus]:
+        yield self.corpus()  # a dynamic dependency: planned once the input directory exists
