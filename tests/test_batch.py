@@ -1,0 +1,201 @@
+"""Batch cleaning with Luigi: identical records, resumable, idempotent, shared through luigid."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import luigi
+import pytest
+
+from benchmarks.generate_corpus import generate
+from pipeline.tasks import CleanCorpus, CleanDaily
+
+from .conftest import SEEDS, run_cli
+
+
+def _batch(*args: str) -> subprocess.CompletedProcess:
+    return run_cli("batch", *args)
+
+
+def _parts(out: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(out.glob("part-*.jsonl")))
+
+
+def _snapshot(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def seed_dir(tmp_path) -> Path:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, inputs / seed.name)
+    (inputs / "garbage.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return inputs
+
+
+def test_batch_equals_clean_jsonl_and_reports_rejects(seed_dir, tmp_path):
+    out = tmp_path / "out"
+    result = _batch(str(seed_dir), str(out), "--shard-size", "2")
+    assert result.returncode == 0, result.stderr
+    expected = run_cli("clean", "--format", "jsonl", str(seed_dir))
+    assert expected.returncode == 1  # the garbage file is an error for `clean`...
+    assert _parts(out) == expected.stdout.decode()  # ...and the good records are byte-identical
+    rejects = [json.loads(l) for l in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["id"], r["error"]) for r in rejects] == [("garbage.txt", "UndecodableInputError")]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["documents"] == len(SEEDS) and manifest["inputs"] == len(SEEDS) + 1
+    assert [s["part"] for s in manifest["shards"]] == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    assert manifest["rejected"] == rejects and manifest["rules_fingerprint"]
+    assert (out / "_SUCCESS").exists()
+    assert "rejected: 1" in result.stdout.decode()
+
+
+def test_second_run_does_nothing_and_rewrites_nothing(seed_dir, tmp_path):
+    out = tmp_path / "out"
+    assert _batch(str(seed_dir), str(out), "--shard-size", "2").returncode == 0
+    before = _snapshot(out)
+    result = _batch(str(seed_dir), str(out), "--shard-size", "2")
+    assert result.returncode == 0 and "up to date" in result.stdout.decode()
+    assert _snapshot(out) == before
+
+
+def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir, tmp_path):
+    out = tmp_path / "out"
+    assert _batch(str(seed_dir), str(out), "--shard-size", "2").returncode == 0
+    runs_log = out / ".stages" / "runs.log"
+    first = runs_log.read_text().splitlines()
+    # A user rule file: repair stays cached, rule-dependent stages rerun.
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "site.toml").write_text(
+        "[[rule]]\nid = 'site-kcna'\ndescription = 'demo'\npattern = 'KCNA'\ncase = 'sensitive'\n"
+        "action = 'drop_line'\nmatch = ['KCNA said']\nno_match = ['nothing']\n"
+    )
+    result = _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules))
+    assert result.returncode == 0, result.stderr
+    second = runs_log.read_text().splitlines()[len(first):]
+    assert Counter(line.split()[0] for line in second) == {"strip": 3, "metadata": 3, "normalize": 3}
+    records = [json.loads(line) for line in _parts(out).splitlines()]
+    assert not any("KCNA" in r["text"] for r in records)
+    assert any(r["rule"] == "site-kcna" for rec in records for r in rec["removed"])
+    # A changed input: only its shard reruns.
+    shutil.copy(SEEDS[0], seed_dir / SEEDS[1].name)
+    third_start = len(runs_log.read_text().splitlines())
+    assert _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules)).returncode == 0
+    third = runs_log.read_text().splitlines()[third_start:]
+    assert {line.split()[1] for line in third} == {"0"} and len(third) == 4
+
+
+def test_luigi_build_api_and_dated_runs(seed_dir, tmp_path):
+    day_in = tmp_path / "daily" / "2024-10-19"
+    shutil.copytree(seed_dir, day_in)
+    task = CleanDaily(date=__import__("datetime").date(2024, 10, 19), input_root=str(tmp_path / "daily"),
+                      output_root=str(tmp_path / "out"))
+    result = luigi.build([task], local_scheduler=True, detailed_summary=True, log_level="WARNING")
+    assert result.status.name == "SUCCESS", result.summary_text
+    assert (tmp_path / "out" / "2024-10-19" / "_SUCCESS").exists()
+    missing = CleanDaily(date=__import__("datetime").date(2024, 10, 20), input_root=str(tmp_path / "daily"),
+                         output_root=str(tmp_path / "out"))
+    result = luigi.build([missing], local_scheduler=True, detailed_summary=True, log_level="WARNING")
+    assert result.status.name == "MISSING_EXT"
+
+
+def test_plain_luigi_command_exit_status(seed_dir, tmp_path):
+    luigi_bin = Path(sys.executable).parent / "luigi"
+    base = [str(luigi_bin), "--module", "pipeline.tasks", "CleanCorpus", "--local-scheduler", "--workers", "2",
+            "--output-dir", str(tmp_path / "out")]
+    ok = subprocess.run(base + ["--input-dir", str(seed_dir)], capture_output=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr.decode()[-2000:]
+    assert (tmp_path / "out" / "_SUCCESS").exists()
+    failed = subprocess.run(base + ["--input-dir", str(tmp_path / "nope")], capture_output=True, timeout=120)
+    assert failed.returncode != 0  # Luigi's default would be 0 here
+
+
+@pytest.mark.slow
+def test_generated_corpus_batch_equals_clean(tmp_path):
+    inputs = tmp_path / "in"
+    generate(inputs, 2000, seed=11, bad=4)
+    out = tmp_path / "out"
+    result = _batch(str(inputs), str(out), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    expected = run_cli("clean", "--format", "jsonl", str(inputs))
+    assert _parts(out) == expected.stdout.decode()
+    assert len(expected.stdout.splitlines()) == 2000
+    assert len((out / "rejects.jsonl").read_text().splitlines()) == 4
+
+
+@pytest.mark.slow
+def test_sigkill_at_a_random_point_then_rerun_completes_without_loss_or_duplicates(tmp_path):
+    inputs = tmp_path / "in"
+    generate(inputs, 1500, seed=5)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), str(out), "--shard-size", "50",
+           "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(random.Random().uniform(1.5, 4.0))
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole process group: Luigi's forked workers too
+    proc.wait()
+    assert not (out / "_SUCCESS").exists() or proc.returncode == 0
+    result = _batch(str(inputs), str(out), "--shard-size", "50", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(l) for l in _parts(out).splitlines()]
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids)) == 1500
+    assert _parts(out) == run_cli("clean", "--format", "jsonl", str(inputs)).stdout.decode()
+    # Half-written files of the killed run keep their temporary names (under .stages/), never a final one.
+    assert not [p for p in out.glob("*") if "tmp" in p.name]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path):
+    inputs = tmp_path / "in"
+    generate(inputs, 800, seed=3)
+    port = _free_port()
+    (tmp_path / "luigid-logs").mkdir()
+    luigid = subprocess.Popen(
+        [str(Path(sys.executable).parent / "luigid"), "--address", "127.0.0.1", "--port", str(port),
+         "--state-path", str(tmp_path / "luigid.state"), "--logdir", str(tmp_path / "luigid-logs")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 30
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert luigid.poll() is None and time.time() < deadline, "luigid did not start"
+            time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/"
+        out = tmp_path / "out"
+        cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), str(out), "--shard-size", "40",
+               "--scheduler-url", url]
+        workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        results = [w.communicate(timeout=600) for w in workers]
+        assert [w.returncode for w in workers] == [0, 0], [r[1].decode()[-2000:] for r in results]
+    finally:
+        luigid.terminate()
+        luigid.wait(timeout=30)
+    ids = [json.loads(l)["id"] for l in _parts(out).splitlines()]
+    assert len(ids) == len(set(ids)) == 800
+    runs = [line.split() for line in (out / ".stages" / "runs.log").read_text().splitlines()]
+    per_task = Counter((stage, shard) for stage, shard, _ in runs)
+    assert len(per_task) == 4 * 20 and set(per_task.values()) == {1}  # every stage of every shard ran once
+    assert len({pid for *_, pid in runs}) >= 2  # and the work was shared
