@@ -22,25 +22,28 @@ TITLE_MAX_WORDS = 30
 LANGUAGE_MIN_LETTERS = 40
 LANGUAGE_SAMPLE_CHARS = 3000
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>[[:alpha:]]{3,9})\.?"
+# Month names (and common abbreviations) in the languages the rules cover.
+_MONTH_NAMES = [
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio",
+    "march mar mars märz marz marzo março",
+    "april apr avril avr abril aprile",
+    "may mai mayo maio maggio mag",
+    "june jun juin juni junio junho giugno giu",
+    "july jul juillet juil juli julio julho luglio lug",
+    "august aug août aout agosto ago",
+    "september sep sept septembre septiembre setiembre setembro settembre set",
+    "october oct octobre oktober okt octubre outubro ottobre ott",
+    "november nov novembre noviembre novembro",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre",
+]
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+_MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     regex.compile(r"(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?!\d)"),
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})(?!\d)"),
-    regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+    regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
 _LETTER = regex.compile(r"\p{L}")
