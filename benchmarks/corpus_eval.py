@@ -29,6 +29,7 @@ from pipeline.repair import repair_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
+HOLDOUT_CORPUS = ROOT / "tests" / "corpus_holdout"
 DEV_CORPUS = ROOT / "tests" / "corpus_dev"
 DAMAGES = ("mojibake", "cp1252", "utf16", "bom", "crlf", "nbsp", "entities", "zerowidth", "none")
 

@@ -5,7 +5,9 @@ Works in two passes over the repaired lines:
 1. *Line pass*: each non-blank line is tested against the rules in order;
    the first match decides. ``strip_match`` cuts the matched prefix/suffix
    (capturing metadata) and keeps testing the rest of the line, so a
-   syndication tag is removed and the prose after it stays.
+   syndication tag is removed and the prose after it stays; ``keep_line``
+   only captures metadata. Leading pictographs (``✨``, ``📷``, ``⏱``) are
+   ignored when testing drop rules: sites decorate widgets with them.
 2. *Structure pass*: ``drop_block`` markers also take the link headlines that
    follow them, until a line that reads as prose; ``drop_tail`` markers near
    the end of the document take everything after them, provided what follows
@@ -19,11 +21,16 @@ recorded with its rule id and line number.
 from __future__ import annotations
 
 from bisect import bisect_right
+
+import regex
 from dataclasses import dataclass, field, replace
 
 from .document import Document, Removal
 from .rules import DEFAULT_MATCH_TIMEOUT, Rule, RuleSet
 from .shape import looks_like_headline, looks_like_prose
+
+# Leading symbols sites put before widget labels (emoji, ⏱, ▶...), but not ©/®.
+_DECORATION = regex.compile(r"^[[\p{So}\p{Sk}\ufe0f\u200d]--[©®℗]]+\s*", flags=regex.V1)
 
 
 @dataclass
@@ -39,11 +46,13 @@ class _LineVerdict:
 
 
 def _first_match(line: str, rules: RuleSet, skip: set[str], verdict: _LineVerdict, timeout: float | None):
+    probe = _DECORATION.sub("", line)
     for rule in rules:
         if rule.id in skip:
             continue
         try:
-            m = rule.search(line, timeout)
+            # strip_match cuts positions of the real line; the others test the undecorated text
+            m = rule.search(line if rule.action == "strip_match" else probe, timeout)
         except TimeoutError:
             skip.add(rule.id)
             verdict.timeouts.append(rule.id)
@@ -63,6 +72,9 @@ def judge_line(line: str, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_
         if rule is None:
             break
         verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items() if v and v.strip()]
+        if rule.action == "keep_line":
+            used.add(rule.id)
+            continue
         if rule.action != "strip_match":
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
             return verdict

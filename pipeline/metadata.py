@@ -14,10 +14,12 @@ from dataclasses import replace
 import regex
 
 from .document import Document
-from .shape import looks_like_headline
+from .shape import looks_like_headline, word_count
 
-#: Longest line still taken as a leading headline.
+#: Longest line still taken as a leading headline; shorter than the minimum
+#: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
+TITLE_MIN_WORDS = 3
 #: Fewer letters than this and language identification is a guess: leave it None.
 LANGUAGE_MIN_LETTERS = 40
 LANGUAGE_SAMPLE_CHARS = 3000
@@ -46,15 +48,39 @@ _DATE_FORMS = [
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
+_SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?!\d)")
 _LETTER = regex.compile(r"\p{L}")
 
 
-def parse_date(value: str) -> str | None:
+def _slashed_date(value: str, dayfirst: bool | None) -> str | None:
+    """``a/b/yyyy``: unambiguous when one part exceeds 12, else ``dayfirst`` decides (None: give up)."""
+    m = _SLASHED.search(value)
+    if not m:
+        return None
+    a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+    if a > 12 or (b <= 12 and dayfirst):
+        day, month = a, b
+    elif b > 12 or dayfirst is False:
+        day, month = b, a
+    else:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
     """Normalise a captured date to ISO ``YYYY-MM-DD``; None if it is not a real date.
+
+    ``dayfirst`` settles ``05/06/2024``: True reads 5 June, False 6 May, None
+    refuses to guess.
 
     >>> parse_date("Updated 3:45 PM EST, Tue March 5, 2024")
     '2024-03-05'
     """
+    if _SLASHED.search(value):
+        return _slashed_date(value, dayfirst)
     for form in _DATE_FORMS:
         m = form.search(value)
         if not m:
@@ -90,7 +116,7 @@ def leading_title(lines: list[str]) -> int | None:
     if len(content) < 2:
         return None
     first = lines[content[0]]
-    if first[0].islower() or first.endswith((":", ",", ";")):
+    if first[0].islower() or first.endswith((":", ",", ";")) or word_count(first) < TITLE_MIN_WORDS:
         return None
     return content[0] if looks_like_headline(first, TITLE_MAX_WORDS) else None
 
@@ -99,18 +125,23 @@ def extract_metadata(doc: Document) -> Document:
     """Stage function: fill title, date, publisher, author, url, language."""
     found: dict[str, str] = {}
     flags: list[str] = []
+    lines = doc.text.split("\n")
+    language = doc.language or detect_language(" ".join(l for l in lines if l))
+    # 05/06/2024 is 5 June almost everywhere; in English text it may be May 6: don't guess.
+    dayfirst = None if language == "en" else True
     for name, value in doc.captured:
         if name in found:
             continue
         if name == "date":
-            iso = parse_date(value)
+            iso = parse_date(value, dayfirst)
             if iso is None:
                 flags.append("unparsed-date")
                 continue
             value = iso
+        if name == "author" and value.isupper():
+            value = value.title()  # "JOHN DOE" -> "John Doe"
         found[name] = value
 
-    lines = doc.text.split("\n")
     title = found.pop("title", None)
     if title is None and doc.title is None:
         index = leading_title(lines)
@@ -122,6 +153,6 @@ def extract_metadata(doc: Document) -> Document:
         doc,
         text=body,
         title=doc.title or title,
-        language=doc.language or detect_language(" ".join(l for l in lines if l)),
+        language=language,
         **fields,
     ).with_flags(*flags)

@@ -34,7 +34,7 @@ import regex
 from .document import METADATA_FIELDS
 from .errors import RuleError
 
-ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match")
+ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
 CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
 
 #: Seconds one rule may spend on one line before it is abandoned (ReDoS guard).

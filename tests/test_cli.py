@@ -142,7 +142,7 @@ def test_invalid_user_rules_exit_2_naming_file_and_rule(tmp_path):
 
 
 def test_ascii_punctuation_and_body_only():
-    result = run_cli("clean", "--ascii-punctuation", "--body-only", "-", stdin="Title Here\n“Hello” – world’s end.".encode())
+    result = run_cli("clean", "--ascii-punctuation", "--body-only", "-", stdin="The Title Here\n“Hello” – world’s end.".encode())
     assert result.stdout.decode() == "\"Hello\" - world's end.\n"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, evaluate, parse_article
+from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, HOLDOUT_CORPUS, evaluate, parse_article
 
-CORPORA = [c for c in (CORPUS, DEV_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
+CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
 
 
 @pytest.fixture(scope="module", params=CORPORA, ids=lambda c: c.name)

@@ -22,6 +22,8 @@ from pipeline.metadata import detect_language, leading_title, parse_date
         ("21 de marzo de 2024", "2024-03-21"),
         ("3. Oktober 2023", "2023-10-03"),
         ("2024/02/30", None),
+        ("14/09/2024 à 18h05", "2024-09-14"),
+        ("09/14/2024", "2024-09-14"),
         ("sometime soon", None),
     ],
 )
@@ -33,6 +35,7 @@ def test_parse_date(value, iso):
     ("lines", "index"),
     [
         (["A Headline Without A Full Stop", "Body text follows here."], 0),
+        (["Science", "A Headline Without A Full Stop", "Body."], None),
         (["", "", "Leading blanks then headline", "Body."], 2),
         (["This first line is prose and ends with a full stop.", "Body."], None),
         (["Only a headline"], None),
@@ -56,6 +59,16 @@ def test_leading_title(lines, index):
 )
 def test_language(text, language):
     assert detect_language(text) == language
+
+
+def test_ambiguous_slashed_dates_follow_dayfirst():
+    assert parse_date("05/06/2024", dayfirst=True) == "2024-06-05"
+    assert parse_date("05/06/2024", dayfirst=False) == "2024-05-06"
+    assert parse_date("05/06/2024") is None
+
+
+def test_all_caps_author_is_title_cased():
+    assert clean_text("By JOHN O'NEILL, Associated Press\nThe report was released today.").author == "John O'Neill"
 
 
 def test_first_capture_wins_and_unparseable_dates_are_flagged():
