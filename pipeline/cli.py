@@ -53,17 +53,21 @@ def _single_document_mode(paths: Sequence[str]) -> bool:
     return len(paths) <= 1 and not (paths and os.path.isdir(paths[0]))
 
 
-def cmd_clean(args: argparse.Namespace) -> int:
-    options = CleanOptions(
-        rule_dirs=tuple(args.rules or ()),
-        builtin_rules=not args.no_builtin_rules,
-        ascii_punctuation=args.ascii_punctuation,
-    )
+def _options(args: argparse.Namespace, **extra: bool) -> CleanOptions | None:
+    """Options from the command line, with the rules loaded; None (reported) if a rule is invalid."""
+    options = CleanOptions(rule_dirs=tuple(args.rules or ()), builtin_rules=not args.no_builtin_rules, **extra)
     try:
         options.ruleset()
     except RuleError as exc:
         for line in str(exc).splitlines():
             print(f"{PROG}: error: invalid rules: {line}", file=sys.stderr)
+        return None
+    return options
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    options = _options(args, ascii_punctuation=args.ascii_punctuation)
+    if options is None:
         return 2
 
     entries = list(iter_sources(args.paths, args.max_bytes))
@@ -152,12 +156,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .metadata import detect_language
     from .tasks import CleanCorpus
 
-    options = CleanOptions(rule_dirs=tuple(args.rules or ()), builtin_rules=not args.no_builtin_rules)
-    try:
-        options.ruleset()
-    except RuleError as exc:
-        for line in str(exc).splitlines():
-            print(f"{PROG}: error: invalid rules: {line}", file=sys.stderr)
+    if _options(args) is None:
         return 2
     if not os.path.isdir(args.input_dir):
         print(f"{PROG}: error: {args.input_dir}: input directory not found", file=sys.stderr)
