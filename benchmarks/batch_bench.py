@@ -85,8 +85,8 @@ def main() -> None:
         best: dict[str, tuple[float, float]] = {}
         for _ in range(args.repeat):
             for name, cmd in runs.items():
-                for target in Path(tmp).glob("w[12]"):
-                    shutil.rmtree(target)  # every batch run starts from scratch
+                if name.startswith("batch"):
+                    shutil.rmtree(cmd[5], ignore_errors=True)  # every batch run starts from scratch
                 seconds, rss = measure(cmd)
                 if name not in best or seconds < best[name][0]:
                     best[name] = (seconds, max(rss, best.get(name, (0, 0))[1]))

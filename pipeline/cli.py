@@ -163,8 +163,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     # Load the language model once here: Luigi's worker processes fork from this one.
     detect_language("warm up the language identifier with enough letters to run it")
+    config = get_config()
+    if not config.has_section("worker"):
+        config.add_section("worker")
+    # A worker with nothing runnable sleeps wait_interval plus up to wait_jitter
+    # seconds (Luigi's defaults: 1 s and 5 s), which near the end of a run left
+    # one core idle for seconds; shard tasks are short, so poll quickly.
+    for option, value in (("wait_interval", "0.1"), ("wait_jitter", "0.1")):
+        if not config.has_option("worker", option):
+            config.set("worker", option, value)
     if args.scheduler_url:
-        get_config().set("worker", "keep_alive", "true")  # wait for shards other workers hold
+        config.set("worker", "keep_alive", "true")  # wait for shards other workers hold
 
     task = CleanCorpus(
         input_dir=args.input_dir, output_dir=args.output_dir, work_dir=args.work_dir, shard_size=args.shard_size,
