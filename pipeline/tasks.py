@@ -206,18 +206,21 @@ class ShardTask(luigi.Task):
         items, timings = _read_stage(self.input().path)
         with self.output().open("w") as out:
             for item in items:
-                out.write(json.dumps(self._process(item), ensure_ascii=False) + "\n")
+                result = self._process(item)
+                entry = {"reject": result} if isinstance(result, dict) else {"doc": result.to_state()}
+                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
             timings[self.stage] = time.perf_counter() - started
             out.write(json.dumps({"timings": timings}) + "\n")
         log_run(self.work_dir, self.stage, self.shard)
 
-    def _process(self, item: Document | dict) -> dict[str, Any]:
+    def _process(self, item: Document | dict) -> Document | dict:
+        """The transformed document, or a reject record (passed on, or made here)."""
         if isinstance(item, dict):
-            return {"reject": item}
+            return item
         try:
-            return {"doc": self.transform(item).to_state()}
+            return self.transform(item)
         except Exception as exc:  # one bad document never stops the shard
-            return {"reject": reject_record(item.id, item.path, self.stage, exc)}
+            return reject_record(item.id, item.path, self.stage, exc)
 
     def requires(self) -> ShardTask | list:
         return self.upstream()
@@ -303,11 +306,10 @@ class NormalizeShard(ShardTask):
         documents = 0
         with self.output()["records"].open("w") as out:
             for item in items:
-                entry = self._process(item)
-                if "reject" in entry:
-                    rejects.append(entry["reject"])
+                doc = self._process(item)
+                if isinstance(doc, dict):
+                    rejects.append(doc)
                     continue
-                doc = Document.from_state(entry["doc"])
                 out.write(doc.to_json_line())
                 documents += 1
                 removed_by_rule.update(r.rule for r in doc.removed)
