@@ -6,7 +6,7 @@
 ('Headline here', 'The council met on Monday.')
 """
 
-from .clean import CleanOptions, clean_bytes, clean_document, clean_text
+from .clean import CleanOptions, clean_bytes, clean_document, clean_html, clean_text
 from .document import Document, Removal
 from .errors import BoilerstripError, DocumentError, RuleError
 from .rules import RuleSet, load_rules
@@ -24,6 +24,7 @@ __all__ = [
     "__version__",
     "clean_bytes",
     "clean_document",
+    "clean_html",
     "clean_text",
     "load_rules",
 ]

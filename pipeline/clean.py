@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .boilerplate import strip
 from .decode import decode
 from .document import Document
+from .extract import extract
 from .metadata import extract_metadata
 from .normalize import normalize
 from .repair import repair
@@ -35,14 +36,27 @@ class CleanOptions:
 
 
 def clean_document(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
-    """Run every stage on ``doc``: decode (if it has raw bytes), repair, strip, metadata, normalise.
+    """Run every stage on ``doc``: decode (if it has raw bytes), extract (if it is HTML),
+    repair, strip, metadata, normalise.
 
     Raises a :class:`~pipeline.errors.DocumentError` subclass for input that
-    cannot be decoded; everything after decoding works on any text.
+    cannot be decoded or parsed; everything after that works on any text.
     """
+    return finish(prepare(doc), options)
+
+
+def prepare(doc: Document) -> Document:
+    """The rule-independent stages: decode, extract, repair (the batch's first task)."""
     if doc.raw is not None:
         doc = decode(doc)
-    doc = repair(doc)
+    if doc.html is not None:
+        doc = extract(doc)
+    return repair(doc)
+
+
+def finish(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
+    """The rule-dependent stages on a prepared document: strip, metadata, normalise."""
+    doc = strip(doc, options.ruleset(), options.match_timeout)
     doc = strip(doc, options.ruleset(), options.match_timeout)
     doc = extract_metadata(doc)
     return normalize(doc, options.ascii_punctuation)
@@ -64,7 +78,17 @@ def clean_text(
     return clean_document(Document(id=id, text=text, encoding=None), options)
 
 
-def clean_bytes(data: bytes, *, id: str = "<bytes>", path: str | None = None,
-                options: CleanOptions = CleanOptions()) -> Document:
-    """Clean raw bytes (decoded as described in :mod:`pipeline.decode`)."""
-    return clean_document(Document(id=id, path=path, raw=data), options)
+def clean_bytes(data: bytes, *, id: str = "<bytes>", path: str | None = None, format: str | None = None,
+                url: str | None = None, options: CleanOptions = CleanOptions()) -> Document:
+    """Clean raw bytes (decoded as described in :mod:`pipeline.decode`).
+
+    ``format`` is "text", "html" or None to sniff; ``url`` helps extraction
+    from HTML and is kept in the record.
+    """
+    return clean_document(Document(id=id, path=path, raw=data, format=format, url=url), options)
+
+
+def clean_html(html: str, *, id: str = "<html>", url: str | None = None,
+               options: CleanOptions = CleanOptions()) -> Document:
+    """Clean an HTML page given as a string: main content, page metadata, then the text stages."""
+    return clean_document(Document(id=id, html=html, format="html", url=url), options)

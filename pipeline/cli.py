@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,10 +20,10 @@ from typing import TextIO
 from tqdm import tqdm
 
 from . import __version__
-from .clean import CleanOptions, clean_bytes
+from .clean import CleanOptions, clean_document
 from .document import Document
 from .errors import DocumentError, RuleError
-from .readers import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources
+from .readers import DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources
 from .writers import atomic_open, render_text, safe_output_path, text_output_name
 
 PROG = "boilerstrip"
@@ -49,8 +50,16 @@ def _output_stream(target: str | None) -> Iterator[TextIO]:
             yield stream
 
 
-def _single_document_mode(paths: Sequence[str]) -> bool:
-    return len(paths) <= 1 and not (paths and os.path.isdir(paths[0]))
+def _single_document_mode(paths: Sequence[str], sources: Sequence[Source]) -> bool:
+    """One file (or stdin) holding one document: text output by default."""
+    return (len(paths) <= 1 and not (paths and os.path.isdir(paths[0]))
+            and all(s.format != "jsonl" for s in sources))
+
+
+def _label(source: Source, item: Document | ReadFailure) -> str:
+    """How an input is named in messages: its path, plus the record id inside a JSONL file."""
+    where = source.path or source.id
+    return f"{where} [{item.id}]" if source.format == "jsonl" and isinstance(item, Document) else where
 
 
 def _options(args: argparse.Namespace, **extra: bool) -> CleanOptions | None:
@@ -70,15 +79,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if options is None:
         return 2
 
-    entries = list(iter_sources(args.paths, args.max_bytes))
+    entries = list(iter_sources(args.paths, args.max_bytes, args.input_format))
     sources = [e for e in entries if isinstance(e, Source)]
     skipped = [e for e in entries if isinstance(e, Skipped)]
-    fmt = args.format or ("text" if _single_document_mode(args.paths) else "jsonl")
+    single = _single_document_mode(args.paths, sources)
+    fmt = args.format or ("text" if single else "jsonl")
     text_dir: Path | None = None
-    if fmt == "text" and not _single_document_mode(args.paths):
+    if fmt == "text" and not single:
         if not args.output or args.output == "-":
-            print(f"{PROG}: error: --format text with several inputs needs -o DIRECTORY "
-                  "(one .txt per input); use --format jsonl for a single stream", file=sys.stderr)
+            print(f"{PROG}: error: --format text with several documents needs -o DIRECTORY "
+                  "(one .txt per document); use --format jsonl for a single stream", file=sys.stderr)
             return 2
         text_dir = Path(args.output)
         if text_dir.exists() and not text_dir.is_dir():
@@ -88,15 +98,23 @@ def cmd_clean(args: argparse.Namespace) -> int:
     for entry in skipped:
         _say(f"note: {entry.path}: skipped, {entry.reason}")
 
-    failures = 0
+    documents = failures = 0
     written_names: dict[str, str] = {}
-    show_progress = len(sources) > 1 and sys.stderr.isatty() and not args.quiet
+    show_progress = (len(sources) > 1 or not single) and sys.stderr.isatty() and not args.quiet
+    items = ((source, item) for source in sources for item in source.documents())
     with contextlib.ExitStack() as stack:
         stream = None if text_dir else stack.enter_context(_output_stream(args.output))
-        for source in tqdm(sources, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG):
-            label = source.path or source.id
+        known_total = None if any(s.format == "jsonl" for s in sources) else len(sources)
+        for source, item in tqdm(items, total=known_total, disable=not show_progress, file=sys.stderr,
+                                 unit="doc", desc=PROG):
+            documents += 1
+            label = _label(source, item)
+            if isinstance(item, ReadFailure):
+                failures += 1
+                _say(f"error: {label}: {item.error}")
+                continue
             try:
-                doc = clean_bytes(source.read(), id=source.id, path=source.path, options=options)
+                doc = clean_document(item, options)
             except DocumentError as exc:
                 failures += 1
                 _say(f"error: {label}: {exc}")
@@ -114,7 +132,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             elif text_dir is None:
                 stream.write(render_text(doc, args.body_only))
             else:
-                name = text_output_name(source.id if source.path else "stdin")
+                name = text_output_name("stdin" if doc.id == STDIN_ID else doc.id)
                 if name in written_names:
                     failures += 1
                     _say(f"error: {label}: output {name} already written for {written_names[name]}; not overwritten")
@@ -129,8 +147,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 with atomic_open(target) as out:
                     out.write(render_text(doc, args.body_only))
 
-    if failures and len(sources) > 1:
-        _say(f"{failures} of {len(sources)} inputs failed")
+    if failures and documents > 1:
+        _say(f"{failures} of {documents} documents failed")
     return 1 if failures else 0
 
 
@@ -154,7 +172,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from luigi.execution_summary import LuigiStatusCode
 
     from .metadata import detect_language
-    from .tasks import CleanCorpus
+    from .tasks import CleanCorpus, plan_bytes
 
     if _options(args) is None:
         return 2
@@ -205,7 +223,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"{PROG}: error: batch did not complete ({result.status.name})", file=sys.stderr)
         return 1
     manifest = json.loads((Path(args.output_dir) / "manifest.json").read_text(encoding="utf-8"))
-    size = sum(m[2] for shard in task.plan()["shards"] for m in shard if m[2] > 0)
+    size = plan_bytes(task.plan())
     state = " (up to date: nothing to do)" if up_to_date else ""
     print(f"{PROG} batch: {manifest['documents']} documents in {len(manifest['shards'])} shards -> {args.output_dir}{state}")
     rejected = manifest["rejected"]
@@ -227,12 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser(
         "clean",
         help="clean files, directories or stdin",
-        description="Repair encoding, remove boilerplate, extract metadata, normalise. "
-        "Reads .txt and .txt.gz files, directories (recursively) and stdin ('-' or no path).",
+        description="Repair encoding, extract the main content of HTML pages, remove boilerplate, "
+        "extract metadata, normalise. Reads .txt, .html/.htm and .jsonl files (and their .gz), "
+        "directories (recursively) and stdin ('-' or no path).",
     )
     clean.add_argument("paths", nargs="*", metavar="PATH", help="file, directory or '-' for stdin (default: stdin)")
     clean.add_argument("--format", choices=("text", "jsonl"),
-                       help="text: the clean article (default for one input); jsonl: one record per document (default otherwise)")
+                       help="text: the clean article (default for one text or HTML input); "
+                       "jsonl: one record per document (default otherwise)")
+    clean.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                       help="auto (default): by file name (.txt, .html/.htm, .jsonl), else sniff text vs HTML; "
+                       "or force text, html or jsonl (e.g. for stdin)")
     clean.add_argument("-o", "--output", metavar="OUTPUT",
                        help="output file (or directory, for --format text with several inputs); default stdout")
     clean.add_argument("--rules", action="append", metavar="DIR",
@@ -253,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch = commands.add_parser(
         "batch",
         help="clean a directory into JSONL part files with Luigi (resumable, idempotent)",
-        description="Clean every .txt/.txt.gz under INPUT_DIR into OUTPUT_DIR/part-NNNNN.jsonl, "
+        description="Clean every .txt, .html/.htm and .jsonl file (and their .gz) under INPUT_DIR "
+        "into OUTPUT_DIR/part-NNNNN.jsonl, "
         "rejects.jsonl, manifest.json and _SUCCESS. Rerunning resumes after a crash and does nothing "
         "when inputs and rules are unchanged.",
     )
@@ -278,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Extraction libraries log every page they find too short; boilerstrip reports
+    # what matters itself (flags, errors), so keep their chatter off stderr.
+    for name in ("trafilatura", "htmldate", "justext", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return args.func(args)
     except BrokenPipeError:  # `boilerstrip clean ... | head`

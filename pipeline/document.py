@@ -34,11 +34,17 @@ class Document:
     ``text`` holds the current text: after ``repair`` it is the repaired
     source, after ``strip`` removed lines are blank (line numbers stay
     stable for the audit trail), after ``normalize`` it is the final body.
+    For HTML input, ``decode`` fills ``html`` (the page source, never
+    overwritten) and ``extract`` derives ``text`` from it.
     """
 
     id: str
     path: str | None = None
     raw: bytes | None = field(default=None, repr=False, compare=False)
+    #: "text" or "html"; None until decoding sniffs the bytes
+    format: str | None = None
+    #: the decoded page source of an HTML input
+    html: str | None = field(default=None, repr=False, compare=False)
     text: str = ""
     encoding: str | None = None
     title: str | None = None
@@ -47,6 +53,10 @@ class Document:
     author: str | None = None
     url: str | None = None
     language: str | None = None
+    #: the page's own summary (meta description), HTML input only
+    description: str | None = None
+    #: which extractor produced ``text`` from HTML ("trafilatura" or "justext")
+    extractor: str | None = None
     removed: tuple[Removal, ...] = ()
     flags: tuple[str, ...] = ()
     #: metadata captured by rules, before the metadata stage validates it
@@ -78,15 +88,19 @@ class Document:
             "author": self.author,
             "url": self.url,
             "language": self.language,
+            "description": self.description,
             "encoding": self.encoding,
+            "extractor": self.extractor,
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],
             "flags": list(self.flags),
         }
 
     def to_state(self) -> dict[str, Any]:
-        """Everything but ``raw``, for handing a document between batch stages."""
+        """Everything but ``raw`` and ``html``, for handing a document between batch stages
+        (extraction happens in the first stage, so later ones never need the page)."""
         state = self.to_record()
+        state["format"] = self.format
         state["captured"] = [list(c) for c in self.captured]
         return state
 

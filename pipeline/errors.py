@@ -28,6 +28,14 @@ class EmptyInputError(DocumentError):
     """The input holds no text at all (empty or whitespace only)."""
 
 
+class UnextractableInputError(DocumentError):
+    """An HTML input whose source cannot be parsed as HTML."""
+
+
+class MalformedRecordError(DocumentError):
+    """A line of a JSONL input that is not a usable document record."""
+
+
 class InputTooLargeError(DocumentError):
     """The input (or its decompressed form) exceeds the configured size limit."""
 

@@ -50,6 +50,7 @@ _DATE_FORMS = [
 ]
 _SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?!\d)")
 _LETTER = regex.compile(r"\p{L}")
+_WORD_CHARS = regex.compile(r"\w+")
 
 
 def _slashed_date(value: str, dayfirst: bool | None) -> str | None:
@@ -121,6 +122,18 @@ def leading_title(lines: list[str]) -> int | None:
     return content[0] if looks_like_headline(first, TITLE_MAX_WORDS) else None
 
 
+def _comparable(line: str) -> str:
+    return " ".join(_WORD_CHARS.findall(line.casefold()))
+
+
+def repeated_title(lines: list[str], title: str | None) -> int | None:
+    """Index of the first non-blank line if it repeats ``title`` (ignoring case and punctuation)."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if title and first is not None and _comparable(lines[first]) == _comparable(title) != "":
+        return first
+    return None
+
+
 def extract_metadata(doc: Document) -> Document:
     """Stage function: fill title, date, publisher, author, url, language."""
     found: dict[str, str] = {}
@@ -143,10 +156,17 @@ def extract_metadata(doc: Document) -> Document:
         found[name] = value
 
     title = found.pop("title", None)
-    if title is None and doc.title is None:
+    if doc.format == "html":
+        # The page's title is known; extractors often repeat its <h1> as the first paragraph.
+        index = repeated_title(lines, doc.title or title)
+    elif title is None and doc.title is None:
         index = leading_title(lines)
         if index is not None:
-            title, lines[index] = lines[index], ""
+            title = lines[index]
+    else:
+        index = None
+    if index is not None:
+        lines[index] = ""
     body = "\n".join(lines)
     fields = {k: v for k, v in found.items() if getattr(doc, k) is None}
     return replace(

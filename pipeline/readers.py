@@ -1,13 +1,22 @@
-"""Finding inputs and reading their bytes: files, ``.gz`` files, directories, stdin.
+"""Finding inputs and reading their documents: files, ``.gz`` files, directories, stdin, JSONL.
 
 Resolution is lazy and per input: a missing path becomes a :class:`Source`
-whose ``read()`` raises, so one bad argument is reported in its turn and
-never stops the others.
+whose documents are one :class:`ReadFailure`, so one bad argument is
+reported in its turn and never stops the others. The same holds inside a
+JSONL file: a malformed line is a failure naming its line number, and the
+lines after it are still read.
+
+Input formats, by file name (``.gz`` stripped first): ``.txt``/``.text`` are
+plain text, ``.html``/``.htm``/``.xhtml`` are pages, ``.jsonl``/``.ndjson`` hold
+one document per line. Other files named explicitly, and stdin, are sniffed
+as text or HTML (see :func:`pipeline.decode.sniff_format`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import json
 import os
 import sys
 import zlib
@@ -16,24 +25,43 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputNotFoundError, InputTooLargeError
+from .document import Document
+from .errors import DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, MalformedRecordError
+from .metadata import parse_date
 
-#: Largest input accepted, after decompression. Larger inputs are rejected
-#: (not truncated), so a gzip bomb costs at most this much memory.
+#: Largest input accepted, after decompression (for JSONL: largest line).
+#: Larger inputs are rejected (not truncated), so a gzip bomb costs at most this much memory.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-#: File names picked up when walking a directory. Named explicitly, any file is read.
-TEXT_SUFFIXES = (".txt", ".text")
+#: File names picked up when walking a directory, by format. Named explicitly, any file is read.
+SUFFIXES = {
+    "text": (".txt", ".text"),
+    "html": (".html", ".htm", ".xhtml"),
+    "jsonl": (".jsonl", ".ndjson"),
+}
+#: What --input-format accepts; "auto" means by file name, else sniffed.
+INPUT_FORMATS = ("auto", "text", "html", "jsonl")
 GZIP_SUFFIX = ".gz"
 STDIN_ID = "<stdin>"
+#: JSONL fields that become record fields (besides "text"/"html").
+RECORD_FIELDS = ("id", "url", "date")
 
 _CHUNK = 1 << 20
 
 
+def format_of_name(name: str) -> str | None:
+    """The input format a file name implies, or None (sniff the content)."""
+    base = name[: -len(GZIP_SUFFIX)] if name.endswith(GZIP_SUFFIX) else name
+    base = base.lower()
+    for kind, suffixes in SUFFIXES.items():
+        if base.endswith(suffixes):
+            return kind
+    return None
+
+
 def is_supported_name(name: str) -> bool:
     """Whether a directory walk picks up a file of this name."""
-    base = name[: -len(GZIP_SUFFIX)] if name.endswith(GZIP_SUFFIX) else name
-    return base.lower().endswith(TEXT_SUFFIXES)
+    return format_of_name(name) is not None
 
 
 def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
@@ -46,34 +74,155 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
+@contextlib.contextmanager
+def _reading(path: str) -> Iterator[BinaryIO]:
+    """Open ``path`` (decompressing ``.gz``), turning OS and gzip errors into :class:`InputNotFoundError`."""
+    try:
+        with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
+            yield stream
+    except FileNotFoundError:
+        raise InputNotFoundError("no such file") from None
+    except IsADirectoryError:
+        raise InputNotFoundError("is a directory") from None
+    except PermissionError:
+        raise InputNotFoundError("permission denied") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputNotFoundError(f"corrupt gzip data ({exc or type(exc).__name__})") from None
+    except OSError as exc:
+        raise InputNotFoundError(f"cannot read: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """A document that could not be read: reported in its turn, never dropped."""
+
+    id: str
+    path: str | None
+    error: DocumentError
+
+
 @dataclass(frozen=True)
 class Source:
-    """One input document: where it is and under which id it is reported."""
+    """One input file (or stdin): where it is, under which id it is reported, its format."""
 
     id: str
     path: str | None  # None for stdin
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: "text", "html", "jsonl", or None to sniff text versus HTML
+    format: str | None = None
 
     def read(self) -> bytes:
-        """The document's bytes, decompressed if the name ends in ``.gz``."""
+        """The whole input's bytes, decompressed if the name ends in ``.gz``."""
         if self.path is None:
             return _read_limited(sys.stdin.buffer, self.max_bytes, "standard input")
+        what = "decompressed input" if self.path.endswith(GZIP_SUFFIX) else "input"
+        with _reading(self.path) as stream:
+            return _read_limited(stream, self.max_bytes, what)
+
+    def documents(self, first_line: int = 1, max_lines: int | None = None,
+                  offset: int = 0) -> Iterator[Document | ReadFailure]:
+        """The input's documents: one for a text or HTML file, one per line for JSONL.
+
+        ``first_line``/``max_lines``/``offset`` select a range of a plain
+        (uncompressed) JSONL file: the batch cuts big files into shards.
+        """
+        if self.format != "jsonl":
+            try:
+                yield Document(id=self.id, path=self.path, raw=self.read(), format=self.format)
+            except DocumentError as exc:
+                yield ReadFailure(self.id, self.path, exc)
+            return
         try:
-            if self.path.endswith(GZIP_SUFFIX):
-                with gzip.open(self.path, "rb") as stream:
-                    return _read_limited(stream, self.max_bytes, "decompressed input")
-            with open(self.path, "rb") as stream:
-                return _read_limited(stream, self.max_bytes, "input")
-        except FileNotFoundError:
-            raise InputNotFoundError("no such file") from None
-        except IsADirectoryError:
-            raise InputNotFoundError("is a directory") from None
-        except PermissionError:
-            raise InputNotFoundError("permission denied") from None
-        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-            raise InputNotFoundError(f"corrupt gzip data ({exc or type(exc).__name__})") from None
-        except OSError as exc:
-            raise InputNotFoundError(f"cannot read: {exc.strerror or exc}") from None
+            with contextlib.ExitStack() as stack:
+                if self.path is None:
+                    stream = sys.stdin.buffer
+                else:
+                    stream = stack.enter_context(_reading(self.path))
+                    if offset:
+                        stream.seek(offset)
+                yield from self._records(stream, first_line, max_lines)
+        except DocumentError as exc:
+            yield ReadFailure(self.id, self.path, exc)
+
+    def _records(self, stream: BinaryIO, first_line: int, max_lines: int | None) -> Iterator[Document | ReadFailure]:
+        for number, line in enumerate(_lines(stream, self.max_bytes, max_lines), start=first_line):
+            if line is not None and not line.strip():
+                continue  # blank lines separate nothing and hold no document
+            try:
+                if line is None:
+                    raise InputTooLargeError(f"line {number}: longer than the {self.max_bytes:,}-byte limit (see --max-bytes)")
+                yield parse_record(line, number, default_id=f"{self.id}:{number}", path=self.path)
+            except DocumentError as exc:
+                yield ReadFailure(_record_id(line, number, self.id), self.path, exc)
+
+
+def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[bytes | None]:
+    """The stream's lines, at most ``max_lines``; None stands for a line longer than ``limit``
+    (skipped without holding it in memory)."""
+    count = 0
+    while max_lines is None or count < max_lines:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        count += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _record_id(line: bytes | None, number: int, source_id: str) -> str:
+    """The id a failed line is reported under: its own, if it can be read, else ``file:line``."""
+    fallback = f"{source_id}:{number}"
+    if line is None:
+        return fallback
+    try:
+        value = json.loads(line).get("id")
+    except (ValueError, AttributeError):
+        return fallback
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else fallback
+
+
+def parse_record(line: bytes, number: int, default_id: str, path: str | None = None) -> Document:
+    """One JSONL line to a :class:`Document`: ``html`` or ``text``, optional ``id``, ``url``, ``date``.
+
+    An ``html`` field wins over ``text`` (the page is the source; a crawler's
+    ``text`` is often its own extraction). Other fields are ignored. Raises
+    :class:`MalformedRecordError` naming the line and the problem.
+    """
+    try:
+        record = json.loads(line)
+    except UnicodeDecodeError as exc:
+        raise MalformedRecordError(f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except ValueError as exc:
+        raise MalformedRecordError(f"line {number}: not valid JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise MalformedRecordError(f"line {number}: expected a JSON object, got {type(record).__name__}")
+    for key in ("html", "text", "url", "date"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise MalformedRecordError(f"line {number}: field {key!r} must be a string, got {type(record[key]).__name__}")
+    doc_id = record.get("id")
+    if doc_id is None or doc_id == "":
+        doc_id = default_id
+    elif isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+        raise MalformedRecordError(f"line {number}: field 'id' must be a string or an integer, got {type(doc_id).__name__}")
+    html, text = record.get("html"), record.get("text")
+    if html is None and text is None:
+        raise MalformedRecordError(f"line {number}: no 'text' or 'html' field")
+    body = html if html is not None else text
+    if not body.strip():
+        raise EmptyInputError(f"line {number}: empty {'html' if html is not None else 'text'} field")
+    flags: tuple[str, ...] = ()
+    date = record.get("date")
+    if date is not None:
+        date = parse_date(date)
+        flags = () if date else ("unparsed-date",)
+    return Document(
+        id=str(doc_id), path=path, url=record.get("url") or None, date=date, flags=flags,
+        **({"html": html, "format": "html"} if html is not None else {"text": text, "format": "text"}),
+    )
 
 
 @dataclass(frozen=True)
@@ -97,18 +246,26 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
             rel = full.relative_to(root).as_posix()
             if name.startswith("."):
                 continue
-            if not is_supported_name(name):
-                yield Skipped(str(full), "unsupported file type (expected .txt or .txt.gz)")
+            kind = format_of_name(name)
+            if kind is None:
+                yield Skipped(str(full), "unsupported file type (expected .txt, .html, .htm, .jsonl or their .gz)")
                 continue
-            yield Source(id=rel, path=str(full), max_bytes=max_bytes)
+            yield Source(id=rel, path=str(full), max_bytes=max_bytes, format=kind)
 
 
-def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source | Skipped]:
-    """Sources for command-line arguments; ``-`` (or no argument) is stdin."""
+def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
+                 input_format: str = "auto") -> Iterator[Source | Skipped]:
+    """Sources for command-line arguments; ``-`` (or no argument) is stdin.
+
+    ``input_format`` other than "auto" overrides what names imply.
+    """
+    forced = None if input_format == "auto" else input_format
     for arg in args or ["-"]:
         if arg == "-":
-            yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes)
+            yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
         elif os.path.isdir(arg):
-            yield from walk_directory(Path(arg), max_bytes)
+            for entry in walk_directory(Path(arg), max_bytes):
+                yield Source(entry.id, entry.path, max_bytes, forced) if forced and isinstance(entry, Source) else entry
         else:
-            yield Source(id=os.path.basename(arg.rstrip("/")) or arg, path=arg, max_bytes=max_bytes)
+            name = os.path.basename(arg.rstrip("/")) or arg
+            yield Source(id=name, path=arg, max_bytes=max_bytes, format=forced or format_of_name(name))

@@ -8,9 +8,10 @@ each with its own target, so a failed or killed run resumes from the last
 completed stage::
 
     RepairShard -> StripShard -> MetadataShard -> NormalizeShard -> CleanCorpus
+    (read, decode, extract HTML, repair)
 
 Targets are content-addressed. A shard's key hashes its members (id, size,
-modification time), the package version and, from the strip stage on, the
+modification time), the package and extractor versions and, from the strip stage on, the
 rules fingerprint and options: unchanged inputs are never redone, and an
 edited rule recomputes the stages it affects instead of serving stale results.
 Every file is written atomically (``LocalTarget.open('w')`` renames a
@@ -41,14 +42,13 @@ from luigi.configuration import get_config
 
 from . import __version__
 from .boilerplate import strip
-from .clean import CleanOptions
-from .decode import decode
+from .clean import CleanOptions, prepare
 from .document import Document
 from .errors import DocumentError
+from .extract import EXTRACTOR_VERSIONS
 from .metadata import extract_metadata
 from .normalize import normalize
-from .readers import DEFAULT_MAX_BYTES, Skipped, Source, walk_directory
-from .repair import repair
+from .readers import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
 
 #: Documents per shard. At ~5-7 ms per document a shard is ~0.6 s of work per
 #: stage, so Luigi's per-task cost (a few ms locally) stays around 1%, while a
@@ -80,28 +80,85 @@ def _digest(*parts: Any) -> str:
 
 
 # --- the shard plan ------------------------------------------------------------
+# A plan member is one unit of input: [id, path, size, mtime_ns, format, first_line, n_lines, offset].
+# A text or HTML file is one member (one document); a plain JSONL file is cut
+# into members of at most shard_size lines (byte offset of the first, for a
+# direct seek); a compressed JSONL file cannot be seeked and stays one member.
+
+def jsonl_chunks(path: str, lines_per_chunk: int) -> Iterator[tuple[int, int, int]]:
+    """``(first_line, n_lines, byte_offset)`` ranges covering a JSONL file, found by
+    counting newlines block by block (so a huge line never sits in memory)."""
+    first, count, offset, position, last_byte = 1, 0, 0, 0, b"\n"
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            start = 0
+            while (newline := block.find(b"\n", start)) >= 0:
+                count += 1
+                start = newline + 1
+                if count == lines_per_chunk:
+                    yield first, count, offset
+                    first, count, offset = first + count, 0, position + start
+            position += len(block)
+            last_byte = block[-1:]
+    if last_byte != b"\n":
+        count += 1  # a last line without a newline
+    if count:
+        yield first, count, offset
+
+
+def _members(entry: Source, shard_size: int) -> list[list]:
+    try:
+        st = os.stat(entry.path)
+    except OSError as exc:  # vanished or unreadable: still an input, rejected when read
+        return [[entry.id, entry.path, -1, str(exc), entry.format, 1, None, 0]]
+    head = [entry.id, entry.path, st.st_size, st.st_mtime_ns, entry.format]
+    if entry.format != "jsonl" or entry.path.endswith(".gz"):
+        return [head + [1, None, 0]]
+    try:
+        return [head + list(chunk) for chunk in jsonl_chunks(entry.path, shard_size)]
+    except OSError:
+        return [head + [1, None, 0]]  # reading it will report the problem
+
+
+def _weight(member: list, shard_size: int) -> int:
+    """Documents a member stands for (a compressed JSONL file: a whole shard's worth)."""
+    if member[4] != "jsonl":
+        return 1
+    return member[6] if member[6] is not None else shard_size
+
 
 def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """List the inputs (sorted, as ``boilerstrip clean DIR`` does) and cut them into shards."""
+    """List the inputs (sorted, as ``boilerstrip clean DIR`` does) and cut them into shards
+    of about ``shard_size`` documents."""
     members, skipped = [], []
     for entry in walk_directory(Path(input_dir), max_bytes):
         if isinstance(entry, Skipped):
             skipped.append({"path": entry.path, "reason": entry.reason})
-            continue
-        try:
-            st = os.stat(entry.path)
-            members.append([entry.id, entry.path, st.st_size, st.st_mtime_ns])
-        except OSError as exc:  # vanished or unreadable: still a document, rejected when read
-            members.append([entry.id, entry.path, -1, str(exc)])
-    shards = [members[i : i + shard_size] for i in range(0, len(members), shard_size)]
+        else:
+            members += _members(entry, shard_size)
+    shards: list[list[list]] = []
+    filled = shard_size
+    for member in members:
+        weight = _weight(member, shard_size)
+        if filled + weight > shard_size:
+            shards.append([])
+            filled = 0
+        shards[-1].append(member)
+        filled += weight
     return {
         "input_dir": input_dir,
         "shard_size": shard_size,
         "max_bytes": max_bytes,
         "shards": shards,
         "skipped": skipped,
-        "key": _digest(__version__, shard_size, max_bytes, shards),
+        "key": _digest(__version__, EXTRACTOR_VERSIONS, shard_size, max_bytes, shards),
     }
+
+
+def plan_bytes(plan: dict[str, Any]) -> int:
+    """Total size of the plan's input files (each file once, however it was cut)."""
+    sizes = {m[1]: m[2] for shard in plan["shards"] for m in shard}
+    return sum(size for size in sizes.values() if size > 0)
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
@@ -186,7 +243,7 @@ class ShardTask(luigi.Task):
     def shard_key(self) -> str:
         """Computed once per task instance (Luigi reuses instances with equal parameters)."""
         if getattr(self, "_shard_key", None) is None:
-            key = _digest(__version__, self.members())
+            key = _digest(__version__, EXTRACTOR_VERSIONS, self.members())
             if self.uses_rules:
                 key = _digest(key, self.options.ruleset().fingerprint, self.ascii_punctuation)
             self._shard_key = key
@@ -230,7 +287,7 @@ class ShardTask(luigi.Task):
 
 
 class RepairShard(ShardTask):
-    """Read, decode and repair every document of the shard."""
+    """Read every document of the shard; decode, extract (HTML) and repair it."""
 
     stage = "repair"
     uses_rules = False
@@ -242,18 +299,22 @@ class RepairShard(ShardTask):
         started = time.perf_counter()
         plan = load_plan(self.work_dir, self.plan_key)
         with self.output().open("w") as out:
-            for doc_id, path, _size, _mtime in self.members():
-                source = Source(id=doc_id, path=path, max_bytes=plan["max_bytes"])
-                try:
-                    doc = repair(decode(Document(id=doc_id, path=path, raw=source.read())))
-                    entry = {"doc": replace(doc, raw=None).to_state()}
-                except DocumentError as exc:
-                    entry = {"reject": reject_record(doc_id, path, "read", exc)}
-                except Exception as exc:
-                    entry = {"reject": reject_record(doc_id, path, self.stage, exc)}
-                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            for doc_id, path, _size, _mtime, fmt, first_line, n_lines, offset in self.members():
+                source = Source(id=doc_id, path=path, max_bytes=plan["max_bytes"], format=fmt)
+                for item in source.documents(first_line, n_lines, offset):
+                    out.write(json.dumps(self._prepared(item), ensure_ascii=False) + "\n")
             out.write(json.dumps({"timings": {self.stage: time.perf_counter() - started}}) + "\n")
         log_run(self.work_dir, self.stage, self.shard)
+
+    def _prepared(self, item: Document | ReadFailure) -> dict[str, Any]:
+        if isinstance(item, ReadFailure):
+            return {"reject": reject_record(item.id, item.path, "read", item.error)}
+        try:
+            return {"doc": replace(prepare(item), raw=None).to_state()}
+        except DocumentError as exc:
+            return {"reject": reject_record(item.id, item.path, "read", exc)}
+        except Exception as exc:
+            return {"reject": reject_record(item.id, item.path, self.stage, exc)}
 
 
 class StripShard(ShardTask):
@@ -403,7 +464,8 @@ class CleanCorpus(luigi.Task):
             summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
             part = self.part_name(index)
             self._publish(task.output()["records"].path, out_dir / part)
-            shards.append({"part": part, "inputs": len(plan["shards"][index]), "documents": summary["documents"],
+            shards.append({"part": part, "inputs": summary["documents"] + len(summary["rejects"]),
+                           "documents": summary["documents"],
                            "rejected": len(summary["rejects"])})
             all_rejects += summary["rejects"]
             removed.update(summary["removed_by_rule"])
@@ -419,7 +481,8 @@ class CleanCorpus(luigi.Task):
             "package_version": __version__,
             "run_key": self.run_key(),
             "input_dir": self.input_dir,
-            "inputs": sum(len(s) for s in plan["shards"]),
+            "files": len({m[1] for shard in plan["shards"] for m in shard}),
+            "inputs": sum(s["inputs"] for s in shards),
             "documents": sum(s["documents"] for s in shards),
             "rejected": all_rejects,
             "skipped": plan["skipped"],

@@ -15,6 +15,9 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from .document import Document
+from .readers import SUFFIXES
+
+_INPUT_SUFFIXES = tuple(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 
 
 @contextlib.contextmanager
@@ -34,11 +37,17 @@ def atomic_open(path: str | Path) -> Iterator[TextIO]:
 
 
 def text_output_name(doc_id: str) -> str:
-    """Relative name of the ``.txt`` file for a document id ('a/b.txt.gz' -> 'a/b.txt')."""
+    """Relative name of the ``.txt`` file for a document id.
+
+    A known input extension is replaced ('a/b.txt.gz' -> 'a/b.txt', 'page.html'
+    -> 'page.txt'); anything else is kept, so the ids of JSONL records
+    ('corpus.jsonl:7', 'story-1.v2') never collide.
+    """
     name = doc_id[:-3] if doc_id.endswith(".gz") else doc_id
-    stem, dot, ext = name.rpartition(".")
-    if dot and "/" not in ext:
-        name = stem
+    for suffix in _INPUT_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
     return (name or "document") + ".txt"
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import luigi
+from gzip import open as gzip_open
 import pytest
 
 from benchmarks.generate_corpus import generate
@@ -199,3 +200,32 @@ def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path):
     per_task = Counter((stage, shard) for stage, shard, _ in runs)
     assert len(per_task) == 4 * 20 and set(per_task.values()) == {1}  # every stage of every shard ran once
     assert len({pid for *_, pid in runs}) >= 2  # and the work was shared
+
+
+def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
+    """Pages, JSONL (plain, cut into shards by line range, and gzipped) and text: byte-identical to clean."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = (Path(__file__).parent.parent / "fixtures" / "html" / "harbour-news.html").read_text(encoding="utf-8")
+    (inputs / "harbour.html").write_text(page, encoding="utf-8")
+    shutil.copy(SEEDS[4], inputs / "menafn.txt")
+    lines = [json.dumps({"id": f"s{i}", "text": SEEDS[i % len(SEEDS)].read_text(encoding="utf-8")}) for i in range(7)]
+    lines.insert(3, "{oops")
+    lines.append(json.dumps({"id": "p", "html": page, "url": "https://m.example/p"}))
+    (inputs / "crawl.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip_open(inputs / "more.jsonl.gz", "wb") as gz:
+        gz.write("\n".join(lines[:3]).encode())
+    out = tmp_path / "out"
+    result = _batch(str(inputs), str(out), "--shard-size", "3")
+    assert result.returncode == 0, result.stderr
+    expected = run_cli("clean", "--format", "jsonl", str(inputs))
+    assert expected.returncode == 1  # the malformed line
+    assert _parts(out) == expected.stdout.decode()
+    records = [json.loads(line) for line in _parts(out).splitlines()]
+    assert len(records) == 1 + 8 + 3 + 1
+    assert [r["extractor"] for r in records if r["id"] in ("harbour.html", "p")] == ["trafilatura", "trafilatura"]
+    rejects = [json.loads(l) for l in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["id"], r["stage"], r["message"][:22]) for r in rejects] == [("crawl.jsonl:4", "read", "line 4: not valid JSON")]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["files"], manifest["inputs"], manifest["documents"]) == (4, 14, 13)
+    assert len(manifest["shards"]) >= 4  # the 10-line JSONL file was cut into line ranges

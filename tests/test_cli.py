@@ -17,11 +17,11 @@ import pytest
 
 from pipeline import clean_bytes
 
-from .conftest import EXPECTED, SEEDS, run_cli
+from .conftest import EXPECTED, FIXTURES, SEEDS, run_cli
 
 SEED = SEEDS[3]  # 003: title, widgets, footer navigation
 
-RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "encoding",
+RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "description", "encoding", "extractor",
                "text", "removed", "flags"]
 
 
@@ -74,7 +74,7 @@ def test_bad_inputs_are_reported_one_line_each_and_others_still_processed(tmp_pa
     assert errors[0] == f"boilerstrip: error: {missing}: no such file"
     assert errors[1].startswith(f"boilerstrip: error: {binary}: binary data, not text (PNG image)")
     assert errors[2] == f"boilerstrip: error: {empty}: empty input (no text)"
-    assert errors[3] == "boilerstrip: 3 of 4 inputs failed"
+    assert errors[3] == "boilerstrip: 3 of 4 documents failed"
     assert b"Traceback" not in result.stderr
     assert [json.loads(l)["id"] for l in result.stdout.decode().splitlines()] == [SEED.name]
 
@@ -176,3 +176,58 @@ def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path):
         os.close(main)
     assert result.returncode == 0
     assert b"5/5" in shown and b"doc" in shown
+
+
+# --- HTML and JSONL input ------------------------------------------------------
+
+HTML_PAGE = FIXTURES / "html" / "harbour-news.html"
+
+
+def test_html_file_and_stdin_give_the_article_with_its_title():
+    result = run_cli("clean", str(HTML_PAGE))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert text.startswith("Harbour dredging to start in spring after council vote\n\nThe council approved")
+    assert "Advertisement" not in text and "Privacy policy" not in text
+    piped = run_cli("clean", stdin=HTML_PAGE.read_bytes())  # sniffed as HTML
+    assert piped.returncode == 0 and piped.stdout.decode() == text
+    record = json.loads(run_cli("clean", "--format", "jsonl", str(HTML_PAGE)).stdout)
+    assert list(record) == RECORD_KEYS
+    assert (record["publisher"], record["date"], record["extractor"]) == ("Coastline Courier", "2024-10-19", "trafilatura")
+
+
+def test_jsonl_input_reports_bad_lines_and_cleans_the_rest(tmp_path):
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("\n".join([
+        json.dumps({"id": "page-1", "html": HTML_PAGE.read_text(encoding="utf-8"), "url": "https://m.example/1"}),
+        "{not json",
+        json.dumps({"id": "story-2", "text": SEED.read_text(encoding="utf-8"), "date": "2024-10-19"}),
+        json.dumps({"id": "story-3", "text": 42}),
+    ]) + "\n", encoding="utf-8")
+    result = run_cli("clean", str(crawl))  # JSONL in, JSONL out by default
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [(r["id"], r["extractor"]) for r in records] == [("page-1", "trafilatura"), ("story-2", None)]
+    assert records[0]["url"] == "https://m.example/1" and records[1]["date"] == "2024-10-19"
+    assert result.stderr.decode().splitlines() == [
+        f"boilerstrip: error: {crawl}: line 2: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))",
+        f"boilerstrip: error: {crawl}: line 4: field 'text' must be a string, got int",
+        "boilerstrip: 2 of 4 documents failed",
+    ]
+    piped = run_cli("clean", "--input-format", "jsonl", "-", stdin=crawl.read_bytes())
+    assert [{**json.loads(line), "path": None} for line in piped.stdout.decode().splitlines()] == [
+        {**r, "path": None} for r in records]
+    assert b"<stdin>: line 2: not valid JSON" in piped.stderr
+
+
+def test_jsonl_ids_never_write_outside_the_text_output_directory(tmp_path):
+    crawl = tmp_path / "crawl.jsonl"
+    lines = [{"id": "../../escape", "text": "A story that tries to escape its folder."},
+             {"id": "/etc/passwd", "text": "A story with an absolute id."},
+             {"text": "A story without an id."}]
+    crawl.write_text("".join(json.dumps(l) + "\n" for l in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("clean", str(crawl), "--format", "text", "-o", str(out))
+    assert result.returncode == 1
+    assert sorted(p.name for p in tmp_path.rglob("*.txt")) == ["crawl.jsonl:3.txt"]
+    assert result.stderr.decode().count("refusing unsafe output name") == 2

@@ -1,0 +1,130 @@
+"""Stage 1b (HTML input only): the page's main content and its metadata.
+
+trafilatura finds the main text. Its default mode already asks jusText and
+readability for a second opinion and keeps the better candidate, so jusText
+is not run a second time on every page; it runs here only as the *fallback*
+when trafilatura returns nothing or next to nothing, and its text is taken
+only when it finds substantially more (``JUSTEXT_MIN_GAIN`` times the words).
+
+Options are set explicitly, and differ from trafilatura's defaults where
+the cleaning pipeline needs it:
+
+* ``include_comments=False``: reader comments are not the article (and the
+  boilerplate rules would only have to find them again);
+* ``include_tables=True`` (the default): tables often carry article facts;
+* no links, images or formatting markup: the output is plain text;
+* metadata comes from trafilatura's own metadata helpers, called once on the
+  parsed page with htmldate's quick date search, instead of
+  ``with_metadata=True``, which adds categories, tags, licence and an
+  exhaustive date search: 1.28x trafilatura's time per page instead of 1.16x
+  on the development set (``benchmarks/eval_gate.py`` measures it).
+
+The extracted text then goes through the same repair, rules and
+normalisation as plain text: extractors leave debris behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
+
+import justext
+import trafilatura
+from htmldate import find_date
+from trafilatura import metadata as page_meta
+from trafilatura.utils import load_html
+
+from .document import Document
+from .errors import UnextractableInputError
+from .shape import word_count
+
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "with_metadata": False,  # done once below, more cheaply
+    "deduplicate": False,  # per-process state would make results depend on order
+}
+#: Batch results are keyed on these: a new extractor release may extract differently.
+EXTRACTOR_VERSIONS = {name: version(name) for name in ("trafilatura", "justext", "htmldate")}
+#: Below this many words trafilatura's text is considered a miss and jusText is asked.
+FALLBACK_BELOW_WORDS = 50
+#: jusText's text replaces trafilatura's only with at least this many times the words.
+JUSTEXT_MIN_GAIN = 3
+
+
+@lru_cache(maxsize=1)
+def _all_stopwords() -> frozenset[str]:
+    """Stop words of every language jusText knows: language-independent, as trafilatura does it."""
+    words: set[str] = set()
+    for language in justext.get_stoplists():
+        words.update(justext.get_stoplist(language))
+    return frozenset(words)
+
+
+def justext_text(html: str) -> str:
+    """jusText's main-content paragraphs, one per line."""
+    paragraphs = justext.justext(html, _all_stopwords())
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
+    """Title, author, date, publisher (site name), canonical url and description of a parsed page."""
+    meta = page_meta.examine_meta(tree)
+    try:
+        meta = page_meta.extract_meta_json(tree, meta)
+    except Exception:  # trafilatura's JSON-LD parser trips over malformed JSON-LD; the rest still counts
+        pass
+    if meta.author and " " not in meta.author:
+        meta.author = None  # a single token in a meta tag is usually a handle, not a name
+    title = meta.title or page_meta.extract_title(tree)
+    author = meta.author or page_meta.extract_author(tree)
+    page_url = meta.url or page_meta.extract_url(tree, url)
+    date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+    sitename = meta.sitename or page_meta.extract_sitename(tree)
+    return {
+        "title": title or None,
+        "author": author or None,
+        "date": date or None,
+        "publisher": sitename.lstrip("@") if sitename else None,
+        "url": page_url or None,
+        "description": meta.description or None,
+    }
+
+
+def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict[str, str | None]]:
+    """Main text of a page, the extractor that found it, and the page metadata.
+
+    Raises :class:`UnextractableInputError` when the source does not parse as HTML.
+    """
+    tree = load_html(html)
+    if tree is None:
+        raise UnextractableInputError("not parseable as HTML")
+    meta = page_metadata(tree, url)
+    result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    text = (result.text if result is not None else None) or ""
+    extractor = "trafilatura"
+    words = word_count(text)
+    if words < FALLBACK_BELOW_WORDS:
+        rescue = justext_text(html)
+        if word_count(rescue) >= max(JUSTEXT_MIN_GAIN * words, 1):
+            text, extractor = rescue, "justext"
+    return text, extractor, meta
+
+
+def extract(doc: Document) -> Document:
+    """Stage function: fill ``text``, ``extractor`` and page metadata from ``html``.
+
+    Metadata the caller supplied (a JSONL record's ``url``/``date``) wins over
+    what the page says.
+    """
+    if doc.html is None:
+        raise ValueError("extract() needs a document with an HTML source")
+    text, extractor, meta = extract_main_text(doc.html, doc.url)
+    fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
+    extracted = replace(doc, text=text, extractor=extractor, **fields)
+    return extracted if text.strip() else extracted.with_flags("no-main-content")

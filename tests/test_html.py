@@ -1,0 +1,154 @@
+"""HTML input: sniffing, page encodings, main-content extraction, page metadata."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from pipeline import clean_bytes, clean_html
+from pipeline import extract as extract_module
+from pipeline.decode import declared_charset, decode_html_bytes, sniff_format
+
+from .conftest import FIXTURES
+
+HARBOUR = FIXTURES / "html" / "harbour-news.html"
+
+ARTICLE = [
+    "The council approved a £14m contract on Wednesday to dredge the old harbour",
+    "Silt has narrowed the main channel to less than half its charted depth",
+    "“We have been waiting for this decision for a very long time,” said Tom Reyes",
+    "Work is expected to begin in March and to last about eleven weeks.",
+    "The harbour authority said berths would stay open during the work",
+]
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"<!DOCTYPE html><html><body>x</body></html>", "html"),
+        (b"\n\n  <html lang='de'>", "html"),
+        (b"<HTML>", "html"),
+        (b"<p>A fragment</p>", "html"),
+        (b"<!-- saved page -->\n<div>", "html"),
+        (codecs.BOM_UTF8 + b"<!doctype html>", "html"),
+        (codecs.BOM_UTF16_LE + "<html><body>".encode("utf-16-le"), "html"),
+        (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x">\n<html>', "html"),
+        (b"Council votes on harbour plan\n\nThe <html> tag starts a page, the trainer said.", "text"),
+        (b"<3 this recipe, said the chef.", "text"),
+        (b"<author>Jane</author>", "text"),
+        (b'<?xml version="1.0"?><rss><channel></channel></rss>', "text"),
+    ],
+)
+def test_sniffing_follows_the_first_tag(data, kind):
+    assert sniff_format(data) == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "codec"),
+    [
+        ('<meta charset="windows-1251">', "cp1251"),
+        ("<meta charset=utf-8>", "utf-8"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', "cp1252"),
+        ('<meta content="text/html; charset=shift_jis" http-equiv="Content-Type">', "shift_jis"),
+        ('<meta charset="no-such-codec">', None),
+        ("", None),
+    ],
+)
+def test_declared_charset(head, codec):
+    assert declared_charset(_page("<p>x</p>", head).encode("ascii")) == codec
+
+
+def test_declared_single_byte_charset_is_used_when_the_bytes_are_not_utf8():
+    text = "Die Straßenbahn fährt künftig öfter, sagte die Bürgermeisterin."
+    page = _page(f"<p>{text}</p>", '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">')
+    html, encoding, _ = decode_html_bytes(page.encode("cp1252"))
+    assert encoding == "cp1252" and text in html
+    cyrillic = "Городской совет одобрил план реконструкции порта."
+    html, encoding, _ = decode_html_bytes(_page(f"<p>{cyrillic}</p>", '<meta charset="windows-1251">').encode("cp1251"))
+    assert encoding == "cp1251" and cyrillic in html
+
+
+def test_utf8_page_is_never_misread_by_a_wrong_declaration():
+    """Pages that declare ISO-8859-1 but are served as UTF-8 are common: valid UTF-8 wins."""
+    text = "Café owners in Zürich said the “new” rules cost them €2,000."
+    page = _page(f"<p>{text}</p>", '<meta charset="iso-8859-1">').encode("utf-8")
+    html, encoding, _ = decode_html_bytes(page)
+    assert encoding == "utf-8" and text in html
+
+
+def test_utf8_page_without_declaration_and_with_bom():
+    text = "Niño, señal, ação: três línguas numa só página."
+    html, encoding, _ = decode_html_bytes(_page(f"<p>{text}</p>").encode("utf-8"))
+    assert encoding == "utf-8" and text in html
+    html, encoding, flags = decode_html_bytes(codecs.BOM_UTF8 + _page(f"<p>{text}</p>").encode("utf-8"))
+    assert encoding == "utf-8-sig" and "bom-removed" in flags and text in html
+    html, encoding, _ = decode_html_bytes(codecs.BOM_UTF16_LE + _page(f"<p>{text}</p>").encode("utf-16-le"))
+    assert encoding == "utf-16-le" and text in html
+
+
+def test_news_page_main_content_metadata_and_rules():
+    doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html")
+    assert doc.format == "html" and doc.extractor == "trafilatura" and doc.encoding == "utf-8"
+    for sentence in ARTICLE:
+        assert sentence in doc.text
+    # navigation, related links, newsletter box and footer are outside the main content
+    for debris in ("Sport", "Fishing quota talks stall", "Sign up for our newsletter", "All rights reserved",
+                   "Privacy policy", "dataLayer"):
+        assert debris not in doc.text
+    # debris inside the article is left to the rules, and every removal is audited
+    assert {(r.rule, r.text) for r in doc.removed} >= {
+        ("read-more-block", "Read more:"), ("ad-marker", "Advertisement"), ("comment-section", "Comments are closed.")}
+    assert "Advertisement" not in doc.text and "Comments are closed" not in doc.text
+    assert (doc.title, doc.date, doc.publisher, doc.author) == (
+        "Harbour dredging to start in spring after council vote", "2024-10-19", "Coastline Courier", "Maria Okafor")
+    assert doc.url == "https://courier.example/news/2024/10/19/harbour-dredging"
+    assert doc.description == "The council approved a £14m dredging contract for the old harbour."
+    assert doc.language == "en"
+    assert not doc.text.startswith(doc.title)  # the headline is the title, not the body's first paragraph
+
+
+def test_caller_metadata_wins_over_the_page():
+    html = HARBOUR.read_text(encoding="utf-8")
+    doc = clean_html(html, id="x", url="https://mirror.example/harbour")
+    assert doc.url == "https://mirror.example/harbour"
+    assert doc.publisher == "Coastline Courier"
+
+
+def test_page_without_main_content_is_kept_and_flagged():
+    page = _page("<script>track()</script><img src='banner.png'><form><input type='search'></form>")
+    doc = clean_bytes(page.encode(), id="empty.html")
+    assert doc.text == ""
+    assert "no-main-content" in doc.flags and "empty-after-cleaning" in doc.flags
+
+
+def test_justext_rescues_a_page_trafilatura_misses(monkeypatch):
+    """When trafilatura returns nothing, jusText's paragraphs are used, and the record says so."""
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html")
+    assert doc.extractor == "justext"
+    assert ARTICLE[1] in doc.text and "Privacy policy" not in doc.text
+    assert doc.title == "Harbour dredging to start in spring after council vote"
+
+
+def test_justext_is_not_taken_when_it_finds_little_more(monkeypatch):
+    short = "Only a short notice survives extraction here."
+
+    class Result:
+        text = short
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: Result())
+    monkeypatch.setattr(extract_module, "justext_text", lambda html: short + " And five more words here.")
+    text, extractor, _ = extract_module.extract_main_text(_page(f"<p>{short}</p>"))
+    assert (text, extractor) == (short, "trafilatura")
+
+
+def test_html_that_does_not_parse_is_a_clear_error():
+    from pipeline.errors import UnextractableInputError
+
+    with pytest.raises(UnextractableInputError, match="not parseable as HTML"):
+        clean_html("<p>", id="broken")
