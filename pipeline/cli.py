@@ -237,6 +237,52 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figures_table(title: str, summary: dict[str, dict[str, float]], kind: str) -> list[str]:
+    lines = [title, f"  {'system':<14} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>8} {'ms/page':>8}"]
+    for name, f in summary.items():
+        ms = 1000 * f["seconds"] / f["pages"] if f["pages"] else 0.0
+        lines.append(f"  {name:<14} {f['pages']:>6} {f['precision']:>10.4f} {f['recall']:>8.4f} {f['f1']:>8.4f} {ms:>8.1f}")
+    return lines
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import GoldError, PipelineSystem, evaluate, load_gold, trafilatura_default
+
+    options = _options(args)
+    if options is None:
+        return 2
+    try:
+        gold = load_gold(args.gold)
+    except GoldError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    pages = [p for p in gold.pages][: args.limit] if args.limit else list(gold.pages)
+    systems = {PROG: PipelineSystem(options)}
+    if args.baseline == "trafilatura":
+        systems["trafilatura"] = trafilatura_default
+    show = sys.stderr.isatty() and not args.quiet
+    report = evaluate(gold, systems, pages,
+                      progress=lambda it: tqdm(it, total=len(pages), disable=not show, file=sys.stderr, unit="page",
+                                               desc=PROG))
+    print(f"gold: {gold.path} ({gold.kind}, {len(pages)} pages)")
+    print("\n".join(_figures_table("all pages:", report.summary(), gold.kind)))
+    languages = sorted({d["language"] for d in report.documents if d["language"]},
+                       key=lambda lang: -sum(d["language"] == lang for d in report.documents))
+    for lang in languages[: args.languages]:
+        print("\n".join(_figures_table(f"language {lang}:", report.summary(lang), gold.kind)))
+    pipeline = systems[PROG]
+    if pages:
+        print(f"{PROG} decode+extract: {1000 * pipeline.extraction_seconds / len(pages):.1f} ms/page")
+    for name, figures in report.summary().items():
+        if figures["errors"]:
+            print(f"{PROG}: note: {name} failed on {figures['errors']} pages (counted as empty output; see --json)",
+                  file=sys.stderr)
+    if args.json:
+        with atomic_open(args.json) as out:
+            json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Clean scraped news text for NLP.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -297,6 +343,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="reject inputs larger than N bytes after decompression")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=cmd_batch)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score HTML extraction and cleaning against gold data (precision, recall, F1)",
+        description="Score boilerstrip (and, by default, trafilatura's own default extraction, in the same run) "
+        "on gold data: an article-body gold file ({id: {articleBody, url}} with html/<id>.html.gz beside it, "
+        "scored on word 4-gram shingles) or a snippet gold directory (evaldata.json with html/, scored on "
+        "'with'/'without' snippets).",
+    )
+    evaluate.add_argument("gold", metavar="GOLD", help="gold JSON file, or a directory holding evaldata.json or ground-truth.json")
+    evaluate.add_argument("--baseline", choices=("trafilatura", "none"), default="trafilatura",
+                          help="also score this system on the same pages (default: trafilatura)")
+    evaluate.add_argument("--json", metavar="FILE", help="write the summary and per-document figures as JSON")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N pages")
+    evaluate.add_argument("--languages", type=int, default=3, metavar="N",
+                          help="also print figures for the N most frequent gold languages (default 3)")
+    evaluate.add_argument("--rules", action="append", metavar="DIR", help="extra rule directory (repeatable)")
+    evaluate.add_argument("--no-builtin-rules", action="store_true", help="use only the rules given with --rules")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    evaluate.set_defaults(func=cmd_evaluate)
     return parser
 
 

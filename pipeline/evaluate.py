@@ -1,0 +1,303 @@
+"""``boilerstrip evaluate``: score HTML extraction and cleaning against gold data.
+
+Two public gold layouts are understood:
+
+* **article-body gold** (the ScrapingHub article-extraction-benchmark layout):
+  a JSON object ``{doc_id: {"articleBody": ..., "url": ...}}`` with the pages
+  at ``html/<doc_id>.html.gz`` beside it. Metric, per document: word 4-gram
+  shingles (tokens are ``\\w+`` runs; a text of fewer than 4 tokens is one
+  shingle), counted as multisets; true positives are the shared counts,
+  false positives the predicted surplus, false negatives the gold surplus;
+  the three are normalised to sum 1 so long documents weigh no more than
+  short ones. Precision and recall are averaged over documents (precision
+  over the documents with a non-empty prediction, recall over those with a
+  non-empty gold text, as the benchmark's own script does; how many
+  predictions were empty is reported beside it), and F1 is computed from
+  the two averages.
+* **snippet gold** (trafilatura's evaluation layout): ``evaldata.json`` maps
+  a URL to ``{"file": ..., "with": [...], "without": [...]}`` with pages in
+  ``html/``. A ``with`` snippet found in the output is a true positive (else a
+  false negative), a ``without`` snippet found is a false positive (else a
+  true negative); matching ignores runs of whitespace. Precision, recall and
+  F1 are computed over all snippets together.
+
+Every system sees the same bytes and URL; systems run alternately page by
+page so that neither gets a warmer cache, and each page's time is recorded.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from .clean import CleanOptions, finish
+from .decode import decode
+from .document import Document
+from .extract import extract
+from .metadata import detect_language
+from .repair import repair
+
+#: A system under evaluation: page bytes and URL in, extracted text out.
+System = Callable[[bytes, "str | None"], "str | None"]
+
+SHINGLE_SIZE = 4
+# The benchmark tokenises with Python's own \w (the re module, Unicode-aware).
+_TOKEN = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+
+
+# --- gold data -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoldPage:
+    """One page of a gold set and what its extraction should (and should not) contain."""
+
+    id: str
+    url: str | None
+    html_path: Path
+    article_body: str | None = None
+    must_have: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+
+    @property
+    def gold_text(self) -> str:
+        return self.article_body if self.article_body is not None else " ".join(self.must_have)
+
+    def read(self) -> bytes:
+        if self.html_path.name.endswith(".gz"):
+            with gzip.open(self.html_path, "rb") as stream:
+                return stream.read()
+        return self.html_path.read_bytes()
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    path: Path
+    kind: str  # "article-body" or "snippets"
+    pages: tuple[GoldPage, ...]
+
+
+class GoldError(ValueError):
+    """The gold data is not in a layout ``evaluate`` understands."""
+
+
+def load_gold(path: str | Path) -> GoldSet:
+    """Load a gold set from its JSON file, or from a directory holding
+    ``evaldata.json`` (snippets) or ``ground-truth.json`` (article bodies)."""
+    path = Path(path)
+    if path.is_dir():
+        candidates = [path / name for name in ("evaldata.json", "ground-truth.json") if (path / name).is_file()]
+        if not candidates:
+            raise GoldError(f"{path}: no evaldata.json or ground-truth.json in this directory")
+        path = candidates[0]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{path}: cannot read gold data: {exc}") from None
+    if not isinstance(data, dict) or not data or not all(isinstance(v, dict) for v in data.values()):
+        raise GoldError(f"{path}: expected a JSON object mapping ids or URLs to objects")
+    html_dir = path.parent / "html"
+    first = next(iter(data.values()))
+    if "articleBody" in first:
+        pages = [GoldPage(id=key, url=item.get("url"), html_path=html_dir / f"{key}.html.gz",
+                          article_body=item.get("articleBody") or "") for key, item in data.items()]
+        return GoldSet(path, "article-body", tuple(pages))
+    if "with" in first and "file" in first:
+        pages = [GoldPage(id=key, url=key if "://" in key else None, html_path=html_dir / item["file"],
+                          must_have=tuple(item.get("with", ())), must_not=tuple(item.get("without", ())))
+                 for key, item in data.items()]
+        return GoldSet(path, "snippets", tuple(pages))
+    raise GoldError(f"{path}: entries have neither 'articleBody' nor 'file'/'with'/'without'")
+
+
+# --- metrics -------------------------------------------------------------------
+
+def shingles(text: str, n: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+    """Multiset of word n-grams; a text shorter than ``n`` tokens is one shingle of all of them."""
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+
+
+def shingle_counts(gold: str, predicted: str, n: int = SHINGLE_SIZE) -> tuple[float, float, float]:
+    """``(tp, fp, fn)`` over shingles, normalised to sum 1 (all zero when both texts are empty)."""
+    expected, found = shingles(gold, n), shingles(predicted, n)
+    tp = sum((expected & found).values())
+    fp = sum((found - expected).values())
+    fn = sum((expected - found).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def _precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + fp) if tp + fp else 0.0
+
+
+def _recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + fn) if tp + fn else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def summarise_article_body(counts: Sequence[tuple[float, float, float]]) -> dict[str, float]:
+    """Precision and recall averaged over documents, F1 from the two averages."""
+    precisions = [_precision(*c) for c in counts if c[0] + c[1] > 0]
+    recalls = [_recall(*c) for c in counts if c[0] + c[2] > 0]
+    precision = mean(precisions) if precisions else 0.0
+    recall = mean(recalls) if recalls else 0.0
+    return {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
+            "empty_predictions": sum(1 for c in counts if c[0] + c[1] == 0)}
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def snippet_counts(text: str | None, must_have: Iterable[str], must_not: Iterable[str]) -> tuple[int, int, int, int]:
+    """``(tp, fp, fn, tn)`` of one page: which snippets the output contains (whitespace-insensitive)."""
+    output = _squash(text or "")
+    found_wanted = [_squash(s) in output for s in must_have]
+    found_unwanted = [_squash(s) in output for s in must_not]
+    return (sum(found_wanted), sum(found_unwanted),
+            len(found_wanted) - sum(found_wanted), len(found_unwanted) - sum(found_unwanted))
+
+
+def summarise_snippets(counts: Sequence[tuple[int, int, int, int]]) -> dict[str, float]:
+    """Precision, recall and F1 over all snippets of all pages."""
+    tp, fp, fn, tn = (sum(c[i] for c in counts) for i in range(4))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
+            "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+# --- systems -------------------------------------------------------------------
+
+@dataclass
+class PipelineSystem:
+    """boilerstrip's whole chain on an HTML page; ``text`` is the record's body.
+
+    Also accumulates the time spent in the rule-independent first part
+    (decode and extract), which is what extraction speed is compared on.
+    """
+
+    options: CleanOptions = field(default_factory=CleanOptions)
+    extraction_seconds: float = 0.0
+
+    def __call__(self, data: bytes, url: str | None) -> str:
+        started = time.perf_counter()
+        doc = extract(decode(Document(id=url or "<page>", raw=data, format="html", url=url)))
+        self.extraction_seconds += time.perf_counter() - started
+        return finish(repair(doc), self.options).text
+
+
+def trafilatura_default(data: bytes, url: str | None) -> str | None:
+    """trafilatura's own default extraction, every option left as the library ships it."""
+    import trafilatura
+
+    return trafilatura.extract(data, url=url)
+
+
+# --- running -------------------------------------------------------------------
+
+@dataclass
+class Report:
+    gold: GoldSet
+    systems: list[str]
+    documents: list[dict[str, Any]]
+    extraction_seconds: dict[str, float]
+
+    def summary(self, language: str | None = None) -> dict[str, dict[str, float]]:
+        """Figures per system, over all pages or the pages of one gold language."""
+        docs = [d for d in self.documents if language is None or d["language"] == language]
+        out = {}
+        for name in self.systems:
+            results = [d["systems"][name] for d in docs]
+            if self.gold.kind == "article-body":
+                figures = summarise_article_body([tuple(r["counts"]) for r in results])
+            else:
+                figures = summarise_snippets([tuple(r["counts"]) for r in results])
+            figures["pages"] = len(results)
+            figures["errors"] = sum(1 for r in results if r["error"])
+            figures["seconds"] = sum(r["seconds"] for r in results)
+            out[name] = figures
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        languages = Counter(d["language"] for d in self.documents)
+        return {
+            "gold": str(self.gold.path),
+            "kind": self.gold.kind,
+            "summary": self.summary(),
+            "by_language": {lang: self.summary(lang) for lang, _ in languages.most_common() if lang},
+            "extraction_seconds": self.extraction_seconds,
+            "documents": self.documents,
+        }
+
+
+def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage] | None = None,
+             progress: Callable[[Iterable], Iterable] = lambda it: it) -> Report:
+    """Run every system on every page (alternating their order) and score the outputs."""
+    names = list(systems)
+    pages = list(pages if pages is not None else gold.pages)
+    _warm_up(systems, pages)
+    documents = []
+    for index, page in enumerate(progress(pages)):
+        entry: dict[str, Any] = {"id": page.id, "url": page.url, "language": detect_language(page.gold_text),
+                                 "systems": {}}
+        try:
+            data = page.read()
+        except OSError as exc:
+            data, read_error = None, f"cannot read {page.html_path}: {exc.strerror or exc}"
+        else:
+            read_error = None
+        order = names if index % 2 == 0 else names[::-1]
+        for name in order:
+            text, error, seconds = None, read_error, 0.0
+            if data is not None:
+                started = time.perf_counter()
+                try:
+                    text = systems[name](data, page.url)
+                except Exception as exc:  # a failing page counts as an empty output, and says why
+                    error = f"{type(exc).__name__}: {exc}"
+                seconds = time.perf_counter() - started
+            entry["systems"][name] = _score(gold.kind, page, text) | {"seconds": seconds, "error": error}
+        entry["systems"] = {name: entry["systems"][name] for name in names}
+        documents.append(entry)
+    extraction = {name: s.extraction_seconds for name, s in systems.items() if isinstance(s, PipelineSystem)}
+    return Report(gold, names, documents, extraction)
+
+
+def _warm_up(systems: dict[str, System], pages: Sequence[GoldPage]) -> None:
+    """One untimed run per system, so that loading rules and models is not charged to the first page."""
+    for page in pages[:1]:
+        try:
+            data = page.read()
+            for system in systems.values():
+                system(data, page.url)
+        except Exception:
+            pass  # the timed run reports it
+    for system in systems.values():
+        if isinstance(system, PipelineSystem):
+            system.extraction_seconds = 0.0
+
+
+def _score(kind: str, page: GoldPage, text: str | None) -> dict[str, Any]:
+    if kind == "article-body":
+        counts = shingle_counts(page.article_body or "", text or "")
+        return {"counts": list(counts), "precision": _precision(*counts), "recall": _recall(*counts)}
+    counts = snippet_counts(text, page.must_have, page.must_not)
+    return {"counts": list(counts)}
