@@ -191,9 +191,15 @@ _XML_ENCODING = regex.compile(rb"^<\?xml[^>]{0,200}?\bencoding\s*=\s*[\"']([A-Za
 #: How far into a page its charset declaration is looked for (WHATWG says
 #: 1024 bytes; real pages put long <script> blocks first, so look further).
 CHARSET_PRESCAN_BYTES = 8192
-# Labels browsers map to another codec (WHATWG Encoding Standard).
-_CHARSET_ALIASES = {"iso-8859-1": WESTERN, "latin-1": WESTERN, "latin1": WESTERN, "ascii": WESTERN,
-                    "us-ascii": WESTERN, "iso8859-1": WESTERN, "x-user-defined": WESTERN}
+# Labels browsers decode with a superset codec (WHATWG Encoding Standard): pages
+# labelled ISO-8859-1 use cp1252's quotes and dashes, GB2312 pages use GBK, ...
+_CHARSET_ALIASES = {
+    **dict.fromkeys(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "x-user-defined"), WESTERN),
+    **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5"), "cp1254"),
+    **dict.fromkeys(("iso-8859-11", "tis-620", "tis620"), "cp874"),
+    **dict.fromkeys(("gb2312", "gb_2312", "gb_2312-80", "x-gbk", "chinese"), "gbk"),
+    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ksc5601", "korean"), "cp949"),
+}
 
 
 def sniff_format(data: bytes) -> str:

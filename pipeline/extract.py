@@ -67,6 +67,11 @@ def _all_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+def warm_up() -> None:
+    """Build the stop-word list now rather than on the first page that needs jusText (75 ms)."""
+    _all_stopwords()
+
+
 def justext_text(html: str) -> str:
     """jusText's main-content paragraphs, one per line."""
     paragraphs = justext.justext(html, _all_stopwords())

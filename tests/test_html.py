@@ -55,6 +55,8 @@ def test_sniffing_follows_the_first_tag(data, kind):
         ("<meta charset=utf-8>", "utf-8"),
         ('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', "cp1252"),
         ('<meta content="text/html; charset=shift_jis" http-equiv="Content-Type">', "shift_jis"),
+        ('<meta charset="GB2312">', "gbk"),  # browsers read GB2312 labels as GBK
+        ('<meta charset="iso-8859-9">', "cp1254"),
         ('<meta charset="no-such-codec">', None),
         ("", None),
     ],
@@ -152,3 +154,12 @@ def test_html_that_does_not_parse_is_a_clear_error():
 
     with pytest.raises(UnextractableInputError, match="not parseable as HTML"):
         clean_html("<p>", id="broken")
+
+
+def test_utf8_page_with_a_few_stray_single_byte_characters():
+    """Real pages paste cp1252 text into UTF-8 templates ('Mitgef\\xfchl'): repaired, not garbled."""
+    page = _page("<p>Mitgefühl wählen: ein Aufruf.</p><p>Die Stadt plant neue Grünflächen für alle.</p>",
+                 '<meta charset="utf-8">').encode("utf-8").replace("Mitgefühl".encode(), b"Mitgef\xfchl")
+    html, encoding, flags = decode_html_bytes(page)
+    assert encoding == "utf-8" and "invalid-utf8-bytes-repaired" in flags
+    assert "Mitgefühl wählen" in html and "Grünflächen" in html
