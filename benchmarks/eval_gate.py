@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import PipelineSystem, Report, evaluate, load_gold, trafilatura_default  # noqa: E402
+from pipeline.extract import silence_library_logs  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
 #: Pinned when the gate was introduced (measured: all 0.9390, English 0.9461); a
@@ -76,13 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "evaldata.json").is_file():
         print(f"eval gate: skipped, no evaluation data at {args.data}")
         return 0
-    import logging
-
-    for name in ("trafilatura", "htmldate", "justext", "courlan"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    silence_library_logs()
 
     gold = load_gold(args.data)
-    pages = list(gold.pages)[: args.limit] if args.limit else list(gold.pages)
+    pages = list(gold.pages)[: args.limit or None]
     pipeline = PipelineSystem()
     systems = {"boilerstrip": pipeline, "trafilatura default": trafilatura_default,
                "trafilatura benchmark config": trafilatura_benchmark_settings}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -23,6 +22,7 @@ from . import __version__
 from .clean import CleanOptions, clean_document
 from .document import Document
 from .errors import DocumentError, RuleError
+from .extract import silence_library_logs
 from .readers import DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources
 from .writers import atomic_open, render_text, safe_output_path, text_output_name
 
@@ -256,7 +256,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except GoldError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    pages = [p for p in gold.pages][: args.limit] if args.limit else list(gold.pages)
+    pages = list(gold.pages)[: args.limit or None]
     systems = {PROG: PipelineSystem(options)}
     if args.baseline == "trafilatura":
         systems["trafilatura"] = trafilatura_default
@@ -368,10 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Extraction libraries log every page they find too short; boilerstrip reports
-    # what matters itself (flags, errors), so keep their chatter off stderr.
-    for name in ("trafilatura", "htmldate", "justext", "courlan"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    silence_library_logs()
     try:
         return args.func(args)
     except BrokenPipeError:  # `boilerstrip clean ... | head`

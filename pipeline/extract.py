@@ -26,6 +26,7 @@ normalisation as plain text: extractors leave debris behind.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import version
@@ -65,6 +66,13 @@ def _all_stopwords() -> frozenset[str]:
     for language in justext.get_stoplists():
         words.update(justext.get_stoplist(language))
     return frozenset(words)
+
+
+def silence_library_logs() -> None:
+    """Keep the extraction libraries' per-page log lines ("discarding data", "empty HTML tree")
+    off stderr: boilerstrip reports what matters itself, as flags and errors."""
+    for name in ("trafilatura", "htmldate", "justext", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def warm_up() -> None:
