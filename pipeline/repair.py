@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import ftfy
 import regex
+from ftfy import badness, chardata
 
 from .document import Document
 
@@ -59,14 +60,96 @@ _SPACE_RUN = regex.compile(r"[\p{Zs}\t\x0b\x0c]+")
 _NON_ASCII_SPACE = regex.compile(r"[\p{Zs}--[ ]]", flags=regex.V1)
 
 
+def _ftfy_fixer_characters() -> str:
+    """A character class of everything ftfy's fixers other than the mojibake
+    detector act on, read from ftfy's own tables (so it follows ftfy upgrades):
+    HTML entities (``&``), C1 controls, Latin ligatures, line and paragraph
+    separators, surrogates, terminal escapes, control characters."""
+    chars = {"&", "\x1b", "\r", "\u2028", "\u2029", "\x85"}
+    chars.update(map(chr, range(0x80, 0xA0)))
+    chars.update(map(chr, chardata.LIGATURES))
+    chars.update(map(chr, chardata.CONTROL_CHARS))
+    return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "\ud800-\udfff]"
+
+
+_FIXER_TARGET = regex.compile(_ftfy_fixer_characters())
+# Characters that can match ftfy's mojibake detector on their own (C1 controls,
+# 'œ' before a non-letter, 'Ã'/'Â' before a space); every other pattern of the
+# detector needs two non-ASCII characters side by side. `_detector_needs_hint()`
+# checks that claim against the detector's own regex when this module loads.
+_SINGLE_CHAR_MOJIBAKE = "\x80-\x9fŒœÃÂ"
+_MOJIBAKE_HINT = regex.compile(f"[^\\x00-\\x7f]{{2}}|[{_SINGLE_CHAR_MOJIBAKE}]")
+
+
+def _detector_needs_hint() -> bool:
+    """True if every branch of ftfy's ``BADNESS_RE`` must match either a character
+    of ``_SINGLE_CHAR_MOJIBAKE`` or two adjacent non-ASCII characters.
+
+    Walks the parsed regex: a branch qualifies when one of its single-character
+    items can only match those characters, or two consecutive mandatory items
+    can only match non-ASCII ones. Anything the walk does not understand
+    disqualifies the branch, and then ``is_bad`` is always consulted.
+    """
+    try:
+        from re import _constants as sre
+        from re import _parser as sre_parse
+
+        tree = sre_parse.parse(badness.BADNESS_RE.pattern, badness.BADNESS_RE.flags)
+        (op, (_, branches)), = tree.data
+        if op is not sre.BRANCH:
+            return False
+    except Exception:  # an ftfy or Python version this walk was not written for
+        return False
+    single = {c for c in range(0x80, 0xA0)} | set(map(ord, "ŒœÃÂ"))
+
+    def charset(item) -> set[int] | None:
+        """The code points one item matches, or None for 'not exactly one char / unknown'."""
+        op, av = item
+        if op is sre.LITERAL:
+            return {av}
+        if op is not sre.IN:
+            return None
+        points: set[int] = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                points.add(value)
+            elif kind is sre.RANGE:
+                points.update(range(value[0], value[1] + 1))
+            else:  # NEGATE, CATEGORY (\w, \s): includes ASCII
+                return None
+        return points
+
+    for branch in branches:
+        sets = [charset(item) for item in branch]
+        if any(s is not None and s <= single for s in sets):
+            continue
+        if any(a is not None and b is not None and min(a) >= 0x80 and min(b) >= 0x80
+               for a, b in zip(sets, sets[1:])):
+            continue
+        return False
+    return True
+
+
+_DETECTOR_NEEDS_HINT = _detector_needs_hint()
+
+
 def needs_ftfy(line: str) -> bool:
     """Cheap exact pre-check: False only when ftfy would return ``line`` unchanged.
 
-    ftfy's fixes all concern non-ASCII characters, HTML entities (``&``) or
-    control characters, so a pure-ASCII line with neither is a fixed point.
-    A property test checks this against ftfy itself.
+    ftfy changes a line only if one of its steps does: unescaping (needs
+    ``&``), the mojibake fixer (needs ``is_bad(line)``, a costly regex, which
+    in turn needs a hint character, see ``_MOJIBAKE_HINT``), the character
+    fixers (need a character of ``_FIXER_TARGET``) or NFC normalisation (needs
+    a line that is not NFC already). Most lines of most text have none, and
+    skip ftfy. Property tests check the identity against ftfy itself.
     """
-    return not line.isascii() or _ASCII_FTFY_TARGET.search(line) is not None
+    if line.isascii():
+        return _ASCII_FTFY_TARGET.search(line) is not None
+    if _FIXER_TARGET.search(line) or not unicodedata.is_normalized("NFC", line):
+        return True
+    if _DETECTOR_NEEDS_HINT and _MOJIBAKE_HINT.search(line) is None:
+        return False
+    return badness.is_bad(line)
 
 
 def repair_line(line: str) -> tuple[str, set[str]]:
