@@ -14,7 +14,7 @@ from pipeline.boilerplate import judge_line
 from pipeline.errors import RuleError
 from pipeline.rules import RuleSet, load_rules
 
-BUILTIN = load_rules()
+BUILTIN = list(load_rules())
 MATCH = [(r.id, ex) for r in BUILTIN for ex in r.match]
 NO_MATCH = [(r.id, ex) for r in BUILTIN for ex in r.no_match]
 EXPECT = [(r.id, i, e) for r in BUILTIN for i, e in enumerate(r.expect)]
@@ -153,3 +153,77 @@ def test_catastrophic_pattern_times_out_instead_of_hanging(tmp_path):
     doc = clean_text("a" * 40 + "!b\nSome prose follows here.", rule_dirs=[_write(tmp_path, body)])
     assert "rule-timeout:demo" in doc.flags
     assert doc.text.startswith("a" * 40 + "!b")  # the line is kept, the batch goes on
+
+
+# --- speed without losing exactness or safety ---------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.rules import AUDITED_LINE_CHARS, split_branches  # noqa: E402
+
+BUILTIN = list(load_rules())
+
+
+def test_branch_splitting():
+    assert split_branches(r"^a|b(c|d)|^e") == ("", ["^a", "b(c|d)", "^e"])
+    assert split_branches("(?x)^a[|\\]]b # not | a branch\n|\\|c") == ("(?x)", ["^a[|\\]]b # not | a branch\n", "\\|c"])
+    assert split_branches(r"(?V1)^[[a-z]--[aeiou]]|x") == ("(?V1)", ["^[[a-z]--[aeiou]]", "x"])
+    assert split_branches(r"^[]|]x|[^]|]y") == ("", ["^[]|]x", "[^]|]y"])
+    assert split_branches("(a|b") is None and split_branches("a)|b") is None
+
+
+_PREFILTERED = [r for r in BUILTIN if r.prefilter is not None]
+_LINES = [e for r in BUILTIN for e in r.match + r.no_match]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(_LINES), st.text(max_size=120),
+                 st.builds(lambda a, b: a + " " + b, st.sampled_from(_LINES), st.sampled_from(_LINES))))
+def test_prefilter_is_exact(line):
+    """Splitting anchored from unanchored alternatives never changes whether, or how, a rule matches."""
+    assert _PREFILTERED  # the built-in rules do have mixed patterns
+    for rule in _PREFILTERED:
+        expected = rule.compiled.search(line)
+        found = rule.search(line)
+        assert (found and (found.span(), found.groupdict())) == (expected and (expected.span(), expected.groupdict()))
+
+
+def _adversarial_lines(rule) -> list[str]:
+    """Long lines built from the rule's own examples and from runs of the characters patterns repeat over."""
+    lines = []
+    for example in rule.match + rule.no_match:
+        lines.append((example + " ") * (AUDITED_LINE_CHARS // (len(example) + 1)))
+        lines.append(example + " x" * ((AUDITED_LINE_CHARS - len(example)) // 2))
+        lines.append(example.rstrip(".!") * (AUDITED_LINE_CHARS // max(1, len(example))))
+    for unit in ("a", " ", "a ", "-", ".", "é", "1", "©", "*", "a1 ", "Ab. ", "| ", "http://", "www.x", ": "):
+        lines.append((unit * (AUDITED_LINE_CHARS // len(unit)))[:AUDITED_LINE_CHARS])
+    return [line[:AUDITED_LINE_CHARS] for line in lines]
+
+
+@pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
+def test_builtin_rule_has_no_catastrophic_backtracking_on_audited_lines(rule):
+    """Built-in rules skip the regex timeout on lines up to AUDITED_LINE_CHARS (it costs more than
+    the search): none of them may come near the timeout on adversarial lines of that length."""
+    for line in _adversarial_lines(rule):
+        try:
+            rule.compiled.search(line, timeout=0.25)
+        except TimeoutError:
+            pytest.fail(f"{rule.id} backtracks catastrophically on {line[:60]!r}...")
+
+
+def test_user_rules_always_run_under_the_timeout(tmp_path):
+    (tmp_path / "slow.toml").write_text(textwrap.dedent('''
+        [[rule]]
+        id = "catastrophic-short"
+        description = "nested quantifiers"
+        pattern = '^(a|a)*b$'
+        case = "sensitive"
+        action = "drop_line"
+        match = ["aaab"]
+        no_match = ["c"]
+    '''))
+    rules = load_rules([tmp_path], builtin=False)
+    assert not rules.rules[0].builtin and rules.rules[0].prefilter is None
+    verdict = judge_line("a" * 40 + "!b", rules, timeout=0.05)
+    assert verdict.timeouts == ["catastrophic-short"]

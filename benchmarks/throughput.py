@@ -1,0 +1,205 @@
+"""Single-core `clean` throughput against ftfy alone, stage by stage, and memory against corpus size.
+
+    python benchmarks/throughput.py [--count 2000] [--scale 10] [--repeat 3]
+
+Generates a deterministic corpus (benchmarks/generate_corpus.py: news prose,
+boilerplate, mojibake, cp1252, UTF-16, BOMs, entities, NBSP), then, in one run:
+
+1. **baseline**: a plain loop of ``ftfy.fix_text`` over the same documents
+   (already decoded, so only ftfy is timed), fastest of ``--repeat``;
+2. **clean**: ``boilerstrip clean --format jsonl DIR -o FILE`` as a fresh
+   process on one core (reading, every stage, writing), fastest of
+   ``--repeat``, with its peak RSS; MB/s and docs/s, and the ratio to (1);
+3. **stages**: the same documents through each stage in this process, with
+   the time per stage (decode, repair, rules, metadata, normalise, write),
+   so the next bottleneck is visible;
+4. **fast-path identity**: every document repaired with ftfy's pre-check and
+   with ftfy forced on every line: the outputs must be identical (exit 1 if not);
+5. **memory**: ``clean`` on ``--scale`` times as many documents; peak RSS
+   must not grow by more than 20% (reported; exit 1 if it does).
+
+``boilerstrip batch`` with 1 and 2 workers is measured by benchmarks/batch_bench.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.generate_corpus import generate  # noqa: E402
+
+#: Peak RSS of the scaled run may exceed the base run by this factor at most.
+MAX_RSS_GROWTH = 1.20
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cmd`` run as a child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: some documents were rejected
+        raise SystemExit(f"{cmd} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def clean_command(corpus: Path, out: Path) -> list[str]:
+    # taskset keeps the run on one core where it exists; the pipeline is single-threaded anyway
+    prefix = ["taskset", "-c", "0"] if _has_taskset() else []
+    return prefix + [sys.executable, "-m", "pipeline.cli", "clean", "--format", "jsonl", "-q", str(corpus), "-o", str(out)]
+
+
+def _has_taskset() -> bool:
+    try:
+        return subprocess.run(["taskset", "-c", "0", "true"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def stage_breakdown(files: list[Path]) -> dict[str, float]:
+    """Seconds per stage over ``files``, in this process (rules and models loaded first)."""
+    from pipeline.boilerplate import strip
+    from pipeline.decode import decode
+    from pipeline.document import Document
+    from pipeline.errors import DocumentError
+    from pipeline.metadata import detect_language, extract_metadata
+    from pipeline.normalize import normalize
+    from pipeline.repair import repair
+    from pipeline.rules import cached_rules
+
+    rules = cached_rules((), True)
+    detect_language("load the language model before the clock starts, with enough letters")
+    stages = {"read": 0.0, "decode": 0.0, "repair": 0.0, "rules": 0.0, "metadata": 0.0, "normalise": 0.0, "write": 0.0}
+    steps = [("decode", decode), ("repair", repair), ("rules", lambda d: strip(d, rules)),
+             ("metadata", extract_metadata), ("normalise", normalize)]
+    for path in files:
+        started = time.perf_counter()
+        doc = Document(id=path.name, path=str(path), raw=path.read_bytes())
+        stages["read"] += time.perf_counter() - started
+        try:
+            for name, stage in steps:
+                started = time.perf_counter()
+                doc = stage(doc)
+                stages[name] += time.perf_counter() - started
+        except DocumentError:
+            continue
+        started = time.perf_counter()
+        doc.to_json_line()
+        stages["write"] += time.perf_counter() - started
+    return stages
+
+
+def decoded_texts(files: list[Path]) -> list[str]:
+    from pipeline.decode import decode_bytes
+    from pipeline.errors import DocumentError
+
+    texts = []
+    for path in files:
+        try:
+            texts.append(decode_bytes(path.read_bytes())[0])
+        except DocumentError:
+            pass
+    return texts
+
+
+def ftfy_loop_seconds(texts: list[str], repeat: int) -> float:
+    import ftfy
+
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for text in texts:
+            ftfy.fix_text(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def fast_path_identical(texts: list[str]) -> tuple[bool, int]:
+    """Repair every text with the pre-check and with ftfy forced on: (identical?, lines that skipped ftfy)."""
+    import pipeline.repair as repair
+
+    skipped = sum(1 for text in texts for line in text.splitlines() if not repair.needs_ftfy(line))
+    fast = [repair.repair_text(text) for text in texts]
+    original = repair.needs_ftfy
+    repair.needs_ftfy = lambda _: True
+    try:
+        slow = [repair.repair_text(text) for text in texts]
+    finally:
+        repair.needs_ftfy = original
+    return fast == slow, skipped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=2000, help="documents in the base corpus")
+    parser.add_argument("--scale", type=int, default=10, help="the memory check runs on this many times more")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement; the fastest counts")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="boilerstrip-bench-") as tmp:
+        tmp_path = Path(tmp)
+        corpus = tmp_path / "corpus"
+        generate(corpus, args.count, seed=7)
+        files = corpus_files(corpus)
+        size = sum(p.stat().st_size for p in files)
+        texts = decoded_texts(files)
+
+        ftfy_s = ftfy_loop_seconds(texts, args.repeat)
+        clean_runs = [run_measured(clean_command(corpus, tmp_path / "out.jsonl")) for _ in range(args.repeat)]
+        clean_s = min(s for s, _ in clean_runs)
+        clean_rss = max(r for _, r in clean_runs)
+        stages = stage_breakdown(files)
+        identical, skipped_lines = fast_path_identical(texts)
+        total_lines = sum(len(text.splitlines()) for text in texts)
+
+        big = tmp_path / "big"
+        generate(big, args.count * args.scale, seed=8)
+        big_size = sum(p.stat().st_size for p in corpus_files(big))
+        big_s, big_rss = run_measured(clean_command(big, tmp_path / "big.jsonl"))
+
+    mb = size / 1e6
+    figures = {
+        "documents": len(files), "megabytes": round(mb, 3),
+        "ftfy_fix_text": {"seconds": ftfy_s, "mb_per_s": mb / ftfy_s, "docs_per_s": len(texts) / ftfy_s},
+        "clean": {"seconds": clean_s, "mb_per_s": mb / clean_s, "docs_per_s": len(files) / clean_s,
+                  "peak_rss_mib": clean_rss, "ratio_to_ftfy": ftfy_s / clean_s},
+        "stages_ms_per_doc": {k: 1000 * v / len(files) for k, v in stages.items()},
+        "fast_path": {"identical": identical, "lines": total_lines, "lines_skipping_ftfy": skipped_lines},
+        "memory": {"documents": args.count * args.scale, "megabytes": round(big_size / 1e6, 3), "seconds": big_s,
+                   "mb_per_s": big_size / 1e6 / big_s, "peak_rss_mib": big_rss, "rss_growth": big_rss / clean_rss},
+    }
+    stage_total = sum(stages.values())
+    lines = [
+        f"corpus: {len(files)} documents, {mb:.2f} MB (seed 7)",
+        f"ftfy.fix_text loop     {mb / ftfy_s:7.2f} MB/s  {len(texts) / ftfy_s:8.1f} docs/s   (baseline)",
+        f"boilerstrip clean      {mb / clean_s:7.2f} MB/s  {len(files) / clean_s:8.1f} docs/s   "
+        f"{ftfy_s / clean_s:.2f}x ftfy   peak RSS {clean_rss:.0f} MiB   (1 core, whole process)",
+        "stages (in process, ms per document, share):",
+    ] + [f"  {name:<10} {1000 * v / len(files):7.3f} ms  {100 * v / stage_total:5.1f}%" for name, v in stages.items()] + [
+        f"fast-path repair: {skipped_lines} of {total_lines} lines skip ftfy; output identical to always "
+        f"running ftfy: {'yes' if identical else 'NO'}",
+        f"memory: {args.count * args.scale} documents ({big_size / 1e6:.1f} MB) peak RSS {big_rss:.0f} MiB "
+        f"vs {clean_rss:.0f} MiB for {args.count}: {big_rss / clean_rss:.2f}x (limit {MAX_RSS_GROWTH:.2f}x)",
+    ]
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    return 0 if identical and big_rss / clean_rss <= MAX_RSS_GROWTH else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
