@@ -22,7 +22,11 @@ TITLE_MAX_WORDS = 30
 TITLE_MIN_WORDS = 3
 #: Fewer letters than this and language identification is a guess: leave it None.
 LANGUAGE_MIN_LETTERS = 40
-LANGUAGE_SAMPLE_CHARS = 3000
+#: py3langid's time grows with the sample: 0.73 ms per document at 3,000
+#: characters, 0.36 ms at 1,000, and on 1,990 documents (the benchmark corpus
+#: and the extracted pages of the HTML development set) the two agreed on
+#: every language.
+LANGUAGE_SAMPLE_CHARS = 1000
 
 # Month names (and common abbreviations) in the languages the rules cover.
 _MONTH_NAMES = [
@@ -49,7 +53,8 @@ _DATE_FORMS = [
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
 _SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?!\d)")
-_LETTER = regex.compile(r"\p{L}")
+# Stops at the LANGUAGE_MIN_LETTERS-th letter instead of counting them all.
+_ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*\p{{L}}){{{LANGUAGE_MIN_LETTERS}}}")
 _WORD_CHARS = regex.compile(r"\w+")
 
 
@@ -100,7 +105,7 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the body's language, or None when there is too little text."""
     sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < LANGUAGE_MIN_LETTERS:
+    if not _ENOUGH_LETTERS.match(sample):
         return None
     import py3langid  # loads its model (~0.5 s) on first use only
 
