@@ -112,7 +112,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     documents = failures = 0
     for entry in skipped:
-        if entry.error:
+        if entry.error:  # counted as one failed input, like a file that cannot be read
+            documents += 1
             failures += 1
             _say(f"error: {entry.path}: {entry.reason}")
         else:
@@ -172,8 +173,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
-    elif failures and not documents:
-        _say("no documents read")
     return 1 if failures else 0
 
 

@@ -67,6 +67,11 @@ DEFAULT_MAX_PAGE_CHARS = 20_000_000
 # Lone surrogates: a str can hold them (a JSONL "\ud800" escape, a caller's
 # string), no encoder can, and lxml silently drops the page's text after one.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters XML forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF): lxml
+# parses them, but refuses them when a cleaner moves text between elements
+# (jusText's preprocessing raised ValueError on a page with a stray U+001F).
+# Repair would remove them from the text anyway. Form feed is HTML whitespace.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +117,10 @@ def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     # left in the text are still captured by the byline rules.
     author = meta.author
     page_url = meta.url or page_meta.extract_url(tree, url)
-    date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+    try:
+        date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+    except Exception:  # htmldate trips over odd trees (an <svg> as the root: lxml's drop_tree asserts);
+        date = None    # the date is optional, the page's text still counts
     sitename = meta.sitename or page_meta.extract_sitename(tree)
     return {
         "title": title or None,
@@ -188,7 +196,11 @@ def extract(doc: Document) -> Document:
         raise ValueError("extract() needs a document with an HTML source")
     html, flags = doc.html, []
     if _LONE_SURROGATE.search(html):
-        html, flags = _LONE_SURROGATE.sub("\ufffd", html), ["surrogates-repaired"]
+        html = _LONE_SURROGATE.sub("\ufffd", html)
+        flags.append("surrogates-repaired")
+    if _XML_FORBIDDEN.search(html) or "\x0c" in html:
+        html = _XML_FORBIDDEN.sub("", html).replace("\x0c", " ")
+        flags.append("control-chars-removed")
     text, extractor, meta = extract_main_text(html, doc.url)
     fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
     extracted = replace(doc, text=text, extractor=extractor, **fields).with_flags(*flags)
