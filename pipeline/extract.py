@@ -151,7 +151,13 @@ def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict
         extractor = "trafilatura"
         words = word_count(text)
         if words < FALLBACK_BELOW_WORDS:
-            rescue = justext_text(html)
+            try:
+                rescue = justext_text(html)
+            except (ValueError, AssertionError, TypeError, AttributeError):
+                # jusText's cleaner (lxml_html_clean) fails on some malformed trees, e.g. one
+                # whose root is a comment ("<body><!--><html>": ValueError from strip_attributes).
+                # It is only the fallback: trafilatura's result stands.
+                rescue = ""
             if word_count(rescue) >= max(JUSTEXT_MIN_GAIN * words, 1):
                 text, extractor = rescue, "justext"
     except RecursionError:

@@ -345,6 +345,13 @@ def test_a_page_htmldate_cannot_search_is_still_cleaned():
     assert doc.date is None
 
 
+def test_a_page_jusText_cannot_clean_falls_back_to_trafilaturas_result():
+    # Found by the long fuzz run: lxml_html_clean (inside jusText) raised ValueError
+    # on a tree whose root is a comment; jusText is only the fallback.
+    doc = clean_document(Document(id="p", html="<body><!--><html>", format="html"))
+    assert doc.text == "" and "no-main-content" in doc.flags
+
+
 # --- 7. JSONL -------------------------------------------------------------------------
 
 def test_jsonl_hostile_lines_and_ids_never_escape_the_output_directory(tmp_path):
