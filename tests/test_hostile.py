@@ -540,12 +540,23 @@ def test_batch_rejects_each_hostile_input_and_keeps_every_good_record(tmp_path):
     assert len(clean_errors) == len(expected)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert any(s["path"].endswith("sub/up") for s in manifest["skipped"])
-    # the limits reach the batch's workers: a lower line limit rejects more, as `clean` does
-    out2 = tmp_path / "out2"
-    assert run_cli("batch", str(tree), str(out2), "--max-line-chars", "60", cwd=ROOT).returncode == 0
-    low = cli("clean", "--format", "jsonl", "--max-line-chars", "60", str(tree))
-    assert "".join(p.read_text(encoding="utf-8") for p in sorted(out2.glob("part-*.jsonl"))) == low.stdout.decode()
-    assert len((out2 / "rejects.jsonl").read_text().splitlines()) > len(expected)
+
+
+def test_batch_applies_the_same_limits_as_clean(tmp_path):
+    tree = tmp_path / "in"
+    tree.mkdir()
+    (tree / "short.txt").write_text(GOOD, encoding="utf-8")
+    (tree / "long.txt").write_text(GOOD + "z" * 100 + "\n", encoding="utf-8")
+    (tree / "page.html").write_text(PAGE.format(body=PARAGRAPH * 3), encoding="utf-8")
+    out = tmp_path / "out"
+    batch = run_cli("batch", str(tree), str(out), "--max-line-chars", "99", "--max-page-chars", "500", cwd=ROOT)
+    assert batch.returncode == 0, batch.stderr
+    clean = cli("clean", "--format", "jsonl", "--max-line-chars", "99", "--max-page-chars", "500", str(tree))
+    assert (out / "part-00000.jsonl").read_text(encoding="utf-8") == clean.stdout.decode()
+    assert [r["id"] for r in records(clean)] == ["short.txt"]
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["error"]) for r in rejects] == [("long.txt", "LineTooLongError"), ("page.html", "InputTooLargeError")]
+    assert [line.split(": ", 3)[3] for line in errors(clean)] == [r["message"] for r in rejects]
 
 
 def test_batch_plan_key_changes_with_the_limits(tmp_path):
