@@ -12,11 +12,21 @@ from dataclasses import dataclass, field
 from .boilerplate import strip
 from .decode import decode
 from .document import Document
-from .extract import extract
+from .errors import LineTooLongError
+from .extract import DEFAULT_MAX_PAGE_CHARS, check_page_size, extract
 from .metadata import extract_metadata
 from .normalize import normalize
 from .repair import repair
 from .rules import DEFAULT_MATCH_TIMEOUT, RuleSet, cached_rules
+
+#: Longest line (paragraph) accepted, in characters, after decoding (and, for a
+#: page, after extraction): ``--max-line-chars``. Repair and the rules work line
+#: by line; ftfy takes about a second per million characters of non-ASCII
+#: prose, so a line at this limit costs a second or two, while a 50 MB line
+#: would cost minutes and gigabytes. Real paragraphs are a few thousand
+#: characters; a line this long is a minified blob, an inline data URI or a
+#: whole book without line breaks, not a paragraph. None or 0: no limit.
+DEFAULT_MAX_LINE_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,9 @@ class CleanOptions:
     builtin_rules: bool = True
     ascii_punctuation: bool = False
     match_timeout: float | None = DEFAULT_MATCH_TIMEOUT
+    #: limits on hostile input (None or 0: no limit); see DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_PAGE_CHARS
+    max_line_chars: int | None = DEFAULT_MAX_LINE_CHARS
+    max_page_chars: int | None = DEFAULT_MAX_PAGE_CHARS
     rules: RuleSet | None = field(default=None, compare=False)
 
     def ruleset(self) -> RuleSet:
@@ -42,16 +55,46 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions()) -> Doc
     Raises a :class:`~pipeline.errors.DocumentError` subclass for input that
     cannot be decoded or parsed; everything after that works on any text.
     """
-    return finish(prepare(doc), options)
+    return finish(prepare(doc, options), options)
 
 
-def prepare(doc: Document) -> Document:
-    """The rule-independent stages: decode, extract, repair (the batch's first task)."""
+def prepare(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
+    """The rule-independent stages: decode, extract, repair (the batch's first task).
+
+    Between extraction and repair, the input limits: a page longer than
+    ``options.max_page_chars`` is not parsed, a line longer than
+    ``options.max_line_chars`` is not repaired (both raise a DocumentError).
+    """
     if doc.raw is not None:
         doc = decode(doc)
     if doc.html is not None:
+        check_page_size(doc.html, options.max_page_chars)
         doc = extract(doc)
+    check_line_length(doc.text, options.max_line_chars)
     return repair(doc)
+
+
+def check_line_length(text: str, limit: int | None) -> None:
+    """Raise :class:`LineTooLongError` when a line of ``text`` (split as repair splits:
+    CRLF, CR, LF) is longer than ``limit`` characters.
+
+    Linear and allocation-free: each window of ``limit + 1`` characters either
+    holds a line break (and the scan jumps past the last one) or is a line too long.
+    """
+    if not limit or len(text) <= limit:
+        return
+    pos, end = 0, len(text)
+    while end - pos > limit:
+        window = pos + limit + 1
+        last = max(text.rfind("\n", pos, window), text.rfind("\r", pos, window))
+        if last < 0:  # pos starts a line (it follows a break), and no break within the limit
+            stops = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+            length = (min(stops) if stops else end) - pos
+            number = text.count("\n", 0, pos) + text.count("\r", 0, pos) - text.count("\r\n", 0, pos) + 1
+            raise LineTooLongError(
+                f"line {number:,} is {length:,} characters long; over the {limit:,}-character limit "
+                "for one paragraph (see --max-line-chars)")
+        pos = last + 1
 
 
 def finish(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
@@ -72,9 +115,11 @@ def clean_text(
     """Clean a string; return the finished :class:`Document` (``.to_record()`` for a dict).
 
     Never raises on any ``str``: empty input gives an empty record flagged
-    ``empty-after-cleaning``.
+    ``empty-after-cleaning``. So no line-length limit applies here (a caller
+    handing over a string has already decided to clean it); ``clean_bytes``,
+    ``clean_html``, the command line and batch runs apply ``max_line_chars``.
     """
-    options = CleanOptions(rule_dirs=tuple(rule_dirs), ascii_punctuation=ascii_punctuation)
+    options = CleanOptions(rule_dirs=tuple(rule_dirs), ascii_punctuation=ascii_punctuation, max_line_chars=None)
     return clean_document(Document(id=id, text=text, encoding=None), options)
 
 

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,19 +20,30 @@ from typing import TextIO
 from tqdm import tqdm
 
 from . import __version__
-from .clean import CleanOptions, clean_document
+from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, clean_document
 from .document import Document
 from .errors import DocumentError, RuleError
-from .extract import silence_library_logs
+from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
 from .readers import DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources
 from .writers import atomic_open, render_text, safe_output_path, text_output_name
 
 PROG = "boilerstrip"
 
+# Line breaks and other control characters in a file name, a JSONL id or a
+# message would split or garble the one line an error gets.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """``message`` with control characters escaped (``\\n``, ``\\x00``) and lone surrogates
+    replaced, so that it prints as exactly one line in any terminal encoding."""
+    message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 def _say(message: str) -> None:
     """One line on stderr that does not garble a running progress bar."""
-    tqdm.write(f"{PROG}: {message}", file=sys.stderr)
+    tqdm.write(f"{PROG}: {_one_line(message)}", file=sys.stderr)
 
 
 def _explain(doc: Document) -> None:
@@ -64,7 +76,10 @@ def _label(source: Source, item: Document | ReadFailure) -> str:
 
 def _options(args: argparse.Namespace, **extra: bool) -> CleanOptions | None:
     """Options from the command line, with the rules loaded; None (reported) if a rule is invalid."""
-    options = CleanOptions(rule_dirs=tuple(args.rules or ()), builtin_rules=not args.no_builtin_rules, **extra)
+    limits = {"max_line_chars": args.max_line_chars or None, "max_page_chars": args.max_page_chars or None} \
+        if hasattr(args, "max_line_chars") else {}
+    options = CleanOptions(rule_dirs=tuple(args.rules or ()), builtin_rules=not args.no_builtin_rules,
+                           **limits, **extra)
     try:
         options.ruleset()
     except RuleError as exc:
@@ -95,10 +110,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
             print(f"{PROG}: error: {text_dir}: exists and is not a directory", file=sys.stderr)
             return 2
 
-    for entry in skipped:
-        _say(f"note: {entry.path}: skipped, {entry.reason}")
-
     documents = failures = 0
+    for entry in skipped:
+        if entry.error:  # counted as one failed input, like a file that cannot be read
+            documents += 1
+            failures += 1
+            _say(f"error: {entry.path}: {entry.reason}")
+        else:
+            _say(f"note: {entry.path}: skipped, {entry.reason}")
+
     written_names: dict[str, str] = {}
     show_progress = (len(sources) > 1 or not single) and sys.stderr.isatty() and not args.quiet
     items = ((source, item) for source in sources for item in source.documents())
@@ -144,8 +164,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
                     _say(f"error: {label}: {exc}")
                     continue
                 written_names[name] = label
-                with atomic_open(target) as out:
-                    out.write(render_text(doc, args.body_only))
+                try:
+                    with atomic_open(target) as out:
+                        out.write(render_text(doc, args.body_only))
+                except OSError as exc:  # a name too long for the file system, a full disk, ...
+                    failures += 1
+                    _say(f"error: {label}: cannot write {target}: {exc.strerror or exc}")
 
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
@@ -196,7 +220,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     task = CleanCorpus(
         input_dir=args.input_dir, output_dir=args.output_dir, work_dir=args.work_dir, shard_size=args.shard_size,
         rules=list(args.rules or ()), builtin_rules=not args.no_builtin_rules, gzip_output=args.gzip,
-        remove_stages=args.remove_stages, max_bytes=args.max_bytes,
+        remove_stages=args.remove_stages, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars,
+        max_page_chars=args.max_page_chars,
     )
     up_to_date = task.complete()
     started = time.perf_counter()
@@ -228,8 +253,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"{PROG} batch: {manifest['documents']} documents in {len(manifest['shards'])} shards -> {args.output_dir}{state}")
     rejected = manifest["rejected"]
     print(f"  rejected: {len(rejected)}" + (f" (see {Path(args.output_dir) / 'rejects.jsonl'})" if rejected else ""))
-    if manifest["skipped"]:
-        print(f"  skipped (unsupported files): {len(manifest['skipped'])}")
+    if any(not s.get("error") for s in manifest["skipped"]):
+        print(f"  skipped (unsupported files): {sum(not s.get('error') for s in manifest['skipped'])}")
     by_rule = sorted(manifest["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
     print("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
     if not up_to_date:
@@ -283,6 +308,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(value: str) -> int:
+    """A non-negative integer option (0: no limit)."""
+    try:
+        number = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value!r}")
+    return number
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    """The limits on hostile input that `clean` and `batch` share (same defaults, same records)."""
+    parser.add_argument("--max-line-chars", type=_count, default=DEFAULT_MAX_LINE_CHARS, metavar="N",
+                        help="reject a document with a line (paragraph) longer than N characters after decoding "
+                        f"and HTML extraction (default {DEFAULT_MAX_LINE_CHARS:,}; 0: no limit)")
+    parser.add_argument("--max-page-chars", type=_count, default=DEFAULT_MAX_PAGE_CHARS, metavar="N",
+                        help=f"reject an HTML page longer than N characters (default {DEFAULT_MAX_PAGE_CHARS:,}, "
+                        "trafilatura's own limit; 0: no limit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Clean scraped news text for NLP.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -314,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--body-only", action="store_true", help="text format: omit the title line")
     clean.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                        help=f"reject inputs larger than N bytes after decompression (default {DEFAULT_MAX_BYTES})")
+    _limit_options(clean)
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     clean.set_defaults(func=cmd_clean)
 
@@ -341,6 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--gzip", action="store_true", help="write part-NNNNN.jsonl.gz")
     batch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                        help="reject inputs larger than N bytes after decompression")
+    _limit_options(batch)
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=cmd_batch)
 

@@ -40,5 +40,11 @@ class InputTooLargeError(DocumentError):
     """The input (or its decompressed form) exceeds the configured size limit."""
 
 
+class LineTooLongError(InputTooLargeError):
+    """One line (paragraph) of the text is longer than the configured limit
+    (``--max-line-chars``): repair and the rules work line by line, and one
+    line of tens of megabytes would take minutes, not milliseconds."""
+
+
 class RuleError(BoilerstripError):
     """A rule file or rule is invalid. The message names the file and rule id."""

@@ -27,6 +27,7 @@ normalisation as plain text: extractors leave debris behind.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import version
@@ -36,10 +37,10 @@ import justext
 import trafilatura
 from htmldate import find_date
 from trafilatura import metadata as page_meta
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 
 from .document import Document
-from .errors import UnextractableInputError
+from .errors import InputTooLargeError, UnextractableInputError
 from .shape import word_count
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -57,6 +58,20 @@ EXTRACTOR_VERSIONS = {name: version(name) for name in ("trafilatura", "justext",
 FALLBACK_BELOW_WORDS = 50
 #: jusText's text replaces trafilatura's only with at least this many times the words.
 JUSTEXT_MIN_GAIN = 3
+#: Largest page source accepted, in characters (``--max-page-chars``): trafilatura's
+#: own MAX_FILE_SIZE, above which its command line and downloader refuse a page.
+#: Real pages are far smaller (the largest of the 1,033 pages of trafilatura's
+#: evaluation set is 1.6 MB); extraction alone takes about 6 s at this size, and
+#: the text stages after it as long again per megabyte of text as for a text file.
+DEFAULT_MAX_PAGE_CHARS = 20_000_000
+# Lone surrogates: a str can hold them (a JSONL "\ud800" escape, a caller's
+# string), no encoder can, and lxml silently drops the page's text after one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters XML forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF): lxml
+# parses them, but refuses them when a cleaner moves text between elements
+# (jusText's preprocessing raised ValueError on a page with a stray U+001F).
+# Repair would remove them from the text anyway. Form feed is HTML whitespace.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +117,10 @@ def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     # left in the text are still captured by the byline rules.
     author = meta.author
     page_url = meta.url or page_meta.extract_url(tree, url)
-    date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+    try:
+        date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+    except Exception:  # htmldate trips over odd trees (an <svg> as the root: lxml's drop_tree asserts);
+        date = None    # the date is optional, the page's text still counts
     sitename = meta.sitename or page_meta.extract_sitename(tree)
     return {
         "title": title or None,
@@ -117,21 +135,61 @@ def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
 def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict[str, str | None]]:
     """Main text of a page, the extractor that found it, and the page metadata.
 
-    Raises :class:`UnextractableInputError` when the source does not parse as HTML.
+    Raises :class:`UnextractableInputError` when the source does not parse as HTML,
+    when the parser stopped at one of its limits (more than 255 nested elements:
+    the rest of the page would be lost without a trace) and when the extractors
+    run out of Python stack.
     """
-    tree = load_html(html)
-    if tree is None:
-        raise UnextractableInputError("not parseable as HTML")
-    meta = page_metadata(tree, url)
-    result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
-    text = (result.text if result is not None else None) or ""
-    extractor = "trafilatura"
-    words = word_count(text)
-    if words < FALLBACK_BELOW_WORDS:
-        rescue = justext_text(html)
-        if word_count(rescue) >= max(JUSTEXT_MIN_GAIN * words, 1):
-            text, extractor = rescue, "justext"
+    try:
+        tree = load_html(html)
+        if tree is None:
+            raise UnextractableInputError("not parseable as HTML")
+        _check_parser_limits()
+        meta = page_metadata(tree, url)
+        result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+        text = (result.text if result is not None else None) or ""
+        extractor = "trafilatura"
+        words = word_count(text)
+        if words < FALLBACK_BELOW_WORDS:
+            try:
+                rescue = justext_text(html)
+            except (ValueError, AssertionError, TypeError, AttributeError):
+                # jusText's cleaner (lxml_html_clean) fails on some malformed trees, e.g. one
+                # whose root is a comment ("<body><!--><html>": ValueError from strip_attributes).
+                # It is only the fallback: trafilatura's result stands.
+                rescue = ""
+            if word_count(rescue) >= max(JUSTEXT_MIN_GAIN * words, 1):
+                text, extractor = rescue, "justext"
+    except RecursionError:
+        # trafilatura and jusText walk the tree recursively; libxml2's depth limit
+        # keeps trees shallow enough today, but a bug must not become an internal error.
+        raise UnextractableInputError("HTML nested too deeply for the extractors (Python's recursion limit)") from None
     return text, extractor, meta
+
+
+def _check_parser_limits() -> None:
+    """Raise when libxml2 stopped parsing the last page at one of its limits.
+
+    Without its "huge" option (which trafilatura does not set, and which would
+    let a hostile page nest a million elements) libxml2 stops at 256 nested
+    elements and *drops the rest of the page* with only a log message: the
+    extraction would silently come out empty or cut short.
+    """
+    for entry in HTML_PARSER.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
+            if "depth" in entry.message:
+                raise UnextractableInputError(
+                    "HTML nested more than 255 elements deep: the HTML parser (libxml2) stops there "
+                    "and the rest of the page would be lost")
+            raise UnextractableInputError(f"the HTML parser (libxml2) hit one of its limits: {entry.message.strip()}")
+
+
+def check_page_size(html: str, limit: int | None) -> None:
+    """Raise :class:`InputTooLargeError` when the page source is longer than ``limit`` characters."""
+    if limit and len(html) > limit:
+        raise InputTooLargeError(
+            f"page is {len(html):,} characters long; over the {limit:,}-character limit for one HTML page "
+            "(see --max-page-chars)")
 
 
 def extract(doc: Document) -> Document:
@@ -142,7 +200,14 @@ def extract(doc: Document) -> Document:
     """
     if doc.html is None:
         raise ValueError("extract() needs a document with an HTML source")
-    text, extractor, meta = extract_main_text(doc.html, doc.url)
+    html, flags = doc.html, []
+    if _LONE_SURROGATE.search(html):
+        html = _LONE_SURROGATE.sub("\ufffd", html)
+        flags.append("surrogates-repaired")
+    if _XML_FORBIDDEN.search(html) or "\x0c" in html:
+        html = _XML_FORBIDDEN.sub("", html).replace("\x0c", " ")
+        flags.append("control-chars-removed")
+    text, extractor, meta = extract_main_text(html, doc.url)
     fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
-    extracted = replace(doc, text=text, extractor=extractor, **fields)
+    extracted = replace(doc, text=text, extractor=extractor, **fields).with_flags(*flags)
     return extracted if text.strip() else extracted.with_flags("no-main-content")

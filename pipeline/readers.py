@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import errno
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -32,6 +34,19 @@ from .metadata import parse_date
 #: Largest input accepted, after decompression (for JSONL: largest line).
 #: Larger inputs are rejected (not truncated), so a gzip bomb costs at most this much memory.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+#: An over-long JSONL line is skipped to its end without being held in memory, but
+#: only up to this many times the limit, or SKIP_MIN_BYTES if that is more: a
+#: line still going after that (a decompression bomb, a file without line
+#: breaks) ends the reading of the file, with an error naming the line, instead
+#: of inflating gigabytes to find its end (gzip inflates about 300 MB/s).
+SKIP_LIMIT_FACTOR = 4
+SKIP_MIN_BYTES = 256 * 1024 * 1024
+
+
+def skip_budget(limit: int) -> int:
+    """How far an over-long JSONL line is followed to find its end (see SKIP_LIMIT_FACTOR)."""
+    return max(SKIP_LIMIT_FACTOR * limit, SKIP_MIN_BYTES)
 
 #: File names picked up when walking a directory, by format. Named explicitly, any file is read.
 SUFFIXES = {
@@ -81,6 +96,8 @@ def _reading(path: str) -> Iterator[BinaryIO]:
         with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
             yield stream
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputNotFoundError("broken symbolic link (its target does not exist)") from None
         raise InputNotFoundError("no such file") from None
     except IsADirectoryError:
         raise InputNotFoundError("is a directory") from None
@@ -89,6 +106,8 @@ def _reading(path: str) -> Iterator[BinaryIO]:
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise InputNotFoundError(f"corrupt gzip data ({exc or type(exc).__name__})") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputNotFoundError("symbolic link loop (too many levels of symbolic links)") from None
         raise InputNotFoundError(f"cannot read: {exc.strerror or exc}") from None
 
 
@@ -145,20 +164,41 @@ class Source:
             yield ReadFailure(self.id, self.path, exc)
 
     def _records(self, stream: BinaryIO, first_line: int, max_lines: int | None) -> Iterator[Document | ReadFailure]:
+        whole_file = first_line == 1 and max_lines is None
+        lines = records = 0
         for number, line in enumerate(_lines(stream, self.max_bytes, max_lines), start=first_line):
-            if line is not None and not line.strip():
+            lines += 1
+            if isinstance(line, bytes) and not line.strip():
                 continue  # blank lines separate nothing and hold no document
+            records += 1
             try:
-                if line is None:
+                if line is _TOO_LONG:
                     raise InputTooLargeError(f"line {number}: longer than the {self.max_bytes:,}-byte limit (see --max-bytes)")
+                if line is _ENDLESS:
+                    raise InputTooLargeError(
+                        f"line {number}: longer than the {self.max_bytes:,}-byte limit (see --max-bytes), and still "
+                        f"no line break after {skip_budget(self.max_bytes):,} bytes: the rest of the file "
+                        "is not read (a decompression bomb, or not JSONL)")
                 yield parse_record(line, number, default_id=f"{self.id}:{number}", path=self.path)
             except DocumentError as exc:
                 yield ReadFailure(_record_id(line, number, self.id), self.path, exc)
+        if whole_file and not records:
+            # An empty dump is a crawl that failed; never let it pass as "nothing to do".
+            raise EmptyInputError("input is whitespace only (no JSONL records)" if lines
+                                  else "empty input (no JSONL records)")
 
 
-def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[bytes | None]:
-    """The stream's lines, at most ``max_lines``; None stands for a line longer than ``limit``
-    (skipped without holding it in memory)."""
+#: What :func:`_lines` yields in place of a line longer than the limit, and of one
+#: that was still going after ``SKIP_LIMIT_FACTOR`` times the limit (reading stops there).
+_TOO_LONG = object()
+_ENDLESS = object()
+
+
+def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[bytes | object]:
+    """The stream's lines, at most ``max_lines``. A line longer than ``limit`` is
+    skipped without holding it in memory and yields ``_TOO_LONG``; one that has
+    not ended after ``skip_budget(limit)`` bytes yields ``_ENDLESS`` and
+    ends the iteration (a gzip bomb of one line is not inflated to its end)."""
     count = 0
     while max_lines is None or count < max_lines:
         line = stream.readline(limit + 1)
@@ -166,21 +206,27 @@ def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[byte
             return
         count += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-            yield None
+            skipped, budget = len(line), skip_budget(limit)
+            while (rest := stream.readline(min(_CHUNK, budget - skipped + 1))) and not rest.endswith(b"\n"):
+                skipped += len(rest)
+                if skipped > budget:
+                    yield _ENDLESS
+                    return
+            yield _TOO_LONG
         else:
             yield line
 
 
-def _record_id(line: bytes | None, number: int, source_id: str) -> str:
+def _record_id(line: bytes | object, number: int, source_id: str) -> str:
     """The id a failed line is reported under: its own, if it can be read, else ``file:line``."""
     fallback = f"{source_id}:{number}"
-    if line is None:
+    if not isinstance(line, bytes):
         return fallback
     try:
         value = json.loads(line).get("id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
+        return fallback
+    if isinstance(value, str) and not _is_unicode(value):
         return fallback
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else fallback
 
@@ -198,11 +244,18 @@ def parse_record(line: bytes, number: int, default_id: str, path: str | None = N
         raise MalformedRecordError(f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except ValueError as exc:
         raise MalformedRecordError(f"line {number}: not valid JSON ({exc})") from None
+    except RecursionError:  # [[[[... a few thousand deep: json recurses once per level
+        raise MalformedRecordError(f"line {number}: JSON nested too deeply to read") from None
     if not isinstance(record, dict):
         raise MalformedRecordError(f"line {number}: expected a JSON object, got {type(record).__name__}")
     for key in ("html", "text", "url", "date"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise MalformedRecordError(f"line {number}: field {key!r} must be a string, got {type(record[key]).__name__}")
+    for key in ("id", "url"):
+        value = record.get(key)
+        if isinstance(value, str) and not _is_unicode(value):
+            # A lone surrogate ("\\ud800") is valid JSON but not text: no output could encode it.
+            raise MalformedRecordError(f"line {number}: field {key!r} is not valid Unicode (a lone surrogate escape)")
     doc_id = record.get("id")
     if doc_id is None or doc_id == "":
         doc_id = default_id
@@ -225,30 +278,77 @@ def parse_record(line: bytes, number: int, default_id: str, path: str | None = N
     )
 
 
+def _is_unicode(value: str) -> bool:
+    """False for a string holding lone surrogates, which no UTF-8 output can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A directory entry the walk left out, reported so nothing vanishes unnoticed."""
 
     path: str
     reason: str
+    #: True when something that may hold documents could not be read (an
+    #: unlistable directory): the CLI reports it as an error, batch as a reject.
+    error: bool = False
+
+
+def _undecodable_name(path: str) -> Skipped:
+    """A file whose name is not UTF-8: its id and path could not be written to any
+    record (or rejects file) as text, so it is reported, under an escaped name."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return Skipped(shown, "file name is not valid UTF-8 (rename the file to read it)", error=True)
 
 
 def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source | Skipped]:
     """Supported files under ``root``, recursively, in stable (sorted) order.
 
-    Symlinked directories are not followed, so link loops cannot trap the walk.
-    Ids are paths relative to ``root`` with ``/`` separators.
+    Symlinked directories are not followed (each is listed as skipped), so link
+    loops cannot trap the walk; a symlinked *file* is read (a loop or a dangling
+    link is then an error naming it). FIFOs, sockets and devices are skipped
+    (opening a FIFO would wait forever); directories that cannot be listed are
+    listed as skipped with the reason. Ids are paths relative to ``root`` with
+    ``/`` separators.
     """
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    unlistable: list[OSError] = []
+    walk = os.walk(root, onerror=unlistable.append, followlinks=False)
+    while True:
+        step = next(walk, None)
+        while unlistable:  # reported in walk order, before the next directory's files
+            exc = unlistable.pop(0)
+            yield Skipped(str(exc.filename), f"cannot list directory ({exc.strerror or exc}); its files are not read",
+                          error=True)
+        if step is None:
+            return
+        dirpath, dirnames, filenames = step
+        hidden = {d for d in dirnames if d.startswith(".")}
+        linked = sorted(d for d in dirnames if d not in hidden and os.path.islink(os.path.join(dirpath, d)))
+        for name in linked:
+            yield Skipped(os.path.join(dirpath, name), "symbolic link to a directory, not followed")
+        dirnames[:] = sorted(d for d in dirnames if d not in hidden and d not in linked)
         for name in sorted(filenames):
             full = Path(dirpath, name)
             rel = full.relative_to(root).as_posix()
             if name.startswith("."):
                 continue
+            if not _is_unicode(str(full)):
+                yield _undecodable_name(str(full))
+                continue
             kind = format_of_name(name)
             if kind is None:
                 yield Skipped(str(full), "unsupported file type (expected .txt, .html, .htm, .jsonl or their .gz)")
+                continue
+            try:
+                mode = os.stat(full).st_mode
+            except OSError:
+                mode = stat.S_IFREG  # a dangling link or a link loop: reading it reports the problem
+            if not stat.S_ISREG(mode):
+                yield Skipped(str(full), "not a regular file (a FIFO, socket or device), not read")
                 continue
             yield Source(id=rel, path=str(full), max_bytes=max_bytes, format=kind)
 
@@ -266,6 +366,8 @@ def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
         elif os.path.isdir(arg):
             for entry in walk_directory(Path(arg), max_bytes):
                 yield Source(entry.id, entry.path, max_bytes, forced) if forced and isinstance(entry, Source) else entry
+        elif not _is_unicode(arg):
+            yield _undecodable_name(arg)
         else:
             name = os.path.basename(arg.rstrip("/")) or arg
             yield Source(id=name, path=arg, max_bytes=max_bytes, format=forced or format_of_name(name))

@@ -42,10 +42,10 @@ from luigi.configuration import get_config
 
 from . import __version__
 from .boilerplate import strip
-from .clean import CleanOptions, prepare
+from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, prepare
 from .document import Document
 from .errors import DocumentError
-from .extract import EXTRACTOR_VERSIONS
+from .extract import DEFAULT_MAX_PAGE_CHARS, EXTRACTOR_VERSIONS
 from .metadata import extract_metadata
 from .normalize import normalize
 from .readers import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
@@ -115,9 +115,23 @@ def _members(entry: Source, shard_size: int) -> list[list]:
     if entry.format != "jsonl" or entry.path.endswith(".gz"):
         return [head + [1, None, 0]]
     try:
-        return [head + list(chunk) for chunk in jsonl_chunks(entry.path, shard_size)]
+        chunks = list(jsonl_chunks(entry.path, shard_size))
+        if len(chunks) > 1 and _has_content(entry.path):
+            return [head + list(chunk) for chunk in chunks]
     except OSError:
-        return [head + [1, None, 0]]  # reading it will report the problem
+        pass
+    # One chunk, an empty or blank file, or an unreadable one: read as a whole, so
+    # that an empty file is reported (as `clean` does) and read errors show up.
+    return [head + [1, None, 0]]
+
+
+def _has_content(path: str) -> bool:
+    """Whether a file holds anything but whitespace (reads only up to the first such byte)."""
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            if block.strip():
+                return True
+    return False
 
 
 def _weight(member: list, shard_size: int) -> int:
@@ -127,13 +141,14 @@ def _weight(member: list, shard_size: int) -> int:
     return member[6] if member[6] is not None else shard_size
 
 
-def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_line_chars: int = DEFAULT_MAX_LINE_CHARS, max_page_chars: int = DEFAULT_MAX_PAGE_CHARS) -> dict[str, Any]:
     """List the inputs (sorted, as ``boilerstrip clean DIR`` does) and cut them into shards
     of about ``shard_size`` documents."""
     members, skipped = [], []
     for entry in walk_directory(Path(input_dir), max_bytes):
         if isinstance(entry, Skipped):
-            skipped.append({"path": entry.path, "reason": entry.reason})
+            skipped.append({"path": entry.path, "reason": entry.reason, **({"error": True} if entry.error else {})})
         else:
             members += _members(entry, shard_size)
     shards: list[list[list]] = []
@@ -149,10 +164,18 @@ def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTE
         "input_dir": input_dir,
         "shard_size": shard_size,
         "max_bytes": max_bytes,
+        "max_line_chars": max_line_chars,
+        "max_page_chars": max_page_chars,
         "shards": shards,
         "skipped": skipped,
-        "key": _digest(__version__, EXTRACTOR_VERSIONS, shard_size, max_bytes, shards),
+        "key": _digest(__version__, EXTRACTOR_VERSIONS, shard_size, max_bytes, max_line_chars, max_page_chars,
+                       shards, skipped),
     }
+
+
+def plan_limits(plan: dict[str, Any]) -> dict[str, int]:
+    """The input limits a plan was made with: they change what the first stage produces."""
+    return {k: plan[k] for k in ("max_bytes", "max_line_chars", "max_page_chars") if k in plan}
 
 
 def plan_bytes(plan: dict[str, Any]) -> int:
@@ -243,7 +266,8 @@ class ShardTask(luigi.Task):
     def shard_key(self) -> str:
         """Computed once per task instance (Luigi reuses instances with equal parameters)."""
         if getattr(self, "_shard_key", None) is None:
-            key = _digest(__version__, EXTRACTOR_VERSIONS, self.members())
+            key = _digest(__version__, EXTRACTOR_VERSIONS, self.members(),
+                          plan_limits(load_plan(self.work_dir, self.plan_key)))
             if self.uses_rules:
                 key = _digest(key, self.options.ruleset().fingerprint, self.ascii_punctuation)
             self._shard_key = key
@@ -298,19 +322,20 @@ class RepairShard(ShardTask):
     def run(self) -> None:
         started = time.perf_counter()
         plan = load_plan(self.work_dir, self.plan_key)
+        options = replace(self.options, max_line_chars=plan["max_line_chars"], max_page_chars=plan["max_page_chars"])
         with self.output().open("w") as out:
             for doc_id, path, _size, _mtime, fmt, first_line, n_lines, offset in self.members():
                 source = Source(id=doc_id, path=path, max_bytes=plan["max_bytes"], format=fmt)
                 for item in source.documents(first_line, n_lines, offset):
-                    out.write(json.dumps(self._prepared(item), ensure_ascii=False) + "\n")
+                    out.write(json.dumps(self._prepared(item, options), ensure_ascii=False) + "\n")
             out.write(json.dumps({"timings": {self.stage: time.perf_counter() - started}}) + "\n")
         log_run(self.work_dir, self.stage, self.shard)
 
-    def _prepared(self, item: Document | ReadFailure) -> dict[str, Any]:
+    def _prepared(self, item: Document | ReadFailure, options: CleanOptions) -> dict[str, Any]:
         if isinstance(item, ReadFailure):
             return {"reject": reject_record(item.id, item.path, "read", item.error)}
         try:
-            return {"doc": replace(prepare(item), raw=None).to_state()}
+            return {"doc": replace(prepare(item, options), raw=None).to_state()}
         except DocumentError as exc:
             return {"reject": reject_record(item.id, item.path, "read", exc)}
         except Exception as exc:
@@ -401,6 +426,8 @@ class CleanCorpus(luigi.Task):
     builtin_rules = luigi.BoolParameter(default=True, parsing=luigi.BoolParameter.EXPLICIT_PARSING)
     ascii_punctuation = luigi.BoolParameter(default=False)
     max_bytes = luigi.IntParameter(default=DEFAULT_MAX_BYTES)
+    max_line_chars = luigi.IntParameter(default=DEFAULT_MAX_LINE_CHARS, description="0: no limit")
+    max_page_chars = luigi.IntParameter(default=DEFAULT_MAX_PAGE_CHARS, description="0: no limit")
     gzip_output = luigi.BoolParameter(default=False)
     remove_stages = luigi.BoolParameter(default=False, description="delete intermediates after success")
 
@@ -421,7 +448,8 @@ class CleanCorpus(luigi.Task):
         if self._plan is None:
             if not Path(self.input_dir).is_dir():
                 raise FileNotFoundError(f"input directory not found: {self.input_dir}")
-            self._plan = make_plan(self.input_dir, self.shard_size, self.max_bytes)
+            self._plan = make_plan(self.input_dir, self.shard_size, self.max_bytes, self.max_line_chars,
+                                   self.max_page_chars)
             save_plan(self.stages_dir, self._plan)
         return self._plan
 
@@ -460,6 +488,12 @@ class CleanCorpus(luigi.Task):
         success.unlink(missing_ok=True)  # outputs are about to change: not a success until the end
         plan = self.plan()
         shards, all_rejects, removed, timings = [], [], Counter(), Counter()
+        for entry in plan["skipped"]:  # a directory that could not be listed: its documents are unaccounted for
+            if entry.get("error"):
+                all_rejects.append({"id": Path(entry["path"]).relative_to(self.input_dir).as_posix()
+                                    if Path(entry["path"]).is_relative_to(self.input_dir) else entry["path"],
+                                    "path": entry["path"], "stage": "read", "error": "InputNotFoundError",
+                                    "message": entry["reason"]})
         for index, task in enumerate(self.requires()):
             summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
             part = self.part_name(index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -51,14 +52,31 @@ def text_output_name(doc_id: str) -> str:
     return (name or "document") + ".txt"
 
 
+#: Longest file name written, in UTF-8 bytes: file systems allow 255, and the
+#: temporary name atomic_open writes first adds 14 (".NAME.XXXXXXXX.tmp").
+MAX_NAME_BYTES = 240
+# Control characters (NUL, line breaks, escapes) in a file name break tools and terminals.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 80 else name[:60] + "..." + name[-12:])
+
+
 def safe_output_path(root: Path, relative: str) -> Path:
-    """``root / relative``, refusing anything that would land outside ``root``."""
+    """``root / relative``, refusing anything that would land outside ``root``, names
+    with control characters and names too long for a file system."""
     parts = PurePosixPath(relative.replace("\\", "/")).parts
     if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", "") for p in parts):
-        raise ValueError(f"refusing unsafe output name {relative!r}")
+        raise ValueError(f"refusing unsafe output name {_shown(relative)}")
+    if _CONTROL.search(relative):
+        raise ValueError(f"refusing output name {_shown(relative)}: it holds control characters")
+    if any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for p in parts):
+        raise ValueError(f"refusing output name {_shown(relative)}: a path component is longer than "
+                         f"{MAX_NAME_BYTES} bytes")
     target = root.joinpath(*parts)
     if not target.resolve().is_relative_to(root.resolve()):
-        raise ValueError(f"refusing output name {relative!r}: it leaves the output directory")
+        raise ValueError(f"refusing output name {_shown(relative)}: it leaves the output directory")
     return target
 
 
