@@ -100,7 +100,6 @@ def check_line_length(text: str, limit: int | None) -> None:
 def finish(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
     """The rule-dependent stages on a prepared document: strip, metadata, normalise."""
     doc = strip(doc, options.ruleset(), options.match_timeout)
-    doc = strip(doc, options.ruleset(), options.match_timeout)
     doc = extract_metadata(doc)
     return normalize(doc, options.ascii_punctuation)
 

@@ -35,3 +35,15 @@ def test_empty_after_cleaning_is_flagged_not_dropped():
     doc = clean_text("Advertisement\nShare on Facebook")
     assert doc.text == "" and "empty-after-cleaning" in doc.flags
     assert len(doc.removed) == 2
+
+
+def test_the_chain_runs_each_stage_once(monkeypatch):
+    """A stage run twice costs its time twice and can cut a line twice: each runs exactly once."""
+    import pipeline.clean as chain
+
+    calls = []
+    for name in ("decode", "repair", "strip", "extract_metadata", "normalize"):
+        original = getattr(chain, name)
+        monkeypatch.setattr(chain, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    chain.clean_bytes("Council votes\n\nAdvertisement\nThe council voted on Monday.".encode(), id="x")
+    assert calls == ["decode", "repair", "strip", "extract_metadata", "normalize"]
