@@ -75,8 +75,11 @@ def gzip_bomb(path: Path, mebibytes: int, unit: bytes = b"a" * MIB, head: bytes 
 
 def peak_rss_cli(*args: str) -> tuple[subprocess.CompletedProcess, int]:
     """Run the CLI in a child that reports its own peak RSS (KiB) on its last stderr line."""
-    code = ("import resource, sys\nfrom pipeline.cli import main\nrc = main(sys.argv[1:])\n"
-            "sys.stderr.write(f'maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\nsys.exit(rc)")
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a child
+    # forked from a pytest process of 450 MiB reported 450 MiB whatever it used itself.
+    code = ("import re, sys\nfrom pipeline.cli import main\nrc = main(sys.argv[1:])\n"
+            "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+            "sys.stderr.write(f'maxrss={hwm}\\n')\nsys.exit(rc)")
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, cwd=ROOT, timeout=120,
                             env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     last = result.stderr.decode().splitlines()[-1]
