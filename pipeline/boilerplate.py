@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 import regex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .document import Document, Removal
 from .rules import DEFAULT_MATCH_TIMEOUT, Rule, RuleSet
@@ -151,10 +151,9 @@ def strip_boilerplate(
 def strip(doc: Document, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> Document:
     """Stage function: blank out boilerplate lines, record removals and captures."""
     lines, removed, captures, timeouts = strip_boilerplate(doc.text, rules, timeout)
-    stripped = replace(
-        doc,
+    return doc.evolve(
         text="\n".join(lines),
         removed=doc.removed + tuple(removed),
         captured=doc.captured + tuple(captures),
+        add_flags=tuple(f"rule-timeout:{rid}" for rid in dict.fromkeys(timeouts)),
     )
-    return stripped.with_flags(*(f"rule-timeout:{rid}" for rid in dict.fromkeys(timeouts)))

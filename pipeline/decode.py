@@ -18,7 +18,6 @@ MIME sniffing: the first tag after leading whitespace).
 from __future__ import annotations
 
 import codecs
-from dataclasses import replace
 
 import charset_normalizer
 import regex
@@ -256,6 +255,6 @@ def decode(doc: Document) -> Document:
     kind = doc.format or sniff_format(doc.raw)
     if kind == "html":
         html, encoding, flags = decode_html_bytes(doc.raw)
-        return replace(doc, html=html, format=kind, encoding=encoding).with_flags(*flags)
+        return doc.evolve(html=html, format=kind, encoding=encoding, add_flags=flags)
     text, encoding, flags = decode_bytes(doc.raw)
-    return replace(doc, text=text, format=kind, encoding=encoding).with_flags(*flags)
+    return doc.evolve(text=text, format=kind, encoding=encoding, add_flags=flags)

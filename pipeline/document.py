@@ -8,7 +8,7 @@ overwritten, so any record can be re-derived and audited from its source.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: Metadata fields a rule may capture with named groups.
@@ -62,11 +62,28 @@ class Document:
     #: metadata captured by rules, before the metadata stage validates it
     captured: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
+    def evolve(self, *, add_flags: tuple[str, ...] = (), **changes: Any) -> Document:
+        """A copy with ``changes`` applied and ``add_flags`` added to ``flags``.
+
+        ``dataclasses.replace`` re-runs ``__init__`` over all twenty fields,
+        which cost more than some whole stages (about 6 microseconds a call,
+        ten calls a document); this copies the fields and applies the changes.
+        """
+        unknown = changes.keys() - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"Document has no field(s) {', '.join(sorted(unknown))}")
+        if add_flags:
+            merged = list(changes.get("flags", self.flags))
+            merged.extend(f for f in add_flags if f not in merged)
+            changes["flags"] = tuple(merged)
+        copy = object.__new__(Document)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)  # frozen: instances are never changed after this
+        return copy
+
     def with_flags(self, *flags: str) -> Document:
         """Return a copy with ``flags`` added (kept unique, in first-seen order)."""
-        merged = list(self.flags)
-        merged.extend(f for f in flags if f not in merged)
-        return replace(self, flags=tuple(merged))
+        return self.evolve(add_flags=flags) if flags else self
 
     def rendered(self) -> str:
         """The article as plain text: title, a blank line, the body.
@@ -116,3 +133,6 @@ class Document:
     def to_json_line(self) -> str:
         """One JSONL line. The CLI and batch runs both write exactly this."""
         return json.dumps(self.to_record(), ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Document))

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
@@ -212,5 +211,5 @@ def extract(doc: Document) -> Document:
             flags.append("control-chars-removed")
     text, extractor, meta = extract_main_text(html, doc.url)
     fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
-    extracted = replace(doc, text=text, extractor=extractor, **fields).with_flags(*flags)
+    extracted = doc.evolve(text=text, extractor=extractor, add_flags=tuple(flags), **fields)
     return extracted if text.strip() else extracted.with_flags("no-main-content")

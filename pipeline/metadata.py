@@ -9,8 +9,6 @@ language of the body offline with py3langid.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-
 import regex
 
 from .document import Document
@@ -174,10 +172,4 @@ def extract_metadata(doc: Document) -> Document:
         lines[index] = ""
     body = "\n".join(lines)
     fields = {k: v for k, v in found.items() if getattr(doc, k) is None}
-    return replace(
-        doc,
-        text=body,
-        title=doc.title or title,
-        language=language,
-        **fields,
-    ).with_flags(*flags)
+    return doc.evolve(text=body, title=doc.title or title, language=language, add_flags=tuple(flags), **fields)

@@ -9,8 +9,6 @@ typographic punctuation to ASCII for consumers that want it.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .document import Document
 
 _ASCII_PUNCTUATION = str.maketrans(
@@ -40,4 +38,4 @@ def normalize(doc: Document, ascii_punctuation: bool = False) -> Document:
         text = fold_punctuation(text)
         title = fold_punctuation(title) if title else title
     flags = ("empty-after-cleaning",) if not text else ()
-    return replace(doc, text=text, title=title).with_flags(*flags)
+    return doc.evolve(text=text, title=title, add_flags=flags)

@@ -19,7 +19,6 @@ space, runs of spaces collapsed, the line stripped, NFC.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 
 import ftfy
 import regex
@@ -216,4 +215,4 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
 def repair(doc: Document) -> Document:
     """Stage function: repair ``doc.text`` and record what was fixed in ``flags``."""
     text, flags = repair_text(doc.text)
-    return replace(doc, text=text).with_flags(*flags)
+    return doc.evolve(text=text, add_flags=flags)

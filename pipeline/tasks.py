@@ -335,7 +335,7 @@ class RepairShard(ShardTask):
         if isinstance(item, ReadFailure):
             return {"reject": reject_record(item.id, item.path, "read", item.error)}
         try:
-            return {"doc": replace(prepare(item, options), raw=None).to_state()}
+            return {"doc": prepare(item, options).evolve(raw=None).to_state()}
         except DocumentError as exc:
             return {"reject": reject_record(item.id, item.path, "read", exc)}
         except Exception as exc:
