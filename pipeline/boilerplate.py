@@ -21,6 +21,7 @@ recorded with its rule id and line number.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 import regex
 from dataclasses import dataclass, field
@@ -45,107 +46,132 @@ class _LineVerdict:
     timeouts: list[str] = field(default_factory=list)
 
 
-def _first_match(line: str, rules: RuleSet, skip: set[str], verdict: _LineVerdict, timeout: float | None):
-    probe = _DECORATION.sub("", line)
+def _first_match(line: str, rules: Sequence[Rule], skip: set[str], timeouts: list[str],
+                 timeout: float | None) -> tuple[Rule, regex.Match] | None:
+    """The first rule (not in ``skip``) that matches ``line``, and its match."""
+    # strip_match cuts positions of the real line; the others test the undecorated text
+    probe = line if line[:1].isascii() else _DECORATION.sub("", line)
     for rule in rules:
         if rule.id in skip:
             continue
         try:
-            # strip_match cuts positions of the real line; the others test the undecorated text
             m = rule.search(line if rule.action == "strip_match" else probe, timeout)
         except TimeoutError:
             skip.add(rule.id)
-            verdict.timeouts.append(rule.id)
+            timeouts.append(rule.id)
             continue
         if m is not None:
             return rule, m
-    return None, None
+    return None
 
 
-def judge_line(line: str, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> _LineVerdict:
-    """Apply the line pass to one line."""
-    verdict = _LineVerdict(kept=line)
+def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None = DEFAULT_MATCH_TIMEOUT,
+               every_rule: Sequence[Rule] | None = None) -> _LineVerdict | None:
+    """Apply the line pass to one line; None when no rule matched and none timed out.
+
+    ``rules`` are the rules that may match ``line`` (all of them, or those the
+    screen let through); once a ``strip_match`` rule has cut the line, what
+    remains is tested against ``every_rule`` (default: ``rules``), since the
+    screen judged the whole line, not the rest.
+    """
     used: set[str] = set()
+    timeouts: list[str] = []
+    found = _first_match(line, rules, used, timeouts, timeout)
+    if found is None and not timeouts:
+        return None  # the common case: nothing to record
+    verdict = _LineVerdict(kept=line, timeouts=timeouts)
     text = line
-    while text:
-        rule, m = _first_match(text, rules, used, verdict, timeout)
-        if rule is None:
-            break
+    while found is not None:
+        rule, m = found
         verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items() if v and v.strip()]
-        if rule.action == "keep_line":
-            used.add(rule.id)
-            continue
-        if rule.action != "strip_match":
+        if rule.action not in ("keep_line", "strip_match"):
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
             return verdict
         used.add(rule.id)
-        verdict.cuts.append((rule, m.group(0).strip()))
-        text = (text[: m.start()] + text[m.end() :]).strip()
+        if rule.action == "strip_match":
+            verdict.cuts.append((rule, m.group(0).strip()))
+            text = (text[: m.start()] + text[m.end() :]).strip()
+            if every_rule is not None:
+                rules = every_rule
+        found = _first_match(text, rules, used, timeouts, timeout) if text else None
     verdict.kept = text
     return verdict
 
 
 def strip_boilerplate(
-    text: str, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT
+    text: str, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT, screened: bool = True,
 ) -> tuple[list[str], list[Removal], list[tuple[str, str]], list[str]]:
     """Remove boilerplate from ``text``.
 
     Returns the lines (removed ones blank), the removals, the metadata
-    captures in document order, and the ids of rules that timed out.
+    captures in document order, and the ids of rules that timed out. With
+    ``screened`` (the default), each line is tried only against the rules
+    :class:`~pipeline.screen.Screen` lets through; the result is the same
+    either way (the tests check), only slower without.
     """
     lines = text.split("\n")
-    verdicts = [judge_line(line, rules, timeout) if line else None for line in lines]
-    owner: list[Rule | None] = [v.rule if v else None for v in verdicts]
+    every_rule = rules.rules
+    if screened:
+        masks = rules.screen.masks(text)
+    else:
+        masks = [(1 << len(every_rule)) - 1 if line else 0 for line in lines]
+    kept = list(lines)  # the text left on each line
+    owner: list[Rule | None] = [None] * len(lines)  # the rule that removes the line
+    verdicts: dict[int, _LineVerdict] = {}  # the lines some rule acted on, in order
+    for i, mask in enumerate(masks):
+        if not mask:
+            continue
+        v = judge_line(lines[i], rules.selected(mask), timeout, every_rule)
+        if v is not None:
+            verdicts[i] = v
+            kept[i], owner[i] = v.kept, v.rule
     # Lines with something on them; a line emptied by cuts counts as blank.
-    nonblank = [i for i, v in enumerate(verdicts) if v is not None and (v.rule or v.kept)]
+    nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
+    taken: list[int] = []  # lines removed with a block or tail, not by a rule of their own
 
     # Blocks: a marker takes the headline-like lines after it.
-    for i, v in enumerate(verdicts):
-        if v is None or v.rule is None or v.rule.action != "drop_block":
+    for i, v in verdicts.items():
+        if v.rule is None or v.rule.action != "drop_block":
             continue
-        taken = 0
+        count = 0
         for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
             if owner[j] is not None:
                 continue  # boilerplate of its own kind inside the block
-            if taken >= v.rule.max_lines or not looks_like_headline(verdicts[j].kept, v.rule.max_words):
+            if count >= v.rule.max_lines or not looks_like_headline(kept[j], v.rule.max_words):
                 break
             owner[j] = v.rule
-            taken += 1
+            taken.append(j)
+            count += 1
 
     # Tails: the first qualifying marker takes everything after it.
     for rank, i in enumerate(nonblank):
         rule = owner[i]
-        if rule is None or rule.action != "drop_tail" or verdicts[i].rule is not rule:
+        if rule is None or rule.action != "drop_tail" or i not in verdicts or verdicts[i].rule is not rule:
             continue
         if len(nonblank) - rank > rule.tail_window:
             continue
-        prose_after = sum(
-            1 for j in nonblank[rank + 1 :] if owner[j] is None and looks_like_prose(verdicts[j].kept)
-        )
+        prose_after = sum(1 for j in nonblank[rank + 1 :] if owner[j] is None and looks_like_prose(kept[j]))
         if prose_after > rule.max_prose_after:
             continue
         for j in nonblank[rank + 1 :]:
             if owner[j] is None:
                 owner[j] = rule
+                taken.append(j)
         break
 
-    out: list[str] = []
     removed: list[Removal] = []
     captures: list[tuple[str, str]] = []
     timeouts: list[str] = []
-    for number, (line, v, rule) in enumerate(zip(lines, verdicts, owner), start=1):
-        if v is None:
-            out.append("")
-            continue
-        removed += [Removal(r.id, cut, number) for r, cut in v.cuts]
-        captures += v.captures
-        timeouts += v.timeouts
+    for i in sorted(verdicts.keys() | set(taken)):
+        number, v, rule = i + 1, verdicts.get(i), owner[i]
+        if v is not None:
+            removed += [Removal(r.id, cut, number) for r, cut in v.cuts]
+            captures += v.captures
+            timeouts += v.timeouts
         if rule is not None:
-            removed.append(Removal(rule.id, v.dropped if v.rule is not None else v.kept, number))
-            out.append("")
-        else:
-            out.append(v.kept)
-    return out, removed, captures, timeouts
+            removed.append(Removal(rule.id, v.dropped if v is not None and v.rule is not None else kept[i], number))
+            kept[i] = ""
+    return kept, removed, captures, timeouts
 
 
 def strip(doc: Document, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> Document:

@@ -24,7 +24,7 @@ import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ import regex
 
 from .document import METADATA_FIELDS
 from .errors import RuleError
+from .screen import Factors, Screen, necessary_factors, screen_text, starts_decorated
 
 ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
 CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
@@ -71,10 +72,10 @@ class Rule:
     #: drop_tail: prose-looking lines allowed between marker and end
     max_prose_after: int = 0
     compiled: Any = field(default=None, compare=False, repr=False)
-    #: exact pre-filter (see `Prefilter`); None when the pattern could not be split
-    prefilter: Any = field(default=None, compare=False, repr=False)
     #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
     builtin: bool = False
+    #: strings one of which every match contains (see pipeline.screen); None: tried on every line
+    factors: Factors | None = field(default=None, compare=False, repr=False)
 
     def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match | None:
         """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
@@ -85,9 +86,7 @@ class Rule:
         ``AUDITED_LINE_CHARS``; user rules always run under it.
         """
         if self.builtin and len(line) <= AUDITED_LINE_CHARS:
-            timeout = None
-        if self.prefilter is not None and not self.prefilter.may_match(line, timeout):
-            return None
+            return self.compiled.search(line)
         return self.compiled.search(line, timeout=timeout)
 
     @property
@@ -100,6 +99,18 @@ class RuleSet:
     """An ordered list of rules; the first rule that matches a line wins."""
 
     rules: tuple[Rule, ...]
+
+    @cached_property
+    def screen(self) -> Screen:
+        """Which of these rules may match which line of a document (built once)."""
+        return Screen([rule.factors for rule in self.rules])
+
+    def selected(self, mask: int) -> tuple[Rule, ...]:
+        """The rules whose bits are set in ``mask`` (from :meth:`Screen.masks`), in order."""
+        cache = self.__dict__.setdefault("_selected", {})
+        if mask not in cache:
+            cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
+        return cache[mask]
 
     def __iter__(self):
         return iter(self.rules)
@@ -121,133 +132,6 @@ class RuleSet:
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]
-
-
-_LEADING_FLAGS = regex.compile(r"^\(\?[a-zA-Z0-9]+\)")
-
-
-def split_branches(pattern: str) -> tuple[str, list[str]] | None:
-    """``(leading global flags, top-level alternatives)`` of a pattern, or None if unsure.
-
-    A small scanner that knows escapes, character classes (nested, for V1 set
-    operations), groups and, under ``(?x)``, comments; anything it does not
-    expect makes it give up, and the rule is then searched unsplit.
-    """
-    flags = ""
-    while m := _LEADING_FLAGS.match(pattern):
-        flags += m.group(0)
-        pattern = pattern[m.end():]
-    verbose = "x" in flags
-    branches, start, depth, i, n = [], 0, 0, 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _skip_class(pattern, i, nested="V1" in flags)
-            if i < 0:
-                return None
-            continue
-        if verbose and c == "#":
-            newline = pattern.find("\n", i)
-            i = n if newline < 0 else newline
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif c == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    if depth != 0:
-        return None
-    branches.append(pattern[start:])
-    return flags, branches
-
-
-def _skip_class(pattern: str, i: int, nested: bool) -> int:
-    """Index just past the character class opening at ``i``, or -1. Classes nest
-    only in VERSION1 (set operations); in VERSION0 an inner '[' is literal."""
-    depth = 0
-    first = True
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            first = False
-            continue
-        if c == "[" and (depth == 0 or nested):
-            depth += 1
-            i += 2 if pattern.startswith("[^", i) else 1
-            first = pattern[i : i + 1] == "]"  # a ']' right after '[' or '[^' is literal
-            if first:
-                i += 1
-                first = False
-            continue
-        if c == "]":
-            depth -= 1
-            i += 1
-            if depth == 0:
-                return i
-            continue
-        first = False
-        i += 1
-    return -1
-
-
-@dataclass(frozen=True)
-class Prefilter:
-    """An exact, cheap test that a rule *may* match a line.
-
-    The regex engine tries every alternative of a pattern at every position of
-    the line, even alternatives anchored with ``^`` that can only match at the
-    start, when other alternatives are not anchored: for the two largest such
-    built-in rules a search on a prose line cost 27-34 microseconds, 10 with the
-    split (a pattern anchored as a whole is already fast, and is left alone). Here the anchored alternatives are tried once, at
-    the start (``match``), and only the others are searched. A line neither
-    matches cannot match the whole pattern; when one does, the rule's own
-    pattern is searched, so captures and spans are exactly the pattern's.
-    """
-
-    anchored: Any  # compiled alternatives that start with '^', without it; used with .match
-    unanchored: Any  # compiled remaining alternatives; used with .search
-
-    def may_match(self, line: str, timeout: float | None) -> bool:
-        return bool((self.anchored is not None and self.anchored.match(line, timeout=timeout))
-                    or (self.unanchored is not None and self.unanchored.search(line, timeout=timeout)))
-
-
-def build_prefilter(pattern: str, flags: int) -> Prefilter | None:
-    """A `Prefilter` for a pattern that mixes anchored and unanchored alternatives, else None."""
-    split = split_branches(pattern)
-    if split is None:
-        return None
-    leading, branches = split
-    verbose = "x" in leading
-    anchored, unanchored = [], []
-    for branch in branches:
-        body = branch.lstrip() if verbose else branch
-        if body.startswith("^"):
-            anchored.append(body[1:])
-        else:
-            unanchored.append(branch)
-    if not anchored or not unanchored:
-        return None  # all or none anchored: the engine already handles that well, a split only adds a call
-    joiner = "\n|" if verbose else "|"
-
-    def compile_group(parts: list[str]) -> Any:
-        if not parts:
-            return None
-        return regex.compile(f"{leading}(?:{joiner.join(parts)}{chr(10) if verbose else ''})", flags=flags)
-
-    try:
-        return Prefilter(compile_group(anchored), compile_group(unanchored))
-    except regex.error:
-        return None
 
 
 def _fail(source: str, rule_id: str | None, reason: str) -> RuleError:
@@ -331,6 +215,9 @@ def build_rule(raw: dict[str, Any], source: str) -> Rule:
     )
     if not rule.match or not rule.no_match:
         raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
+    factors = necessary_factors(pattern, compiled.flags)
+    if factors is not None and all(_passes_screen(example, factors) for example in rule.match):
+        rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
     for example in rule.match:
         if rule.search(example) is None:
             raise _fail(source, rid, f"pattern does not match its own 'match' example {example!r}")
@@ -338,6 +225,14 @@ def build_rule(raw: dict[str, Any], source: str) -> Rule:
         if rule.search(example) is not None:
             raise _fail(source, rid, f"pattern matches its own 'no_match' example {example!r}")
     return rule
+
+
+def _passes_screen(line: str, factors: Factors) -> bool:
+    """Whether the screen would try a rule with ``factors`` on ``line`` (the load-time check;
+    on a line that starts with a decoration, the screen tries every anchored rule)."""
+    screened = "\n" + screen_text(line) + "\n"
+    anchored = any(f.startswith("\n") for f in factors)
+    return any(f in screened for f in factors) or (anchored and starts_decorated(line))
 
 
 def load_rule_file(path: Path | Any) -> list[Rule]:
@@ -422,16 +317,9 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
 
 
 def _as_builtin(rule: Rule) -> Rule:
-    """Mark a shipped rule and give it its pre-filter. Only shipped rules get one:
-    their exactness is property-tested (tests/test_rules.py); a user's pattern may
-    use syntax the branch scanner misreads, so it is always searched whole."""
-    prefilter = build_prefilter(rule.pattern, CASES[rule.case] | regex.V0)
-    if prefilter is not None and any(
-        prefilter.may_match(example, DEFAULT_MATCH_TIMEOUT) != (rule.compiled.search(example) is not None)
-        for example in rule.match + rule.no_match
-    ):  # a split that disagrees with the pattern on its own examples is not used
-        prefilter = None
-    return replace(rule, builtin=True, prefilter=prefilter)
+    """Mark a shipped rule: its patterns are audited for catastrophic backtracking
+    (tests/test_rules.py), so short lines skip the regex timeout."""
+    return replace(rule, builtin=True)
 
 
 @lru_cache(maxsize=8)

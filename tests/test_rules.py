@@ -41,13 +41,14 @@ def test_rule_leaves_its_negative_examples(rule_id, example):
 def test_negative_examples_survive_the_whole_ruleset(rule_id, example):
     """A prose trap written for one rule must not be eaten by another rule."""
     verdict = judge_line(example, BUILTIN)
-    if verdict.rule is not None or verdict.kept != example:
+    if verdict is not None and (verdict.rule is not None or verdict.kept != example):
         pytest.fail(f"{example!r} removed by {verdict.rule.id if verdict.rule else [r.id for r, _ in verdict.cuts]}")
 
 
 @pytest.mark.parametrize(("rule_id", "index", "expect"), EXPECT, ids=[f"{r}:{i}" for r, i, _ in EXPECT])
 def test_rule_expectations(rule_id, index, expect):
     verdict = judge_line(expect["input"], RuleSet((BY_ID[rule_id],)))
+    assert verdict is not None, f"{rule_id} does not match {expect['input']!r}"
     captured = dict(verdict.captures)
     for field in ("date", "publisher", "author", "title", "url"):
         if field in expect:
@@ -157,36 +158,9 @@ def test_catastrophic_pattern_times_out_instead_of_hanging(tmp_path):
 
 # --- speed without losing exactness or safety ---------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from pipeline.rules import AUDITED_LINE_CHARS, split_branches  # noqa: E402
+from pipeline.rules import AUDITED_LINE_CHARS  # noqa: E402
 
 BUILTIN_RULES = list(BUILTIN)
-
-
-def test_branch_splitting():
-    assert split_branches(r"^a|b(c|d)|^e") == ("", ["^a", "b(c|d)", "^e"])
-    assert split_branches("(?x)^a[|\\]]b # not | a branch\n|\\|c") == ("(?x)", ["^a[|\\]]b # not | a branch\n", "\\|c"])
-    assert split_branches(r"(?V1)^[[a-z]--[aeiou]]|x") == ("(?V1)", ["^[[a-z]--[aeiou]]", "x"])
-    assert split_branches(r"^[]|]x|[^]|]y") == ("", ["^[]|]x", "[^]|]y"])
-    assert split_branches("(a|b") is None and split_branches("a)|b") is None
-
-
-_PREFILTERED = [r for r in BUILTIN_RULES if r.prefilter is not None]
-_LINES = [e for r in BUILTIN_RULES for e in r.match + r.no_match]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.sampled_from(_LINES), st.text(max_size=120),
-                 st.builds(lambda a, b: a + " " + b, st.sampled_from(_LINES), st.sampled_from(_LINES))))
-def test_prefilter_is_exact(line):
-    """Splitting anchored from unanchored alternatives never changes whether, or how, a rule matches."""
-    assert _PREFILTERED  # the built-in rules do have mixed patterns
-    for rule in _PREFILTERED:
-        expected = rule.compiled.search(line)
-        found = rule.search(line)
-        assert (found and (found.span(), found.groupdict())) == (expected and (expected.span(), expected.groupdict()))
 
 
 def _adversarial_lines(rule) -> list[str]:
@@ -224,6 +198,6 @@ def test_user_rules_always_run_under_the_timeout(tmp_path):
         no_match = ["c"]
     '''))
     rules = load_rules([tmp_path], builtin=False)
-    assert not rules.rules[0].builtin and rules.rules[0].prefilter is None
+    assert not rules.rules[0].builtin
     verdict = judge_line("a" * 40 + "!b", rules, timeout=0.05)
     assert verdict.timeouts == ["catastrophic-short"]
