@@ -112,52 +112,25 @@ def strip_boilerplate(
     lines = text.split("\n")
     every_rule = rules.rules
     if screened:
-        masks = rules.screen.masks(text)
+        candidates = rules.screen.candidates(text)
     else:
-        masks = [(1 << len(every_rule)) - 1 if line else 0 for line in lines]
+        everything = (1 << len(every_rule)) - 1
+        candidates = {i: everything for i, line in enumerate(lines) if line}
     kept = list(lines)  # the text left on each line
     owner: list[Rule | None] = [None] * len(lines)  # the rule that removes the line
     verdicts: dict[int, _LineVerdict] = {}  # the lines some rule acted on, in order
-    for i, mask in enumerate(masks):
-        if not mask:
-            continue
+    for i, mask in sorted(candidates.items()):
         v = judge_line(lines[i], rules.selected(mask), timeout, every_rule)
         if v is not None:
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
-    # Lines with something on them; a line emptied by cuts counts as blank.
-    nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
+    blocks = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_block"]
+    tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block or tail, not by a rule of their own
-
-    # Blocks: a marker takes the headline-like lines after it.
-    for i, v in verdicts.items():
-        if v.rule is None or v.rule.action != "drop_block":
-            continue
-        count = 0
-        for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
-            if owner[j] is not None:
-                continue  # boilerplate of its own kind inside the block
-            if count >= v.rule.max_lines or not looks_like_headline(kept[j], v.rule.max_words):
-                break
-            owner[j] = v.rule
-            taken.append(j)
-            count += 1
-
-    # Tails: the first qualifying marker takes everything after it.
-    for rank, i in enumerate(nonblank):
-        rule = owner[i]
-        if rule is None or rule.action != "drop_tail" or i not in verdicts or verdicts[i].rule is not rule:
-            continue
-        if len(nonblank) - rank > rule.tail_window:
-            continue
-        prose_after = sum(1 for j in nonblank[rank + 1 :] if owner[j] is None and looks_like_prose(kept[j]))
-        if prose_after > rule.max_prose_after:
-            continue
-        for j in nonblank[rank + 1 :]:
-            if owner[j] is None:
-                owner[j] = rule
-                taken.append(j)
-        break
+    if blocks or tails:
+        # Lines with something on them; a line emptied by cuts counts as blank.
+        nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
+        taken = _take_blocks_and_tails(blocks, tails, nonblank, kept, owner, verdicts)
 
     removed: list[Removal] = []
     captures: list[tuple[str, str]] = []
@@ -172,6 +145,39 @@ def strip_boilerplate(
             removed.append(Removal(rule.id, v.dropped if v is not None and v.rule is not None else kept[i], number))
             kept[i] = ""
     return kept, removed, captures, timeouts
+
+
+def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[int], kept: list[str],
+                           owner: list[Rule | None], verdicts: dict[int, _LineVerdict]) -> list[int]:
+    """The structure pass: give the lines a block or tail marker takes to its rule (in
+    ``owner``); return them."""
+    taken: list[int] = []
+    # Blocks: a marker takes the headline-like lines after it.
+    for i in blocks:
+        rule, count = verdicts[i].rule, 0
+        for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
+            if owner[j] is not None:
+                continue  # boilerplate of its own kind inside the block
+            if count >= rule.max_lines or not looks_like_headline(kept[j], rule.max_words):
+                break
+            owner[j] = rule
+            taken.append(j)
+            count += 1
+    # Tails: the first qualifying marker takes everything after it.
+    for i in tails:
+        rule = verdicts[i].rule
+        after = nonblank[bisect_right(nonblank, i) :]
+        if len(after) + 1 > rule.tail_window:
+            continue
+        prose_after = sum(1 for j in after if owner[j] is None and looks_like_prose(kept[j]))
+        if prose_after > rule.max_prose_after:
+            continue
+        for j in after:
+            if owner[j] is None:
+                owner[j] = rule
+                taken.append(j)
+        break
+    return taken
 
 
 def strip(doc: Document, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> Document:

@@ -30,13 +30,8 @@ import logging
 import re
 from functools import lru_cache
 from importlib.metadata import version
+from types import SimpleNamespace
 from typing import Any
-
-import justext
-import trafilatura
-from htmldate import find_date
-from trafilatura import metadata as page_meta
-from trafilatura.utils import HTML_PARSER, load_html
 
 from .document import Document
 from .errors import InputTooLargeError, UnextractableInputError
@@ -51,8 +46,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "with_metadata": False,  # done once below, more cheaply
     "deduplicate": False,  # per-process state would make results depend on order
 }
-#: Batch results are keyed on these: a new extractor release may extract differently.
-EXTRACTOR_VERSIONS = {name: version(name) for name in ("trafilatura", "justext", "htmldate")}
 #: Below this many words trafilatura's text is considered a miss and jusText is asked.
 FALLBACK_BELOW_WORDS = 50
 #: jusText's text replaces trafilatura's only with at least this many times the words.
@@ -76,8 +69,29 @@ _NEEDS_SANITISING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\u
 
 
 @lru_cache(maxsize=1)
+def extractor_versions() -> dict[str, str]:
+    """Batch results are keyed on these: a new extractor release may extract differently."""
+    return {name: version(name) for name in ("trafilatura", "justext", "htmldate")}
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> SimpleNamespace:
+    """trafilatura, jusText and htmldate, imported when the first page arrives: they take
+    a third of a second to import, and plain text never needs them."""
+    import justext
+    import trafilatura
+    from htmldate import find_date
+    from trafilatura import metadata as page_meta
+    from trafilatura.utils import HTML_PARSER, load_html
+
+    return SimpleNamespace(justext=justext, trafilatura=trafilatura, find_date=find_date,
+                           page_meta=page_meta, HTML_PARSER=HTML_PARSER, load_html=load_html)
+
+
+@lru_cache(maxsize=1)
 def _all_stopwords() -> frozenset[str]:
     """Stop words of every language jusText knows: language-independent, as trafilatura does it."""
+    justext = _libraries().justext
     words: set[str] = set()
     for language in justext.get_stoplists():
         words.update(justext.get_stoplist(language))
@@ -92,18 +106,20 @@ def silence_library_logs() -> None:
 
 
 def warm_up() -> None:
-    """Build the stop-word list now rather than on the first page that needs jusText (75 ms)."""
+    """Import the extractors and build the stop-word list now rather than on the first page
+    that needs them (0.3 s and 75 ms)."""
     _all_stopwords()
 
 
 def justext_text(html: str) -> str:
     """jusText's main-content paragraphs, one per line."""
-    paragraphs = justext.justext(html, _all_stopwords())
+    paragraphs = _libraries().justext.justext(html, _all_stopwords())
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
 def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     """Title, author, date, publisher (site name), canonical url and description of a parsed page."""
+    page_meta = _libraries().page_meta
     meta = page_meta.examine_meta(tree)
     try:
         meta = page_meta.extract_meta_json(tree, meta)
@@ -119,7 +135,7 @@ def page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     author = meta.author
     page_url = meta.url or page_meta.extract_url(tree, url)
     try:
-        date = find_date(tree, extensive_search=False, original_date=True, url=page_url)
+        date = _libraries().find_date(tree, extensive_search=False, original_date=True, url=page_url)
     except Exception:  # htmldate trips over odd trees (an <svg> as the root: lxml's drop_tree asserts);
         date = None    # the date is optional, the page's text still counts
     sitename = meta.sitename or page_meta.extract_sitename(tree)
@@ -141,13 +157,14 @@ def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict
     the rest of the page would be lost without a trace) and when the extractors
     run out of Python stack.
     """
+    lib = _libraries()
     try:
-        tree = load_html(html)
+        tree = lib.load_html(html)
         if tree is None:
             raise UnextractableInputError("not parseable as HTML")
         _check_parser_limits()
         meta = page_metadata(tree, url)
-        result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+        result = lib.trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
         text = (result.text if result is not None else None) or ""
         extractor = "trafilatura"
         words = word_count(text)
@@ -176,7 +193,7 @@ def _check_parser_limits() -> None:
     elements and *drops the rest of the page* with only a log message: the
     extraction would silently come out empty or cut short.
     """
-    for entry in HTML_PARSER.error_log:
+    for entry in _libraries().HTML_PARSER.error_log:
         if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
             if "depth" in entry.message:
                 raise UnextractableInputError(

@@ -134,9 +134,21 @@ class Source:
         """The whole input's bytes, decompressed if the name ends in ``.gz``."""
         if self.path is None:
             return _read_limited(sys.stdin.buffer, self.max_bytes, "standard input")
-        what = "decompressed input" if self.path.endswith(GZIP_SUFFIX) else "input"
+        compressed = self.path.endswith(GZIP_SUFFIX)
         with _reading(self.path) as stream:
-            return _read_limited(stream, self.max_bytes, what)
+            if compressed:
+                return _read_limited(stream, self.max_bytes, "decompressed input")
+            # A regular file is read in one call of its own size (a FIFO says 0 and is
+            # read in chunks); one byte more tells whether it grew meanwhile.
+            size = os.fstat(stream.fileno()).st_size
+            if size > self.max_bytes:
+                raise InputTooLargeError(f"input exceeds the {self.max_bytes:,}-byte limit (see --max-bytes)")
+            data = stream.read(size + 1)
+            if len(data) > size:
+                data += _read_limited(stream, self.max_bytes, "input")
+                if len(data) > self.max_bytes:
+                    raise InputTooLargeError(f"input exceeds the {self.max_bytes:,}-byte limit (see --max-bytes)")
+            return data
 
     def documents(self, first_line: int = 1, max_lines: int | None = None,
                   offset: int = 0) -> Iterator[Document | ReadFailure]:
@@ -331,26 +343,30 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
         for name in linked:
             yield Skipped(os.path.join(dirpath, name), "symbolic link to a directory, not followed")
         dirnames[:] = sorted(d for d in dirnames if d not in hidden and d not in linked)
+        # Path arithmetic once per directory, not per file (it cost more than reading a small file)
+        base = Path(dirpath)
+        rel_dir = base.relative_to(root).as_posix()
+        base_str = str(base)
         for name in sorted(filenames):
-            full = Path(dirpath, name)
-            rel = full.relative_to(root).as_posix()
+            full = name if base_str == "." else os.path.join(base_str, name)
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             if name.startswith("."):
                 continue
-            if not _is_unicode(str(full)):
-                yield _undecodable_name(str(full))
+            if not _is_unicode(full):
+                yield _undecodable_name(full)
                 continue
             kind = format_of_name(name)
             if kind is None:
-                yield Skipped(str(full), "unsupported file type (expected .txt, .html, .htm, .jsonl or their .gz)")
+                yield Skipped(full, "unsupported file type (expected .txt, .html, .htm, .jsonl or their .gz)")
                 continue
             try:
                 mode = os.stat(full).st_mode
             except OSError:
                 mode = stat.S_IFREG  # a dangling link or a link loop: reading it reports the problem
             if not stat.S_ISREG(mode):
-                yield Skipped(str(full), "not a regular file (a FIFO, socket or device), not read")
+                yield Skipped(full, "not a regular file (a FIFO, socket or device), not read")
                 continue
-            yield Source(id=rel, path=str(full), max_bytes=max_bytes, format=kind)
+            yield Source(id=rel, path=full, max_bytes=max_bytes, format=kind)
 
 
 def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,

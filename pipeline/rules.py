@@ -106,7 +106,7 @@ class RuleSet:
         return Screen([rule.factors for rule in self.rules])
 
     def selected(self, mask: int) -> tuple[Rule, ...]:
-        """The rules whose bits are set in ``mask`` (from :meth:`Screen.masks`), in order."""
+        """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
         cache = self.__dict__.setdefault("_selected", {})
         if mask not in cache:
             cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)

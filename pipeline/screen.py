@@ -400,7 +400,7 @@ def _minimal(strings: set[str]) -> frozenset[str]:
 class Screen:
     """One automaton over the factors of an ordered list of rules (see the module docstring).
 
-    Rules are numbered by position; :meth:`masks` gives each line a bit mask
+    Rules are numbered by position; :meth:`candidates` gives each line a bit mask
     of the rules that may match it.
     """
 
@@ -419,14 +419,13 @@ class Screen:
             encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
             self._automaton = ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    def masks(self, text: str) -> list[int]:
-        """For each line of ``text`` (split on ``\\n``), the bit mask of the rules that may
-        match it; 0 for blank lines."""
+    def candidates(self, text: str) -> dict[int, int]:
+        """The lines of ``text`` (split on ``\\n``, numbered from 0) that some rule may
+        match, each with the bit mask of those rules. Blank lines are never candidates."""
         screened, others = _screen(text)
+        found: dict[int, int] = {}
         if self.unscreened:
-            masks = [self.unscreened if line else 0 for line in text.split("\n")]
-        else:
-            masks = [0] * (text.count("\n") + 1)
+            found = {number: self.unscreened for number, line in enumerate(text.split("\n")) if line}
         if self._automaton is not None:
             data = b"\n" + screened + b"\n"
             hits = self._automaton.find_matches_as_indexes(data, overlapping=True)
@@ -439,10 +438,11 @@ class Screen:
                 key_masks = self._key_masks
                 for key, _, end in hits:
                     # a factor ends inside its line, or with the line break after it
-                    masks[bisect_right(starts, end - 2) - 1] |= key_masks[key]
+                    number = bisect_right(starts, end - 2) - 1
+                    found[number] = found.get(number, 0) | key_masks[key]
         if self.anchored and any(_DECORATION.match(char) for char in others):
             # After a leading decoration, the rules' ^ is not at the line start.
             for number, line in enumerate(text.split("\n")):
                 if starts_decorated(line):
-                    masks[number] |= self.anchored
-        return masks
+                    found[number] = found.get(number, 0) | self.anchored
+        return found

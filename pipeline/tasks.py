@@ -45,7 +45,7 @@ from .boilerplate import strip
 from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, prepare
 from .document import Document
 from .errors import DocumentError
-from .extract import DEFAULT_MAX_PAGE_CHARS, EXTRACTOR_VERSIONS
+from .extract import DEFAULT_MAX_PAGE_CHARS, extractor_versions
 from .metadata import extract_metadata
 from .normalize import normalize
 from .readers import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
@@ -168,7 +168,7 @@ def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTE
         "max_page_chars": max_page_chars,
         "shards": shards,
         "skipped": skipped,
-        "key": _digest(__version__, EXTRACTOR_VERSIONS, shard_size, max_bytes, max_line_chars, max_page_chars,
+        "key": _digest(__version__, extractor_versions(), shard_size, max_bytes, max_line_chars, max_page_chars,
                        shards, skipped),
     }
 
@@ -266,7 +266,7 @@ class ShardTask(luigi.Task):
     def shard_key(self) -> str:
         """Computed once per task instance (Luigi reuses instances with equal parameters)."""
         if getattr(self, "_shard_key", None) is None:
-            key = _digest(__version__, EXTRACTOR_VERSIONS, self.members(),
+            key = _digest(__version__, extractor_versions(), self.members(),
                           plan_limits(load_plan(self.work_dir, self.plan_key)))
             if self.uses_rules:
                 key = _digest(key, self.options.ruleset().fingerprint, self.ascii_punctuation)

@@ -130,7 +130,7 @@ def test_page_without_main_content_is_kept_and_flagged():
 
 def test_justext_rescues_a_page_trafilatura_misses(monkeypatch):
     """When trafilatura returns nothing, jusText's paragraphs are used, and the record says so."""
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr(extract_module._libraries().trafilatura, "bare_extraction", lambda *a, **k: None)
     doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html")
     assert doc.extractor == "justext"
     assert ARTICLE[1] in doc.text and "Privacy policy" not in doc.text
@@ -143,7 +143,7 @@ def test_justext_is_not_taken_when_it_finds_little_more(monkeypatch):
     class Result:
         text = short
 
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: Result())
+    monkeypatch.setattr(extract_module._libraries().trafilatura, "bare_extraction", lambda *a, **k: Result())
     monkeypatch.setattr(extract_module, "justext_text", lambda html: short + " And five more words here.")
     text, extractor, _ = extract_module.extract_main_text(_page(f"<p>{short}</p>"))
     assert (text, extractor) == (short, "trafilatura")

@@ -108,7 +108,7 @@ def _matches(rule, line: str) -> bool:
 
 
 def _assert_screen_keeps_every_matching_rule(line: str) -> None:
-    (mask,) = RULES.screen.masks(line)
+    mask = RULES.screen.candidates(line).get(0, 0)
     for index, rule in enumerate(RULES):
         if _matches(rule, line):
             assert mask >> index & 1, f"{rule.id} matches {line!r} but the screen left it out"
@@ -189,4 +189,4 @@ def test_user_rules_without_factors_are_tried_on_every_line(tmp_path):
 
 
 def test_screen_of_no_rules_is_empty():
-    assert Screen([]).masks("anything\nat all") == [0, 0]
+    assert Screen([]).candidates("anything\nat all") == {}
