@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 from .document import Document, Removal
 from .rules import DEFAULT_MATCH_TIMEOUT, Rule, RuleSet
+from .screen import DECORATION
 from .shape import looks_like_headline, looks_like_prose
 
-# Leading symbols sites put before widget labels (emoji, ⏱, ▶...), but not ©/®.
-_DECORATION = regex.compile(r"^[[\p{So}\p{Sk}\ufe0f\u200d]--[©®℗]]+\s*", flags=regex.V1)
+_DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
 
 
 @dataclass

@@ -49,7 +49,7 @@ MAX_CLASS_CHARS = 16
 MAX_REPEAT = 16
 #: How much a line break in a factor (the line start or end) counts, in characters:
 #: "ap" at the start of a line is rarer than "ad" anywhere.
-ANCHOR_BONUS = 3
+ANCHOR_BONUS = 4
 
 _SIMPLE_FOLDING = regex.IGNORECASE | regex.VERSION0 | regex.UNICODE
 _FULL_IGNORECASE = int(regex.IGNORECASE | regex.FULLCASE)
@@ -62,7 +62,10 @@ SYMBOL = "\ue000"
 _DIGIT = regex.compile(r"\d")
 _SPACE = regex.compile(r"[^\S\n]")  # the regex module's \s (Unicode White_Space), line breaks aside
 _SYMBOL = regex.compile(r"\p{So}")
-_DECORATION = regex.compile(r"[\p{So}\p{Sk}\ufe0f\u200d]")  # what the rules skip at a line start
+#: Leading symbols sites put before widget labels (emoji, ⏱, ▶...), but not ©/®: the rules
+#: ignore them at the start of a line (see boilerplate).
+DECORATION = r"[[\p{So}\p{Sk}\ufe0f\u200d]--[©®℗]]"
+_DECORATION = regex.compile(DECORATION, flags=regex.V1)
 _ASCII_DIGITS = "".join(c for c in map(chr, range(128)) if _DIGIT.match(c))
 _ASCII_SPACES = "".join(c for c in map(chr, range(128)) if _SPACE.match(c))
 _ASCII_TABLE = bytes.maketrans(
@@ -209,7 +212,8 @@ def _info(node) -> _Info:
     if kind is core.SetUnion:
         return _set_info(node)
     if kind is core.Sequence:
-        return _sequence_info([_info(item) for item in node.items])
+        infos = [_info(item) for item in node.items]
+        return _distributed(node.items, infos, _sequence_info(infos))
     if kind is core.Branch:
         return _branch_info([_info(branch) for branch in node.branches])
     if kind in (core.Group, core.Atomic):
@@ -305,6 +309,27 @@ def _sequence_info(items: list[_Info]) -> _Info:
     starts, ends = _starts(items), _ends(items)
     return _Info(factors=_best(*candidates, run), prefixes=None if "" in starts else starts,
                  suffixes=None if "" in ends else ends, nullable=all(item.nullable for item in items))
+
+
+def _distributed(items: list, infos: list[_Info], found: _Info) -> _Info:
+    """``a(?:b|c)d`` must contain what ``abd`` or ``acd`` contains: with the first
+    alternation taken apart, each alternative gets its own best factors (one anchored
+    at the line start, another not); used when that screens better."""
+    for k, item in enumerate(items):
+        while type(item) in (_regex_core.Group, _regex_core.Atomic):
+            item = item.subpattern
+        if type(item) is not _regex_core.Branch or infos[k].exact is not None:
+            continue
+        per_branch = [_sequence_info(infos[:k] + [_info(b)] + infos[k + 1:]).necessary() for b in item.branches]
+        if None in per_branch:
+            return found
+        distributed = frozenset().union(*per_branch)
+        own = found.necessary()
+        if own is None or _best(own, distributed) is distributed:
+            return _Info(exact=found.exact, factors=distributed, prefixes=found.prefixes,
+                         suffixes=found.suffixes, nullable=found.nullable)
+        return found
+    return found
 
 
 def _starts(items: Sequence[_Info]) -> frozenset[str]:
