@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import string
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,18 +76,23 @@ _SPACE_RUN = re.compile(b" {2,}")
 
 
 @lru_cache(maxsize=4096)
-def _screen_char(char: str) -> bytes:
-    """The screened form of one non-ASCII character, in UTF-8."""
+def _screen_char(char: str) -> tuple[bytes, bytes, bool]:
+    """One non-ASCII character's UTF-8 bytes, their screened form, and whether it is a
+    decoration (see DECORATION)."""
+    original = char.encode("utf-8", "surrogatepass")
+    decoration = _DECORATION.match(char) is not None
     if _DIGIT.match(char):
-        return b"0"
+        return original, b"0", decoration
     if _SPACE.match(char):
-        return b" "
+        return original, b" ", decoration
     if _SYMBOL.match(char):
-        return SYMBOL.encode()
+        return original, SYMBOL.encode(), decoration
     # regex's simple case folding, except that it keeps the Turkic dotted and dotless
     # i apart from I while its matcher lets i match İ and I match ı: all fold to i here.
     folded = _regex.fold_case(_SIMPLE_FOLDING, char)
-    return b"i" if folded in ("I", "\u0130", "\u0131") else folded.encode("utf-8", "surrogatepass")
+    if folded in ("I", "\u0130", "\u0131"):
+        return original, b"i", decoration
+    return original, folded.encode("utf-8", "surrogatepass"), decoration
 
 
 def screen_text(text: str) -> str:
@@ -101,8 +105,8 @@ def _screen_one(char: str) -> str:
     return screen_text(char)
 
 
-def _screen(text: str) -> tuple[bytes, set[str]]:
-    """The screened text in UTF-8, and the non-ASCII characters of ``text``.
+def _screen(text: str) -> tuple[bytes, bool]:
+    """The screened text in UTF-8, and whether ``text`` holds a decoration character.
 
     Fast because most text is mostly ASCII: the ASCII bytes are mapped with
     one ``bytes.translate``, and the few distinct other characters one by one
@@ -110,16 +114,16 @@ def _screen(text: str) -> tuple[bytes, set[str]]:
     """
     data = text.encode("utf-8", "surrogatepass")
     screened = data.translate(_ASCII_TABLE)
-    others: set[str] = set()
+    decorated = False
     if not text.isascii():
-        others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-        for char in others:
-            original = char.encode("utf-8", "surrogatepass")
-            if (mapped := _screen_char(char)) != original:
+        for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+            original, mapped, decoration = _screen_char(char)
+            decorated |= decoration
+            if mapped != original:
                 screened = screened.replace(original, mapped)
     if b"  " in screened:
         screened = _SPACE_RUN.sub(b" ", screened)
-    return screened, others
+    return screened, decorated
 
 
 def starts_decorated(line: str) -> bool:
@@ -447,25 +451,19 @@ class Screen:
     def candidates(self, text: str) -> dict[int, int]:
         """The lines of ``text`` (split on ``\\n``, numbered from 0) that some rule may
         match, each with the bit mask of those rules. Blank lines are never candidates."""
-        screened, others = _screen(text)
+        screened, decorated = _screen(text)
         found: dict[int, int] = {}
         if self.unscreened:
             found = {number: self.unscreened for number, line in enumerate(text.split("\n")) if line}
         if self._automaton is not None:
             data = b"\n" + screened + b"\n"
-            hits = self._automaton.find_matches_as_indexes(data, overlapping=True)
-            if hits:
-                starts = []  # where each line starts in data: at the line break before it
-                find, pos = data.find, 0
-                while pos >= 0:
-                    starts.append(pos)
-                    pos = find(b"\n", pos + 1)
-                key_masks = self._key_masks
-                for key, _, end in hits:
-                    # a factor ends inside its line, or with the line break after it
-                    number = bisect_right(starts, end - 2) - 1
-                    found[number] = found.get(number, 0) | key_masks[key]
-        if self.anchored and any(_DECORATION.match(char) for char in others):
+            count, key_masks = data.count, self._key_masks
+            for key, _, end in self._automaton.find_matches_as_indexes(data, overlapping=True):
+                # A factor ends inside its line, or with the line break after it: the line
+                # breaks before its last character but one, less the leading one, number it.
+                number = count(b"\n", 1, end - 1)
+                found[number] = found.get(number, 0) | key_masks[key]
+        if self.anchored and decorated:
             # After a leading decoration, the rules' ^ is not at the line start.
             for number, line in enumerate(text.split("\n")):
                 if starts_decorated(line):
