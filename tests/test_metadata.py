@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pycld2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.metadata import LANGUAGE_MIN_LETTERS, _iso_639_1, detect_language, leading_title, parse_date
+from pipeline.metadata import (LANGUAGE_MIN_LETTERS, LANGUAGE_SAMPLE_CHARS, TITLE_MAX_WORDS, TITLE_MIN_WORDS,
+                               _iso_639_1, _language_sample, detect_language, leading_title, parse_date)
+from pipeline.shape import looks_like_headline, word_count
 
 
 @pytest.mark.parametrize(
@@ -46,6 +50,22 @@ def test_parse_date(value, iso):
 )
 def test_leading_title(lines, index):
     assert leading_title(lines) == index
+
+
+LINES = st.one_of(st.sampled_from(["", "", "A Headline Without A Full Stop", "Body text follows here.", "Label:",
+                                   "Two words", "Is this what the council wants from the harbour plan now?",
+                                   "lowercase start is not a headline", "3 Dead In Crash", "Ends with a comma,"]),
+                  st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=60))
+
+
+@given(st.lists(LINES, max_size=6))
+def test_leading_title_is_a_headline_first_line_with_a_body(lines):
+    """leading_title() saves a word count over calling looks_like_headline(): same answers."""
+    content = [i for i, line in enumerate(lines) if line]
+    first = lines[content[0]] if content else ""
+    expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
+                and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS) else None)
+    assert leading_title(lines) == expected
 
 
 @pytest.mark.parametrize(
@@ -139,6 +159,11 @@ def test_no_code_point_makes_detection_raise():
 def test_stage_survives_refused_characters():
     doc = clean_text(f"{GERMAN}\ud800 \ufffe \U0010ffff\n{GERMAN}")
     assert doc.language == "de"
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=300), max_size=40))
+def test_language_sample_is_the_head_of_all_non_blank_lines(lines):
+    assert _language_sample(lines) == " ".join(line for line in lines if line)[:LANGUAGE_SAMPLE_CHARS]
 
 
 def test_ambiguous_slashed_dates_follow_dayfirst():
