@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pycld2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.metadata import detect_language, leading_title, parse_date
+from pipeline.metadata import (LANGUAGE_MIN_LETTERS, LANGUAGE_SAMPLE_CHARS, TITLE_MAX_WORDS, TITLE_MIN_WORDS,
+                               _iso_639_1, _language_sample, detect_language, leading_title, parse_date)
+from pipeline.shape import looks_like_headline, word_count
 
 
 @pytest.mark.parametrize(
@@ -47,6 +52,22 @@ def test_leading_title(lines, index):
     assert leading_title(lines) == index
 
 
+LINES = st.one_of(st.sampled_from(["", "", "A Headline Without A Full Stop", "Body text follows here.", "Label:",
+                                   "Two words", "Is this what the council wants from the harbour plan now?",
+                                   "lowercase start is not a headline", "3 Dead In Crash", "Ends with a comma,"]),
+                  st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=60))
+
+
+@given(st.lists(LINES, max_size=6))
+def test_leading_title_is_a_headline_first_line_with_a_body(lines):
+    """leading_title() saves a word count over calling looks_like_headline(): same answers."""
+    content = [i for i, line in enumerate(lines) if line]
+    first = lines[content[0]] if content else ""
+    expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
+                and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS) else None)
+    assert leading_title(lines) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -54,11 +75,95 @@ def test_leading_title(lines, index):
         ("Le gouvernement a annoncé vendredi de nouvelles mesures pour freiner la hausse des prix de l'énergie.", "fr"),
         ("Die Regierung kündigte am Freitag neue Maßnahmen an, um die steigenden Energiepreise zu bremsen.", "de"),
         ("El gobierno anunció el viernes nuevas medidas para frenar el aumento de los precios de la energía.", "es"),
+        ("O governo anunciou na sexta-feira novas medidas para conter a alta dos preços da energia em todo o país.", "pt"),
+        ("Il governo ha annunciato venerdì nuove misure per frenare l'aumento dei prezzi dell'energia nel paese.", "it"),
+        ("Rząd ogłosił w piątek nowe środki, które mają powstrzymać wzrost cen energii w całym kraju.", "pl"),
+        ("Правительство в пятницу объявило о новых мерах по сдерживанию роста цен на энергоносители.", "ru"),
+        ("政府星期五宣布了新的措施，以遏制全国能源价格的上涨。这些措施包括对低收入家庭的补贴和对能源公司的额外税收。", "zh"),
+        ("政府は金曜日、全国で上昇しているエネルギー価格を抑えるための新たな対策を発表した。低所得世帯への補助金も含まれる。", "ja"),
+        ("أعلنت الحكومة يوم الجمعة عن إجراءات جديدة للحد من ارتفاع أسعار الطاقة في جميع أنحاء البلاد.", "ar"),
         ("Too short.", None),
     ],
 )
 def test_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # CLD2 says iw, jw and zh-Hant
+        ("הממשלה הודיעה ביום שישי על צעדים חדשים לבלימת עליית מחירי האנרגיה ברחבי המדינה.", "he"),
+        ("Pamrentah ngumumake langkah-langkah anyar ing dina Jemuwah kanggo nyegah mundhake rega energi ing "
+         "saindenging negara. Langkah-langkah iki kalebu subsidi kanggo kulawarga sing penghasilane sithik.", "jv"),
+        ("政府星期五宣佈了新的措施，以遏制全國能源價格的上漲。這些措施包括對低收入家庭的補貼和對能源公司的額外稅收。", "zh"),
+    ],
+)
+def test_cld2_codes_become_iso_639_1(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("code", "iso"),
+    [("en", "en"), ("iw", "he"), ("jw", "jv"), ("zh-Hant", "zh"), ("ceb", "ceb"), ("haw", "haw"),
+     ("un", None), ("xxx", None), ("xx-Latn", None), ("xx-Bugi", None), ("zzp", None)],
+)
+def test_cld2_code_mapping(code, iso):
+    assert _iso_639_1(code) == iso
+
+
+def test_every_detectable_language_maps_to_a_plain_code():
+    """No code CLD2 can name comes out in its pre-ISO form (iw, jw) or as a tag with a subtag."""
+    codes = {code for name, code in pycld2.LANGUAGES if name in pycld2.DETECTED_LANGUAGES}
+    mapped = {_iso_639_1(code) for code in codes} - {None}
+    assert not mapped & {"iw", "jw", "in", "ji", "mo"}
+    assert all(code.isalpha() and code.islower() and len(code) in (2, 3) for code in mapped), mapped
+
+
+def test_language_needs_enough_letters():
+    few = "Harbour dredging plan approved by council".replace(" ", " 1 ")
+    enough = few + " in May"
+    assert sum(map(str.isalpha, few)) < LANGUAGE_MIN_LETTERS <= sum(map(str.isalpha, enough))
+    assert detect_language(few) is None
+    assert detect_language(enough) is not None
+    assert detect_language("1234 5678 -- ### 2024-10-19 ... !!! " * 20) is None
+
+
+def test_english_article_quoting_another_language_stays_english():
+    """CLD2's own summary would call this German (English beside 17 % of another language is "boilerplate")."""
+    quote = "„Wir sind sehr froh, dass die Arbeiten endlich beginnen können“, sagte der Bürgermeister am Montag. "
+    english = ("The city council voted on Monday to dredge the harbour before the autumn so that larger ships can dock "
+               "again. The mayor said the work would cost less than expected. Local fishermen welcomed the decision. ")
+    assert detect_language(quote + english + quote + english) == "en"
+
+
+GERMAN = "Die Regierung kündigte am Freitag neue Maßnahmen an, um die steigenden Energiepreise zu bremsen."
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x0b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff",
+                                 "\ud83d", "\ufdd0", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"])
+def test_characters_cld2_refuses_are_sanitised(bad):
+    """pycld2 raises on these (lone surrogates cannot even be encoded); detection goes on around them."""
+    text = GERMAN.replace(" ", f" {bad}", 3)
+    with pytest.raises((pycld2.error, UnicodeEncodeError)):
+        pycld2.detect(text, isPlainText=True, bestEffort=True)
+    assert detect_language(text) == "de"
+
+
+def test_no_code_point_makes_detection_raise():
+    """Every code point, 256 at a time, inside the sample CLD2 reads."""
+    for start in range(0, 0x110000, 256):
+        detect_language(GERMAN + "".join(map(chr, range(start, start + 256))) + GERMAN)
+
+
+def test_stage_survives_refused_characters():
+    doc = clean_text(f"{GERMAN}\ud800 \ufffe \U0010ffff\n{GERMAN}")
+    assert doc.language == "de"
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=300), max_size=40))
+def test_language_sample_is_the_head_of_all_non_blank_lines(lines):
+    assert _language_sample(lines) == " ".join(line for line in lines if line)[:LANGUAGE_SAMPLE_CHARS]
 
 
 def test_ambiguous_slashed_dates_follow_dayfirst():
