@@ -195,7 +195,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from luigi.configuration import get_config
     from luigi.execution_summary import LuigiStatusCode
 
-    from .metadata import detect_language
     from .tasks import CleanCorpus, plan_bytes
 
     if _options(args) is None:
@@ -203,8 +202,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.input_dir):
         print(f"{PROG}: error: {args.input_dir}: input directory not found", file=sys.stderr)
         return 2
-    # Load the language model once here: Luigi's worker processes fork from this one.
-    detect_language("warm up the language identifier with enough letters to run it")
     config = get_config()
     if not config.has_section("worker"):
         config.add_section("worker")

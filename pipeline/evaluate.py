@@ -198,12 +198,11 @@ class PipelineSystem:
     extraction_seconds: float = 0.0
 
     def warm_up(self) -> None:
-        """Load what the first page would otherwise pay for: rules, stop lists, language model."""
+        """Load what the first page would otherwise pay for: rules, extractors, stop lists."""
         from .extract import warm_up
 
         self.options.ruleset()
         warm_up()
-        detect_language("a sentence long enough for the language identifier to load its model")
 
     def __call__(self, data: bytes, url: str | None) -> str:
         started = time.perf_counter()
@@ -264,8 +263,9 @@ def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage
     _warm_up(systems, pages)
     documents = []
     for index, page in enumerate(progress(pages)):
-        entry: dict[str, Any] = {"id": page.id, "url": page.url, "language": detect_language(page.gold_text),
-                                 "systems": {}}
+        # Only where CLD2 is sure: its best guess for a short gold text it cannot place is English.
+        language = detect_language(page.gold_text, best_effort=False)
+        entry: dict[str, Any] = {"id": page.id, "url": page.url, "language": language, "systems": {}}
         try:
             data = page.read()
         except OSError as exc:

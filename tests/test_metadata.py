@@ -180,3 +180,15 @@ def test_first_capture_wins_and_unparseable_dates_are_flagged():
     doc = clean_text("Posted on Febtober 40, 2024\nBy Jane Smith\nBy John Roe\nThe report was released today.")
     assert doc.author == "Jane Smith"
     assert doc.date is None
+
+
+@pytest.mark.parametrize("text", [
+    "Temperature in aumento: oggi a Roma fino a venti gradi secondo gli esperti.",
+    "Golf im TV: Alle Übertragungen der Turniere am Wochenende im Überblick",
+    "Kebab 4,50 EUR - Pommes 2 EUR - Cola 1,50 EUR - alles frisch, alles lecker",
+    "Minister president presente ne trashion fashion show na Aruba",
+    "The council approved the budget for road repairs on Tuesday evening.",
+])
+def test_without_best_effort_cld2_names_the_same_language_or_none(text):
+    """The evaluation's per-language figures use only what CLD2 is sure of."""
+    assert detect_language(text, best_effort=False) in (detect_language(text), None)
