@@ -40,6 +40,8 @@ def _page(body: str, head: str = "") -> str:
         (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x">\n<html>', "html"),
         (b"Council votes on harbour plan\n\nThe <html> tag starts a page, the trainer said.", "text"),
         (b"<3 this recipe, said the chef.", "text"),
+        (b"\t\r\n\x0c <p>Whitespace browsers skip", "html"),
+        (b"\x0b<p>A vertical tab is not such whitespace", "text"),
         (b"<author>Jane</author>", "text"),
         (b'<?xml version="1.0"?><rss><channel></channel></rss>', "text"),
     ],
