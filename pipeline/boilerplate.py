@@ -52,7 +52,7 @@ def _first_match(line: str, rules: Sequence[Rule], skip: set[str], timeouts: lis
     # strip_match cuts positions of the real line; the others test the undecorated text
     probe = line if line[:1].isascii() else _DECORATION.sub("", line)
     for rule in rules:
-        if rule.id in skip:
+        if skip and rule.id in skip:
             continue
         try:
             m = rule.search(line if rule.action == "strip_match" else probe, timeout)
@@ -83,7 +83,8 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     text = line
     while found is not None:
         rule, m = found
-        verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items() if v and v.strip()]
+        if rule.compiled.groupindex:
+            verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items() if v and v.strip()]
         if rule.action not in ("keep_line", "strip_match"):
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
             return verdict

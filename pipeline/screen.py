@@ -73,6 +73,7 @@ _ASCII_TABLE = bytes.maketrans(
 )
 _ASCII_BYTES = bytes(range(128))
 _SPACE_RUN = re.compile(b" {2,}")
+_SPACE_RUN_TEXT = re.compile(" {2,}")
 
 
 @lru_cache(maxsize=4096)
@@ -185,7 +186,12 @@ def _weight(string: str) -> int:
 def _best(*candidates: frozenset[str] | None) -> frozenset[str] | None:
     """The candidate that screens best: heaviest lightest string, then fewest strings."""
     usable = [c for c in candidates if c and "" not in c]
-    return max(usable, key=lambda c: (min(map(_weight, c)), -len(c))) if usable else None
+    return max(usable, key=_score) if usable else None
+
+
+@lru_cache(maxsize=65536)
+def _score(strings: frozenset[str]) -> tuple[int, int]:
+    return min(map(_weight, strings)), -len(strings)
 
 
 def _cross(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
@@ -202,7 +208,17 @@ def _case_unknown(node) -> bool:
     return bool(flags) and (int(flags) & _FULL_IGNORECASE) == _FULL_IGNORECASE
 
 
+_MEMO: dict[int, _Info] = {}  # node id -> info, within one necessary_factors call
+
+
 def _info(node) -> _Info:
+    found = _MEMO.get(id(node))
+    if found is None:
+        found = _MEMO[id(node)] = _node_info(node)
+    return found
+
+
+def _node_info(node) -> _Info:
     kind, core = type(node), _regex_core
     if kind is core.Character:
         if not node.positive or node.zerowidth or _case_unknown(node):
@@ -403,13 +419,16 @@ def necessary_factors(pattern: str, flags: int) -> Factors | None:
     """The factors of ``pattern`` compiled with ``flags`` (see :data:`Factors`), or None
     when none can be derived (the rule must then be tried on every line)."""
     try:
-        found = _info(_parse(pattern, flags)).necessary()
+        tree = _parse(pattern, flags)
+        found = _info(tree).necessary()
     except Exception:  # a regex version whose parse tree this walk does not know: no screen
         return None
+    finally:
+        _MEMO.clear()
     if not found or not min(map(_weight, found)):  # a bare line break is on every line: no screen
         return None
     # adjacent whitespace items give "  ", which screen_text never leaves in a text
-    return _minimal(set(map(screen_text, found)))
+    return _minimal({_SPACE_RUN_TEXT.sub(" ", f) for f in found})
 
 
 def _minimal(strings: set[str]) -> frozenset[str]:
