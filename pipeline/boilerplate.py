@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import islice
 
 import regex
 from dataclasses import dataclass, field
@@ -170,9 +171,9 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         after = nonblank[bisect_right(nonblank, i) :]
         if len(after) + 1 > rule.tail_window:
             continue
-        prose_after = sum(1 for j in after if owner[j] is None and looks_like_prose(kept[j]))
-        if prose_after > rule.max_prose_after:
-            continue
+        prose = (j for j in after if owner[j] is None and looks_like_prose(kept[j]))
+        if next(islice(prose, rule.max_prose_after, None), None) is not None:
+            continue  # more prose lines after it than the rule allows (counted no further)
         for j in after:
             if owner[j] is None:
                 owner[j] = rule

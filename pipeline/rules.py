@@ -33,6 +33,7 @@ import regex
 
 from .document import METADATA_FIELDS
 from .errors import RuleError
+from .factor_cache import FactorCache
 from .screen import Factors, Screen, necessary_factors, screen_text, starts_decorated
 
 ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
@@ -153,8 +154,9 @@ def _positive_int(raw: dict, key: str, default: int, source: str, rid: str, mini
     return value
 
 
-def build_rule(raw: dict[str, Any], source: str) -> Rule:
-    """Validate one ``[[rule]]`` table and compile it."""
+def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | None = None) -> Rule:
+    """Validate one ``[[rule]]`` table and compile it (its screen factors from ``factor_cache``
+    when given, else derived)."""
     rid = raw.get("id") if isinstance(raw.get("id"), str) else None
     missing = sorted(_REQUIRED - raw.keys())
     if missing:
@@ -215,7 +217,10 @@ def build_rule(raw: dict[str, Any], source: str) -> Rule:
     )
     if not rule.match or not rule.no_match:
         raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
-    factors = necessary_factors(pattern, compiled.flags)
+    if factor_cache is not None:
+        factors = factor_cache.factors(pattern, compiled.flags)
+    else:
+        factors = necessary_factors(pattern, compiled.flags)
     if factors is not None and all(_passes_screen(example, factors) for example in rule.match):
         rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
     for example in rule.match:
@@ -235,7 +240,7 @@ def _passes_screen(line: str, factors: Factors) -> bool:
     return any(f in screened for f in factors) or (anchored and starts_decorated(line))
 
 
-def load_rule_file(path: Path | Any) -> list[Rule]:
+def load_rule_file(path: Path | Any, factor_cache: FactorCache | None = None) -> list[Rule]:
     """Load and validate every rule of one TOML file."""
     source = str(path)
     try:
@@ -251,7 +256,7 @@ def load_rule_file(path: Path | Any) -> list[Rule]:
     rules, errors = [], []
     for table in tables:
         try:
-            rules.append(build_rule(table, source))
+            rules.append(build_rule(table, source, factor_cache))
         except RuleError as exc:
             errors.append(str(exc))
     if errors:
@@ -291,6 +296,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
     rules: list[Rule] = []
     errors: list[str] = []  # report every bad rule at once, not one per run
     seen: dict[str, str] = {}
+    factor_cache = FactorCache()
     for directory in directories:
         try:
             files = _rule_files(directory)
@@ -299,7 +305,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
             continue
         for path in files:
             try:
-                loaded = load_rule_file(path)
+                loaded = load_rule_file(path, factor_cache)
             except RuleError as exc:
                 errors.append(str(exc))
                 continue
@@ -311,6 +317,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
                     continue
                 seen[rule.id] = rule.source
                 rules.append(rule)
+    factor_cache.save()
     if errors:
         raise RuleError("\n".join(errors))
     return RuleSet(tuple(rules))

@@ -16,6 +16,12 @@ EXPECTED = FIXTURES / "expected"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_factor_cache(tmp_path_factory):
+    """Tests never read or write the user's cache of rule factors (pipeline/factor_cache.py)."""
+    os.environ["BOILERSTRIP_CACHE_DIR"] = str(tmp_path_factory.mktemp("factor-cache"))
+
+
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed command line in a subprocess, as a user would."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}

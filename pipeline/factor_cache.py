@@ -1,0 +1,104 @@
+"""A cache of the screen's factors across processes.
+
+Deriving the factors of the built-in rules (parsing each pattern with the
+``regex`` module's parser and walking the tree, see :mod:`pipeline.screen`)
+takes about a third of a second, twice the time of compiling the patterns,
+and a command-line run over one file pays it every time. The factors depend
+only on the pattern, its flags, the ``regex`` version and the screen's code,
+so they are kept in ``rule-factors.json`` under the user's cache directory
+(``$BOILERSTRIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/boilerstrip``, else
+``~/.cache/boilerstrip``); ``BOILERSTRIP_CACHE_DIR=off`` disables it.
+
+The cache can only make loading faster, never change a result: entries are
+keyed on all of the above, the loader still checks every factor set against
+the rule's ``match`` examples, and a cache that cannot be read or written is
+ignored (the factors are then derived as without it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from . import screen
+from .screen import Factors, necessary_factors
+
+FILE_NAME = "rule-factors.json"
+#: A cache holding more entries than this (many rule files over time) starts afresh.
+MAX_ENTRIES = 4096
+
+
+def cache_dir() -> Path | None:
+    """Where the cache lives, or None when it is disabled."""
+    configured = os.environ.get("BOILERSTRIP_CACHE_DIR")
+    if configured:
+        return None if configured.lower() in ("off", "0", "none") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "boilerstrip")
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Changes whenever the screen's code or the regex module changes."""
+    digest = hashlib.sha256(Path(screen.__file__).read_bytes())
+    digest.update(regex.__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+def _key(pattern: str, flags: int) -> str:
+    return hashlib.sha256(f"{int(flags)}\x1f{pattern}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+class FactorCache:
+    """Factors by pattern: read once when created, written back by :meth:`save` if it grew."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else cache_dir()
+        self.entries: dict[str, list[str] | None] = self._read()
+        self.added = 0
+
+    def _read(self) -> dict[str, list[str] | None]:
+        if self.directory is None:
+            return {}
+        try:
+            data = json.loads((self.directory / FILE_NAME).read_text(encoding="utf-8"))
+            if data.get("version") == _code_version() and isinstance(data.get("factors"), dict):
+                return {k: v for k, v in data["factors"].items()
+                        if v is None or (isinstance(v, list) and all(isinstance(s, str) and s for s in v))}
+        except (OSError, ValueError, AttributeError):
+            pass  # missing, unreadable or corrupt: start afresh
+        return {}
+
+    def factors(self, pattern: str, flags: int) -> Factors | None:
+        """The factors of a pattern, from the cache or derived (and remembered)."""
+        key = _key(pattern, flags)
+        if key in self.entries:
+            cached = self.entries[key]
+            return None if cached is None else frozenset(cached)
+        found = necessary_factors(pattern, flags)
+        self.entries[key] = None if found is None else sorted(found)
+        self.added += 1
+        return found
+
+    def save(self) -> None:
+        """Write the cache back (atomically) if it grew; any failure is silently ignored."""
+        if self.directory is None or not self.added:
+            return
+        entries = self.entries if len(self.entries) <= MAX_ENTRIES else {}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self.directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"version": _code_version(), "factors": entries}, out, ensure_ascii=False)
+            os.replace(tmp, self.directory / FILE_NAME)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+        self.added = 0

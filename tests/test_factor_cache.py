@@ -1,0 +1,62 @@
+"""The cache of rule factors speeds loading up and can never change a result."""
+
+from __future__ import annotations
+
+import json
+
+import pipeline.factor_cache as factor_cache
+import pipeline.rules as rules_module
+from pipeline.factor_cache import FILE_NAME, FactorCache, cache_dir
+from pipeline.rules import load_rules
+
+
+def _factors(ruleset):
+    return [(rule.id, rule.factors) for rule in ruleset]
+
+
+def test_second_load_reads_the_factors_instead_of_deriving_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    first = load_rules()
+    assert (tmp_path / FILE_NAME).is_file()
+
+    def refuse(pattern, flags):
+        raise AssertionError("derived although cached")
+
+    monkeypatch.setattr(factor_cache, "necessary_factors", refuse)
+    assert _factors(load_rules()) == _factors(first)
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    expected = _factors(load_rules())
+    for content in ("{not json", json.dumps({"version": "other", "factors": {}}), json.dumps([1, 2]),
+                    json.dumps({"version": factor_cache._code_version(), "factors": {"k": [3]}})):
+        (tmp_path / FILE_NAME).write_text(content, encoding="utf-8")
+        assert _factors(load_rules()) == expected
+
+
+def test_wrong_cached_factors_are_caught_by_the_examples(tmp_path, monkeypatch):
+    """A cache edited by hand cannot hide a rule: factors that miss a 'match' example are dropped."""
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    load_rules()
+    data = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
+    data["factors"] = {key: ["zzzz-never"] for key in data["factors"]}
+    (tmp_path / FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    assert all(rule.factors is None for rule in load_rules())
+
+
+def test_an_unwritable_or_disabled_cache_is_no_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(blocker / "cache"))
+    assert len(load_rules()) > 0
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", "off")
+    assert cache_dir() is None and len(load_rules()) > 0
+    assert FactorCache().directory is None
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("BOILERSTRIP_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "boilerstrip"
+    assert rules_module.FactorCache is FactorCache
