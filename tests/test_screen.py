@@ -83,9 +83,11 @@ def test_patterns_without_usable_factors_are_not_screened(pattern):
 def test_a_factor_the_rule_examples_contradict_disables_the_screen(monkeypatch, tmp_path):
     """The loader checks the factors against every 'match' example; a walk that misread a
     pattern would leave the rule unscreened (tried on every line), never silently skipped."""
+    import pipeline.factor_cache as factor_cache
     import pipeline.rules as rules_module
 
-    monkeypatch.setattr(rules_module, "necessary_factors", lambda pattern, flags: frozenset(["zzz"]))
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", "off")
+    monkeypatch.setattr(factor_cache, "necessary_factors", lambda pattern, flags: frozenset(["zzz"]))
     (tmp_path / "r.toml").write_text(
         '[[rule]]\nid = "demo"\ndescription = "d"\npattern = "^Demo$"\ncase = "sensitive"\n'
         'action = "drop_line"\nmatch = ["Demo"]\nno_match = ["demo line."]\n', encoding="utf-8")
