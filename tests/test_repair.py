@@ -131,9 +131,12 @@ def test_fast_path_is_identical_on_a_generated_corpus(tmp_path, monkeypatch):
     assert fast == [reference_repair.repair_text(text) for text in texts]
 
 
+_TEXT_FOLDERS = ("tests/corpus", "tests/corpus_dev", "tests/corpus_holdout", "tests/gold", "fixtures")
+
+
 def _text_files() -> list[Path]:
-    return sorted(p for folder in ("tests/corpus", "tests/corpus_dev", "tests/corpus_holdout", "tests/gold", "fixtures")
-                  for p in (ROOT / folder).rglob("*") if p.is_file())
+    """Every file the project keeps as sample input or reviewed output."""
+    return sorted(p for folder in _TEXT_FOLDERS for p in (ROOT / folder).rglob("*") if p.is_file())
 
 
 def test_identical_to_the_reference_on_the_corpora_and_fixtures():
@@ -241,3 +244,18 @@ def test_repair_text_is_identical_to_the_reference(text):
     A long run: ``BOILERSTRIP_REPAIR_EXAMPLES=100000 pytest tests/test_repair.py -k reference -p no:cacheprovider``.
     """
     assert repair_text(text) == reference_repair.repair_text(text)
+
+
+def test_suspect_characters_cover_what_the_line_patterns_act_on():
+    """`_SUSPECT` holds every character (but '\\n' and ' ') that a per-line pattern acts
+    on, or that `str.strip` removes: checked over all code points."""
+    import pipeline.repair as repair
+
+    every = "".join(map(chr, range(0x110000)))
+    suspect = {m.start() for m in repair._SUSPECT.finditer(every)}
+    for pattern in (repair._INVISIBLE, repair._CONTROL, repair._NON_ASCII_SPACE, repair._FIXER_TARGET,
+                    repair._ASCII_FTFY_TARGET, repair._SPACE_RUN):
+        acted_on = {p for m in pattern.finditer(every) for p in range(m.start(), m.end())} - {ord(" "), ord("\n")}
+        assert acted_on <= suspect, (pattern.pattern, sorted(acted_on - suspect)[:10])
+    stripped = {c for c in range(0x110000) if chr(c).isspace()} - {ord(" "), ord("\n")}
+    assert stripped <= suspect
