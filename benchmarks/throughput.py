@@ -136,18 +136,22 @@ def ftfy_loop_seconds(texts: list[str], repeat: int) -> float:
 
 
 def fast_path_identical(texts: list[str]) -> tuple[bool, int]:
-    """Repair every text with the pre-check and with ftfy forced on: (identical?, lines that skipped ftfy)."""
+    """Repair every text as the pipeline does and with the pre-optimisation implementation
+    (tests/reference_repair.py), both as it is and with ftfy forced on every line:
+    (all three identical?, lines that skip ftfy)."""
     import pipeline.repair as repair
+    from tests import reference_repair as reference
 
     skipped = sum(1 for text in texts for line in text.splitlines() if not repair.needs_ftfy(line))
     fast = [repair.repair_text(text) for text in texts]
-    original = repair.needs_ftfy
-    repair.needs_ftfy = lambda _: True
+    identical = fast == [reference.repair_text(text) for text in texts]
+    original = reference.needs_ftfy
+    reference.needs_ftfy = lambda _: True
     try:
-        slow = [repair.repair_text(text) for text in texts]
+        slow = [reference.repair_text(text) for text in texts]
     finally:
-        repair.needs_ftfy = original
-    return fast == slow, skipped
+        reference.needs_ftfy = original
+    return identical and fast == slow, skipped
 
 
 def main(argv: list[str] | None = None) -> int:

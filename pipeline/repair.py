@@ -14,11 +14,19 @@ After ftfy, each line is canonicalised so that rules see one form: invisible
 format characters removed (zero-width joiner/non-joiner kept, they change how
 Indic, Persian and emoji text reads), every space character made an ASCII
 space, runs of spaces collapsed, the line stripped, NFC.
+
+Most lines of most documents need none of this, so ``repair_text`` first
+finds, with a few scans of the whole document at C speed, the lines that can
+change, and runs the per-line repair on those alone; every other line is
+copied as it is. The output is exactly what repairing every line gives
+(``tests/reference_repair.py`` keeps that implementation as the oracle).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 
 import ftfy
 import regex
@@ -47,7 +55,6 @@ _STEP_FLAGS = {
     "fix_latin_ligatures": "ligatures-expanded",
 }
 
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 # Format characters (Cf) other than ZWNJ/ZWJ: zero-width space, word joiner,
 # BOM, soft hyphen, bidi marks... invisible, and they break tokenisers.
 _INVISIBLE = regex.compile(r"[\p{Cf}--[\u200c\u200d]]+", flags=regex.V1)
@@ -60,7 +67,7 @@ _NON_ASCII_SPACE = regex.compile(r"[\p{Zs}--[ ]]", flags=regex.V1)
 
 
 def _ftfy_fixer_characters() -> str:
-    """A character class of everything ftfy's fixers other than the mojibake
+    """The body of a character class of everything ftfy's fixers other than the mojibake
     detector act on, read from ftfy's own tables (so it follows ftfy upgrades):
     HTML entities (``&``), C1 controls, Latin ligatures, line and paragraph
     separators, surrogates, terminal escapes, control characters."""
@@ -68,16 +75,20 @@ def _ftfy_fixer_characters() -> str:
     chars.update(map(chr, range(0x80, 0xA0)))
     chars.update(map(chr, chardata.LIGATURES))
     chars.update(map(chr, chardata.CONTROL_CHARS))
-    return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "\ud800-\udfff]"
+    return "".join(re.escape(c) for c in sorted(chars)) + "\ud800-\udfff"
 
 
-_FIXER_TARGET = regex.compile(_ftfy_fixer_characters())
+_FIXER_CHARACTERS = _ftfy_fixer_characters()
+_FIXER_TARGET = re.compile(f"[{_FIXER_CHARACTERS}]")
 # Characters that can match ftfy's mojibake detector on their own (C1 controls,
 # 'œ' before a non-letter, 'Ã'/'Â' before a space); every other pattern of the
 # detector needs two non-ASCII characters side by side. `_detector_needs_hint()`
 # checks that claim against the detector's own regex when this module loads.
 _SINGLE_CHAR_MOJIBAKE = "\x80-\x9fŒœÃÂ"
-_MOJIBAKE_HINT = regex.compile(f"[^\\x00-\\x7f]{{2}}|[{_SINGLE_CHAR_MOJIBAKE}]")
+# Two adjacent non-ASCII characters, or one of those. Written to start with a
+# character class, which the stdlib `re` scans for quickly (the plain
+# alternation `[^\x00-\x7f]{2}|[...]` is tried branch by branch at every position).
+_MOJIBAKE_HINT = re.compile(f"[^\\x00-\\x7f](?:[^\\x00-\\x7f]|(?<=[{_SINGLE_CHAR_MOJIBAKE}]))")
 
 
 def _detector_needs_hint() -> bool:
@@ -171,6 +182,8 @@ def repair_line(line: str) -> tuple[str, set[str]]:
 def canonical_line(line: str) -> tuple[str, set[str]]:
     """Whitespace and invisible-character canonicalisation of one line."""
     flags: set[str] = set()
+    if _is_canonical(line):
+        return line, flags  # the usual case after ftfy; the code below would change nothing
     if not line.isascii():
         if _NON_ASCII_SPACE.search(line):
             flags.add("unicode-spaces-replaced")
@@ -201,15 +214,172 @@ def _repair_piece(line: str, flags: set[str], depth: int = 0) -> list[str]:
     return out
 
 
+# --- The whole document at once: which lines can change? ------------------
+#
+# A line is left exactly as it is by `_repair_piece` when ftfy is not needed
+# (`needs_ftfy`) and `canonical_line` changes nothing. Reading both, that holds
+# for every line that (1) has no character of `_SUSPECT`, (2) has no double
+# space and no space at either end, (3) is NFC and (4) is not flagged by
+# ftfy's mojibake detector. `_lines_to_repair` finds the lines failing one of
+# them with scans of the whole text, and the per-line repair runs on those alone.
+
+# Printable ASCII but '&', and the line break: bytes no check looks at (spaces
+# are checked separately). Deleting them from the UTF-8 text leaves, in order,
+# everything the character checks must see: a few dozen characters in most text.
+_PLAIN_ASCII = bytes(b for b in range(0x20, 0x7F) if b != ord("&")) + b"\n"
+# (1) Characters that make a line change anywhere on it: what ftfy acts on
+# (`_FIXER_CHARACTERS`, and `&` and control characters in ASCII lines), what
+# `canonical_line` removes or replaces (format characters but ZWNJ/ZWJ, spaces
+# but ' ', control characters incl. tab, VT, FF) and what `str.strip` removes
+# besides ' ' (all `\p{Zs}`, `\p{Cc}` or U+2028/U+2029: checked in the tests).
+# Built with `regex`, like the patterns it stands in for, so the Unicode
+# versions agree; it only ever scans the short remainder described above.
+_SUSPECT = regex.compile(
+    f"[{_FIXER_CHARACTERS}&\\u2028\\u2029[\\p{{Cf}}--[\\u200c\\u200d]][\\p{{Zs}}--[ ]][\\p{{Cc}}--[\\n]]]",
+    flags=regex.V1,
+)
+# More distinct suspect characters than this in a document: one scan for all of
+# them instead of one `str.find` pass each (which would cost that many passes).
+_FEW_CHARACTERS = 8
+# (2) A space in a canonical line sits between two other characters. Looked
+# for in the UTF-8 bytes first (the stdlib `re` finds a pattern that starts
+# with the rare b"\n" quickly), in the text only when something is there.
+_SPACE_FAULTS = ("  ", "\n ", " \n")  # doubled, at a line's start, at its end
+_LINE_EDGE_SPACE = re.compile(rb"\n(?: |(?<= \n))")
+# (4) ftfy's detector needs a hint (`_MOJIBAKE_HINT`): one of a few characters,
+# or two adjacent non-ASCII ones, which in UTF-8 is a continuation byte (the
+# last of one character) followed by a lead byte (the first of the next).
+# Translating bytes to their kind makes that pair a two-byte needle.
+_SINGLE_CHAR_HINT = re.compile(f"[{_SINGLE_CHAR_MOJIBAKE}]")
+_UTF8_KINDS = bytes(ord("a") if b < 0x80 else ord("c") if b < 0xC0 else ord("L") for b in range(256))
+# Without the hint's guarantee every non-ASCII line goes to the detector.
+_DETECTOR_CANDIDATE = _MOJIBAKE_HINT if _DETECTOR_NEEDS_HINT else re.compile(r"[^\x00-\x7f]")
+
+
+def _lines_to_repair(text: str) -> list[tuple[int, int]]:
+    """Start and end of every line of ``text`` (no ``\\r``) that repairing could change,
+    in order. It may name lines that turn out unchanged, never miss one.
+
+    Each check first asks the whole document (a few C-speed scans), and looks
+    for the lines only when the answer is yes.
+    """
+    starts: set[int] = set()
+    data, rest = _utf8_and_rest(text)
+    suspects = set(_SUSPECT.findall(rest))  # (1)
+    if len(suspects) > _FEW_CHARACTERS:
+        _mark_matching_lines(starts, text, _SUSPECT)
+    else:
+        for char in suspects:
+            _mark_lines(starts, text, char)
+    if _has_space_fault(data):  # (2)
+        _mark_space_faults(starts, text)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):  # (3)
+            _mark_unnormalized_lines(starts, text)
+        if _may_hold_mojibake(data, rest):  # (4)
+            _mark_matching_lines(starts, text, _DETECTOR_CANDIDATE, badness.is_bad)
+    return [_line_bounds(text, start) for start in sorted(starts)]
+
+
+def _utf8_and_rest(text: str) -> tuple[bytes, str]:
+    """``text`` in UTF-8 (lone surrogates kept), and its characters other than
+    ``_PLAIN_ASCII``, in order: what the character checks need to read."""
+    data = text.encode("utf-8", "surrogatepass")
+    return data, data.translate(None, _PLAIN_ASCII).decode("utf-8", "surrogatepass")
+
+
+def _is_canonical(line: str) -> bool:
+    """True when ``canonical_line`` would return ``line`` unchanged and raise no flag:
+    it has no character of ``_SUSPECT``, no space fault and no line break
+    (which ``str.strip`` would remove at an end)."""
+    data, rest = _utf8_and_rest(line)
+    return "\n" not in line and not _SUSPECT.search(rest) and not _has_space_fault(data)
+
+
+def _has_space_fault(data: bytes) -> bool:
+    """True if the UTF-8 ``data`` has a doubled space or a line starting or ending with one."""
+    return data[:1] == b" " or data[-1:] == b" " or b"  " in data or _LINE_EDGE_SPACE.search(data) is not None
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end (the ``\\n`` or the end of ``text``) of the line holding ``pos``."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _mark_lines(starts: set[int], text: str, needle: str, offset: int = 0) -> None:
+    """Add to ``starts`` the start of each line that holds ``text[pos + offset]``
+    for an occurrence of ``needle`` at ``pos``; one ``str.find`` per such line."""
+    pos = text.find(needle)
+    while pos >= 0:
+        start, end = _line_bounds(text, pos + offset)
+        starts.add(start)
+        pos = text.find(needle, max(end, pos + 1))  # the next line (a needle may start at its "\n")
+
+
+def _mark_space_faults(starts: set[int], text: str) -> None:
+    """Add the lines with a doubled space or a space at either end."""
+    for needle in _SPACE_FAULTS:
+        _mark_lines(starts, text, needle, offset=needle.index(" "))
+    if text.startswith(" "):
+        starts.add(0)
+    if text.endswith(" "):
+        starts.add(text.rfind("\n") + 1)
+
+
+def _may_hold_mojibake(data: bytes, rest: str) -> bool:
+    """False when no line of the text can have a hint (``data``: its UTF-8;
+    ``rest``: its characters outside plain ASCII)."""
+    if not _DETECTOR_NEEDS_HINT:
+        return True
+    return _SINGLE_CHAR_HINT.search(rest) is not None or b"cL" in data.translate(_UTF8_KINDS)
+
+
+def _mark_unnormalized_lines(starts: set[int], text: str) -> None:
+    """Add the lines that are not NFC (NFC is decided line by line: a line break
+    neither composes nor reorders with its neighbours)."""
+    start = 0
+    for line in text.split("\n"):
+        if not unicodedata.is_normalized("NFC", line):
+            starts.add(start)
+        start += len(line) + 1
+
+
+def _mark_matching_lines(starts: set[int], text: str, pattern: re.Pattern | regex.Pattern,
+                         test: Callable[[str], bool] | None = None) -> None:
+    """Add the lines where ``pattern`` matches (and, if given, ``test(line)`` holds,
+    asked only of lines not added yet); one search per such line."""
+    match = pattern.search(text)
+    while match:
+        start, end = _line_bounds(text, match.start())
+        if start not in starts and (test is None or test(text[start:end])):
+            starts.add(start)
+        match = pattern.search(text, end)
+
+
 def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """Repair and canonicalise ``text``; return it with the sorted flags raised."""
+    """Repair and canonicalise ``text``; return it with the sorted flags raised.
+
+    Line breaks are unified first (CRLF, then CR, become LF: the lines are
+    those of a split at ``\\r\\n|\\r|\\n``); then only the lines
+    ``_lines_to_repair`` names go through ``_repair_piece``, and the text
+    between them is copied unchanged.
+    """
     flags: set[str] = set()
     if "\r" in text:
         flags.add("line-breaks-normalized")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    spans = _lines_to_repair(text)
+    if not spans:
+        return text, tuple(sorted(flags))
     out: list[str] = []
-    for raw_line in _LINE_BREAK.split(text):
-        out.extend(_repair_piece(raw_line, flags))
-    return "\n".join(out), tuple(sorted(flags))
+    copied = 0
+    for start, end in spans:
+        out.append(text[copied:start])
+        out.append("\n".join(_repair_piece(text[start:end], flags)))
+        copied = end
+    out.append(text[copied:])
+    return "".join(out), tuple(sorted(flags))
 
 
 def repair(doc: Document) -> Document:
