@@ -90,10 +90,14 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _reading(path: str) -> Iterator[BinaryIO]:
+def _reading(path: str, buffered: bool = True) -> Iterator[BinaryIO]:
     """Open ``path`` (decompressing ``.gz``), turning OS and gzip errors into :class:`InputNotFoundError`."""
     try:
-        with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
+        if path.endswith(GZIP_SUFFIX):
+            opened = gzip.open(path, "rb")
+        else:
+            opened = open(path, "rb", buffering=-1 if buffered else 0)
+        with opened as stream:
             yield stream
     except FileNotFoundError:
         if os.path.islink(path):
@@ -135,15 +139,17 @@ class Source:
         if self.path is None:
             return _read_limited(sys.stdin.buffer, self.max_bytes, "standard input")
         compressed = self.path.endswith(GZIP_SUFFIX)
-        with _reading(self.path) as stream:
+        with _reading(self.path, buffered=compressed) as stream:
             if compressed:
                 return _read_limited(stream, self.max_bytes, "decompressed input")
-            # A regular file is read in one call of its own size (a FIFO says 0 and is
-            # read in chunks); one byte more tells whether it grew meanwhile.
+            # A regular file is read unbuffered in reads of its own size (a FIFO says 0 and
+            # is read in chunks); one byte more tells whether it grew meanwhile.
             size = os.fstat(stream.fileno()).st_size
             if size > self.max_bytes:
                 raise InputTooLargeError(f"input exceeds the {self.max_bytes:,}-byte limit (see --max-bytes)")
-            data = stream.read(size + 1)
+            data = b""
+            while len(data) <= size and (chunk := stream.read(size + 1 - len(data))):
+                data += chunk
             if len(data) > size:
                 data += _read_limited(stream, self.max_bytes, "input")
                 if len(data) > self.max_bytes:
