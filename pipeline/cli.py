@@ -20,7 +20,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from . import __version__
-from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, clean_document
+from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, clean_stream
 from .document import Document
 from .errors import DocumentError, RuleError
 from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
@@ -121,29 +121,26 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     written_names: dict[str, str] = {}
     show_progress = (len(sources) > 1 or not single) and sys.stderr.isatty() and not args.quiet
-    items = ((source, item) for source in sources for item in source.documents())
+    items = ((_label(source, item), item) for source in sources for item in source.documents())
     with contextlib.ExitStack() as stack:
         stream = None if text_dir else stack.enter_context(_output_stream(args.output))
         known_total = None if any(s.format == "jsonl" for s in sources) else len(sources)
-        for source, item in tqdm(items, total=known_total, disable=not show_progress, file=sys.stderr,
-                                 unit="doc", desc=PROG):
+        progress = tqdm(items, total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
+        for label, doc in clean_stream(progress, options):
             documents += 1
-            label = _label(source, item)
-            if isinstance(item, ReadFailure):
+            if isinstance(doc, ReadFailure):
                 failures += 1
-                _say(f"error: {label}: {item.error}")
+                _say(f"error: {label}: {doc.error}")
                 continue
-            try:
-                doc = clean_document(item, options)
-            except DocumentError as exc:
+            if isinstance(doc, DocumentError):
                 failures += 1
-                _say(f"error: {label}: {exc}")
+                _say(f"error: {label}: {doc}")
                 continue
-            except Exception as exc:  # a bug must not cost the other documents
+            if isinstance(doc, Exception):  # a bug must not cost the other documents
                 failures += 1
-                _say(f"error: {label}: internal error ({type(exc).__name__}: {exc}); please report it")
+                _say(f"error: {label}: internal error ({type(doc).__name__}: {doc}); please report it")
                 if os.environ.get("BOILERSTRIP_DEBUG"):
-                    raise
+                    raise doc
                 continue
             if args.explain:
                 _explain(doc)
