@@ -116,6 +116,12 @@ PREPARE = (_decode, _extract, _repair)
 FINISH = (_strip, _metadata, _normalize)
 STAGES = PREPARE + FINISH
 
+#: Documents per shard. At ~5-7 ms per document a shard is ~0.6 s of work per
+#: stage, so Luigi's per-task cost (a few ms locally) stays around 1%, while a
+#: few thousand documents make dozens of shards, enough to keep 2+ workers busy
+#: to the end (200 left one worker idle in the last round: 1.57x instead of 1.6-1.9x).
+DEFAULT_SHARD_SIZE = 100
+
 #: clean_stream cleans this many documents (or this many bytes of input) at a time.
 CHUNK_DOCUMENTS = 64
 CHUNK_BYTES = 4 * 1024 * 1024

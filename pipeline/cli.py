@@ -20,7 +20,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from . import __version__
-from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, clean_stream
+from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, clean_stream
 from .document import Document
 from .errors import DocumentError, RuleError
 from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
@@ -357,8 +357,6 @@ def build_parser() -> argparse.ArgumentParser:
     _limit_options(clean)
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     clean.set_defaults(func=cmd_clean)
-
-    from .tasks import DEFAULT_SHARD_SIZE
 
     batch = commands.add_parser(
         "batch",

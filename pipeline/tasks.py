@@ -42,7 +42,7 @@ from luigi.configuration import get_config
 
 from . import __version__
 from .boilerplate import strip
-from .clean import DEFAULT_MAX_LINE_CHARS, CleanOptions, prepare
+from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, prepare
 from .document import Document
 from .errors import DocumentError
 from .extract import DEFAULT_MAX_PAGE_CHARS, extractor_versions
@@ -50,11 +50,6 @@ from .metadata import extract_metadata
 from .normalize import normalize
 from .readers import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
 
-#: Documents per shard. At ~5-7 ms per document a shard is ~0.6 s of work per
-#: stage, so Luigi's per-task cost (a few ms locally) stays around 1%, while a
-#: few thousand documents make dozens of shards, enough to keep 2+ workers busy
-#: to the end (200 left one worker idle in the last round: 1.57x instead of 1.6-1.9x).
-DEFAULT_SHARD_SIZE = 100
 STAGES_DIRNAME = ".stages"
 
 # Luigi exits 0 even when tasks failed unless told otherwise: make failures
