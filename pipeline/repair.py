@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import ftfy
 import regex
@@ -143,6 +144,11 @@ def _detector_needs_hint() -> bool:
 _DETECTOR_NEEDS_HINT = _detector_needs_hint()
 
 
+# ftfy's mojibake detector is a costly regex, asked twice of a line that needs
+# repair (by the document scan and by `needs_ftfy`): remember its recent answers.
+_is_bad = lru_cache(maxsize=256)(badness.is_bad)
+
+
 def needs_ftfy(line: str) -> bool:
     """Cheap exact pre-check: False only when ftfy would return ``line`` unchanged.
 
@@ -159,7 +165,7 @@ def needs_ftfy(line: str) -> bool:
         return True
     if _DETECTOR_NEEDS_HINT and _MOJIBAKE_HINT.search(line) is None:
         return False
-    return badness.is_bad(line)
+    return _is_bad(line)
 
 
 def repair_line(line: str) -> tuple[str, set[str]]:
@@ -277,7 +283,7 @@ def _lines_to_repair(text: str) -> list[tuple[int, int]]:
         if not unicodedata.is_normalized("NFC", text):  # (3)
             _mark_unnormalized_lines(starts, text)
         if _may_hold_mojibake(data, rest):  # (4)
-            _mark_matching_lines(starts, text, _DETECTOR_CANDIDATE, badness.is_bad)
+            _mark_matching_lines(starts, text, _DETECTOR_CANDIDATE, _is_bad)
     return [_line_bounds(text, start) for start in sorted(starts)]
 
 

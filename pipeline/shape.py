@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import regex
 
-_TERMINAL = regex.compile(r"[.!…。！][\p{Pf}\p{Pe}\"'’”»)\]]*$")
-_QUESTION = regex.compile(r"[?？][\p{Pf}\p{Pe}\"'’”»)\]]*$")
 _WORD = regex.compile(r"\w+")
+# What may follow a sentence's final mark: closing quotes and brackets, read from the
+# regex module's \p{Pf} and \p{Pe} (all in the Basic Multilingual Plane; a test checks).
+_CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", "".join(map(chr, range(0x10000)))))
+_STOPS = frozenset(".!…。！")
+_QUESTION_MARKS = frozenset("?？")
 
 #: A question longer than this reads as prose rather than a headline.
 QUESTION_HEADLINE_WORDS = 14
@@ -23,22 +26,36 @@ def word_count(line: str) -> int:
     return len(_WORD.findall(line))
 
 
-def looks_like_prose(line: str, max_headline_words: int = 24) -> bool:
-    """True when ``line`` reads as a sentence of article prose.
+def final_mark(line: str) -> str:
+    """The line's last character before any closing quotes and brackets ("" if none):
+    how a sentence ends ("He said: “No.”" ends with '.')."""
+    if line.endswith("\n"):
+        line = line[:-1]
+    return line.rstrip(_CLOSERS)[-1:]
+
+
+def looks_like_prose(line: str, max_headline_words: int = 24, words: int | None = None) -> bool:
+    """True when ``line`` reads as a sentence of article prose (``words``: its
+    ``word_count``, when the caller has it).
 
     >>> looks_like_prose("The isolated state has 1.2 million troops.")
     True
     >>> looks_like_prose("New NATO chief tells allies to ignore Putin's sabre rattling")
     False
     """
-    words = word_count(line)
+    if words is None:
+        words = word_count(line)
     if words > max_headline_words:
         return True
-    if _TERMINAL.search(line):
+    mark = final_mark(line)
+    if mark in _STOPS:
         return words >= 2
-    return bool(_QUESTION.search(line)) and words > QUESTION_HEADLINE_WORDS
+    return mark in _QUESTION_MARKS and words > QUESTION_HEADLINE_WORDS
 
 
 def looks_like_headline(line: str, max_words: int = 24) -> bool:
     """A short line with at least one word that does not read as prose."""
-    return bool(line) and 1 <= word_count(line) <= max_words and not looks_like_prose(line, max_words)
+    if not line:
+        return False
+    words = word_count(line)
+    return 1 <= words <= max_words and not looks_like_prose(line, max_words, words)

@@ -1,0 +1,51 @@
+"""Prose or headline: the string-method implementation equals the regex definition it replaced."""
+
+from __future__ import annotations
+
+import sys
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.shape import QUESTION_HEADLINE_WORDS, _CLOSERS, looks_like_headline, looks_like_prose, word_count
+
+# The definitions before final_mark (regex searches anchored at the end of the line).
+_TERMINAL = regex.compile(r"[.!…。！][\p{Pf}\p{Pe}\"'’”»)\]]*$")
+_QUESTION = regex.compile(r"[?？][\p{Pf}\p{Pe}\"'’”»)\]]*$")
+
+
+def _reference_prose(line: str, max_headline_words: int = 24) -> bool:
+    words = word_count(line)
+    if words > max_headline_words:
+        return True
+    if _TERMINAL.search(line):
+        return words >= 2
+    return bool(_QUESTION.search(line)) and words > QUESTION_HEADLINE_WORDS
+
+
+def _reference_headline(line: str, max_words: int = 24) -> bool:
+    return bool(line) and 1 <= word_count(line) <= max_words and not _reference_prose(line, max_words)
+
+
+def test_closers_are_every_final_and_closing_punctuation_mark():
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert set(_CLOSERS) == set(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", everything))
+
+
+_PIECES = st.sampled_from(["word", "Two words", ".", "!", "?", "…", "。", "？", "”", "’", "»", ")", "]", '"', "'",
+                           "」", "》", " ", "\n", "1.2", "U.S.", "x" * 3, "¿Qué?", "«Non»", "—"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join), st.integers(1, 30))
+def test_prose_and_headline_equal_the_regex_definitions(line, limit):
+    assert looks_like_prose(line, limit) == _reference_prose(line, limit)
+    assert looks_like_headline(line, limit) == _reference_headline(line, limit)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=80))
+def test_prose_and_headline_equal_the_regex_definitions_on_any_text(line):
+    assert looks_like_prose(line) == _reference_prose(line)
+    assert looks_like_headline(line) == _reference_headline(line)
