@@ -90,29 +90,50 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _reading(path: str, buffered: bool = True) -> Iterator[BinaryIO]:
+def _reading(path: str) -> Iterator[BinaryIO]:
     """Open ``path`` (decompressing ``.gz``), turning OS and gzip errors into :class:`InputNotFoundError`."""
     try:
-        if path.endswith(GZIP_SUFFIX):
-            opened = gzip.open(path, "rb")
-        else:
-            opened = open(path, "rb", buffering=-1 if buffered else 0)
-        with opened as stream:
+        with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
             yield stream
-    except FileNotFoundError:
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _input_error(path, exc) from None
+
+
+def _input_error(path: str, exc: Exception) -> InputNotFoundError:
+    """What an OS or gzip error while reading ``path`` means, in one line."""
+    if isinstance(exc, FileNotFoundError):
         if os.path.islink(path):
-            raise InputNotFoundError("broken symbolic link (its target does not exist)") from None
-        raise InputNotFoundError("no such file") from None
-    except IsADirectoryError:
-        raise InputNotFoundError("is a directory") from None
-    except PermissionError:
-        raise InputNotFoundError("permission denied") from None
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise InputNotFoundError(f"corrupt gzip data ({exc or type(exc).__name__})") from None
+            return InputNotFoundError("broken symbolic link (its target does not exist)")
+        return InputNotFoundError("no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputNotFoundError("is a directory")
+    if isinstance(exc, PermissionError):
+        return InputNotFoundError("permission denied")
+    if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)):
+        return InputNotFoundError(f"corrupt gzip data ({exc or type(exc).__name__})")
+    if getattr(exc, "errno", None) == errno.ELOOP:
+        return InputNotFoundError("symbolic link loop (too many levels of symbolic links)")
+    return InputNotFoundError(f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    """A plain file's bytes: read unbuffered, in reads of its own size (a FIFO says 0 and
+    is read in chunks); one byte more tells whether it grew meanwhile."""
+    try:
+        with open(path, "rb", buffering=0) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                raise InputTooLargeError(f"input exceeds the {limit:,}-byte limit (see --max-bytes)")
+            data = b""
+            while len(data) <= size and (chunk := stream.read(size + 1 - len(data))):
+                data += chunk
+            if len(data) > size:
+                data += _read_limited(stream, limit, "input")
+                if len(data) > limit:
+                    raise InputTooLargeError(f"input exceeds the {limit:,}-byte limit (see --max-bytes)")
+            return data
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise InputNotFoundError("symbolic link loop (too many levels of symbolic links)") from None
-        raise InputNotFoundError(f"cannot read: {exc.strerror or exc}") from None
+        raise _input_error(path, exc) from None
 
 
 @dataclass(frozen=True)
@@ -138,23 +159,10 @@ class Source:
         """The whole input's bytes, decompressed if the name ends in ``.gz``."""
         if self.path is None:
             return _read_limited(sys.stdin.buffer, self.max_bytes, "standard input")
-        compressed = self.path.endswith(GZIP_SUFFIX)
-        with _reading(self.path, buffered=compressed) as stream:
-            if compressed:
-                return _read_limited(stream, self.max_bytes, "decompressed input")
-            # A regular file is read unbuffered in reads of its own size (a FIFO says 0 and
-            # is read in chunks); one byte more tells whether it grew meanwhile.
-            size = os.fstat(stream.fileno()).st_size
-            if size > self.max_bytes:
-                raise InputTooLargeError(f"input exceeds the {self.max_bytes:,}-byte limit (see --max-bytes)")
-            data = b""
-            while len(data) <= size and (chunk := stream.read(size + 1 - len(data))):
-                data += chunk
-            if len(data) > size:
-                data += _read_limited(stream, self.max_bytes, "input")
-                if len(data) > self.max_bytes:
-                    raise InputTooLargeError(f"input exceeds the {self.max_bytes:,}-byte limit (see --max-bytes)")
-            return data
+        if not self.path.endswith(GZIP_SUFFIX):
+            return _read_file(self.path, self.max_bytes)
+        with _reading(self.path) as stream:
+            return _read_limited(stream, self.max_bytes, "decompressed input")
 
     def documents(self, first_line: int = 1, max_lines: int | None = None,
                   offset: int = 0) -> Iterator[Document | ReadFailure]:
