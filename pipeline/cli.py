@@ -62,10 +62,16 @@ def _output_stream(target: str | None) -> Iterator[TextIO]:
             yield stream
 
 
-def _single_document_mode(paths: Sequence[str], sources: Sequence[Source]) -> bool:
-    """One file (or stdin) holding one document: text output by default."""
-    return (len(paths) <= 1 and not (paths and os.path.isdir(paths[0]))
-            and all(s.format != "jsonl" for s in sources))
+def _count_documents(args: argparse.Namespace) -> int | None:
+    """The progress bar's total: a second walk of the names alone (nothing is kept),
+    made only when a bar is shown; None when a JSONL file makes it unknown."""
+    count = 0
+    for entry in iter_sources(args.paths, args.max_bytes, args.input_format):
+        if isinstance(entry, Source):
+            if entry.format == "jsonl":
+                return None
+            count += 1
+    return count
 
 
 def _label(source: Source, item: Document | ReadFailure) -> str:
@@ -94,10 +100,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if options is None:
         return 2
 
-    entries = list(iter_sources(args.paths, args.max_bytes, args.input_format))
-    sources = [e for e in entries if isinstance(e, Source)]
-    skipped = [e for e in entries if isinstance(e, Skipped)]
-    single = _single_document_mode(args.paths, sources)
+    entries = iter_sources(args.paths, args.max_bytes, args.input_format)
+    # One path that is not a directory (or stdin) is one entry: look at it. Anything else
+    # is streamed, never listed whole: memory must not grow with the number of files.
+    single = len(args.paths) <= 1 and not (args.paths and os.path.isdir(args.paths[0]))
+    if single:
+        entries = list(entries)
+        single = all(e.format != "jsonl" for e in entries if isinstance(e, Source))
     fmt = args.format or ("text" if single else "jsonl")
     text_dir: Path | None = None
     if fmt == "text" and not single:
@@ -110,34 +119,40 @@ def cmd_clean(args: argparse.Namespace) -> int:
             print(f"{PROG}: error: {text_dir}: exists and is not a directory", file=sys.stderr)
             return 2
 
-    documents = failures = 0
-    for entry in skipped:
-        if entry.error:  # counted as one failed input, like a file that cannot be read
-            documents += 1
-            failures += 1
-            _say(f"error: {entry.path}: {entry.reason}")
-        else:
-            _say(f"note: {entry.path}: skipped, {entry.reason}")
+    tally = {"documents": 0, "failures": 0}
+
+    def items() -> Iterator[tuple[str, Document | ReadFailure]]:
+        """Each input's documents, labelled; skipped files are reported as the walk meets them."""
+        for entry in entries:
+            if isinstance(entry, Skipped):
+                if entry.error:  # counted as one failed input, like a file that cannot be read
+                    tally["documents"] += 1
+                    tally["failures"] += 1
+                    _say(f"error: {entry.path}: {entry.reason}")
+                else:
+                    _say(f"note: {entry.path}: skipped, {entry.reason}")
+                continue
+            for item in entry.documents():
+                yield _label(entry, item), item
 
     written_names: dict[str, str] = {}
-    show_progress = (len(sources) > 1 or not single) and sys.stderr.isatty() and not args.quiet
-    items = ((_label(source, item), item) for source in sources for item in source.documents())
+    show_progress = not single and sys.stderr.isatty() and not args.quiet
+    known_total = _count_documents(args) if show_progress else None
     with contextlib.ExitStack() as stack:
         stream = None if text_dir else stack.enter_context(_output_stream(args.output))
-        known_total = None if any(s.format == "jsonl" for s in sources) else len(sources)
-        progress = tqdm(items, total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
+        progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
         for label, doc in clean_stream(progress, options):
-            documents += 1
+            tally["documents"] += 1
             if isinstance(doc, ReadFailure):
-                failures += 1
+                tally["failures"] += 1
                 _say(f"error: {label}: {doc.error}")
                 continue
             if isinstance(doc, DocumentError):
-                failures += 1
+                tally["failures"] += 1
                 _say(f"error: {label}: {doc}")
                 continue
             if isinstance(doc, Exception):  # a bug must not cost the other documents
-                failures += 1
+                tally["failures"] += 1
                 _say(f"error: {label}: internal error ({type(doc).__name__}: {doc}); please report it")
                 if os.environ.get("BOILERSTRIP_DEBUG"):
                     raise doc
@@ -151,13 +166,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
             else:
                 name = text_output_name("stdin" if doc.id == STDIN_ID else doc.id)
                 if name in written_names:
-                    failures += 1
+                    tally["failures"] += 1
                     _say(f"error: {label}: output {name} already written for {written_names[name]}; not overwritten")
                     continue
                 try:
                     target = safe_output_path(text_dir, name)
                 except ValueError as exc:
-                    failures += 1
+                    tally["failures"] += 1
                     _say(f"error: {label}: {exc}")
                     continue
                 written_names[name] = label
@@ -165,9 +180,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                     with atomic_open(target) as out:
                         out.write(render_text(doc, args.body_only))
                 except OSError as exc:  # a name too long for the file system, a full disk, ...
-                    failures += 1
+                    tally["failures"] += 1
                     _say(f"error: {label}: cannot write {target}: {exc.strerror or exc}")
 
+    documents, failures = tally["documents"], tally["failures"]
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
     return 1 if failures else 0

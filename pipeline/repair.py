@@ -180,7 +180,7 @@ def repair_line(line: str) -> tuple[str, set[str]]:
     return fixed, set(flags)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _ftfy_line(line: str) -> tuple[str, frozenset[str]]:
     """ftfy on one line that needs it, and the flags its steps raise. Remembered for
     recent lines: ftfy takes about 0.2 ms on a line of mojibake, and crawls repeat

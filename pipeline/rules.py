@@ -110,6 +110,8 @@ class RuleSet:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
         cache = self.__dict__.setdefault("_selected", {})
         if mask not in cache:
+            if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
+                cache.clear()
             cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
         return cache[mask]
 
