@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+import pipeline.codepages as codepages
 import pipeline.decode as decode_module
 from pipeline.decode import decode_bytes
 from pipeline.errors import EmptyInputError, UndecodableInputError
@@ -246,13 +247,13 @@ def test_legacy_encodings_decode_to_the_original_text(text, written_in, named, r
     decoded, encoding, flags = decode_bytes(data)
     assert decoded == text
     assert codecs.lookup(encoding).name == codecs.lookup(named).name and flags == ("encoding-detected",)
-    monkeypatch.setattr(decode_module, "_plain_western", lambda _: False)  # the detector alone agrees
+    monkeypatch.setattr(codepages, "_plain_western", lambda _: False)  # the detector alone agrees
     assert decode_bytes(data) == (decoded, encoding, flags)
 
 
 @pytest.mark.parametrize("text", FAST_SAMPLES, ids=lambda v: v[:12])
 def test_plain_western_text_takes_the_fast_path(text):
-    assert decode_module._plain_western(text.encode("cp1252"))
+    assert codepages._plain_western(text.encode("cp1252"))
 
 
 def _windows(text: str) -> list[str]:
@@ -268,7 +269,7 @@ def test_the_fast_path_never_claims_other_text(text, written_in, _):
         data = window.encode(written_in)
         if data.isascii() or decode_module._mostly_utf8(data):
             continue
-        if decode_module._plain_western(data):
+        if codepages._plain_western(data):
             assert data.decode("cp1252") == window
 
 
@@ -294,13 +295,13 @@ def test_cp1252_documents_of_the_benchmark_corpus_are_cp1252():
     assert len(cp1252) == 126
     for data in cp1252:
         assert decode_bytes(data) == (data.decode("cp1252"), "cp1252", ("encoding-detected",))
-        assert decode_module._detect(data) == (data.decode("cp1252"), "cp1252")
+        assert codepages._detect(data) == (data.decode("cp1252"), "cp1252")
 
 
 def test_dos_reading_of_curly_quotes_gives_way_to_cp1252():
     """cp852 reads 0x92-0x94 as 'ĺ ô ö': a DOS page never wins against a web page that reads the bytes as well."""
     text = "Officials said the café owners’ complaint had made “real progress”.\n" * 3
-    assert decode_module._detect(text.encode("cp1252")) == (text, "cp1252")
+    assert codepages._detect(text.encode("cp1252")) == (text, "cp1252")
 
 
 def test_too_many_control_characters_are_refused_in_utf8_and_cp1252():
