@@ -7,11 +7,13 @@ ruled out for nearly every rule by what it does *not* contain: a line without
 
 For each rule, :func:`necessary_factors` walks the ``regex`` module's own
 parse of the pattern and derives its *factors*: strings one of which every
-match contains, or (for alternatives anchored with ``^``) starts the line
-with. :class:`Screen` puts the factors of all rules into one Aho-Corasick
-automaton (ahocorasick-rs) and scans the document once; a line is then tried
-only against the rules whose factors occur in it, in rule order. Rules for
-which no factors can be derived are tried on every line, as before.
+match contains. A line is scanned with a line break before and after it, and
+the pattern's ``^`` and ``$`` stand for them, so a factor can also say how a
+line starts or ends (``"\\nby "``, ``"editor\\n"``). :class:`Screen` puts the
+factors of all rules into one Aho-Corasick automaton (ahocorasick-rs) and
+scans the document once; a line is then tried only against the rules whose
+factors occur in it, in rule order. Rules for which no factors can be derived
+are tried on every line, as before.
 
 Both the document and the factors are compared in a *screened form*
 (:func:`screen_text`): case-folded as the ``regex`` module folds, every digit
