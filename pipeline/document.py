@@ -7,9 +7,10 @@ overwritten, so any record can be re-derived and audited from its source.
 
 from __future__ import annotations
 
-import orjson
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import orjson
 
 #: Metadata fields a rule may capture with named groups.
 METADATA_FIELDS = ("title", "date", "publisher", "author", "url")

@@ -15,7 +15,7 @@ import pycld2
 import regex
 
 from .document import Document
-from .shape import looks_like_prose, word_count
+from .shape import looks_like_headline
 
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
@@ -172,10 +172,7 @@ def leading_title(lines: list[str]) -> int | None:
     first = lines[index]
     if first[0].islower() or first.endswith((":", ",", ";")):
         return None
-    # looks_like_headline()'s test with one word count fewer: counting words is most of its cost.
-    if not TITLE_MIN_WORDS <= word_count(first) <= TITLE_MAX_WORDS or looks_like_prose(first, TITLE_MAX_WORDS):
-        return None
-    return index
+    return index if looks_like_headline(first, TITLE_MAX_WORDS, TITLE_MIN_WORDS) else None
 
 
 def _first_content(lines: list[str]) -> int | None:

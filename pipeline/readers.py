@@ -79,12 +79,16 @@ def is_supported_name(name: str) -> bool:
     return format_of_name(name) is not None
 
 
+def _too_large(what: str, limit: int) -> InputTooLargeError:
+    return InputTooLargeError(f"{what} exceeds the {limit:,}-byte limit (see --max-bytes)")
+
+
 def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
     chunks, size = [], 0
     while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
         size += len(chunk)
         if size > limit:
-            raise InputTooLargeError(f"{what} exceeds the {limit:,}-byte limit (see --max-bytes)")
+            raise _too_large(what, limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -123,14 +127,14 @@ def _read_file(path: str, limit: int) -> bytes:
         with open(path, "rb", buffering=0) as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > limit:
-                raise InputTooLargeError(f"input exceeds the {limit:,}-byte limit (see --max-bytes)")
+                raise _too_large("input", limit)
             data = b""
             while len(data) <= size and (chunk := stream.read(size + 1 - len(data))):
                 data += chunk
             if len(data) > size:
                 data += _read_limited(stream, limit, "input")
                 if len(data) > limit:
-                    raise InputTooLargeError(f"input exceeds the {limit:,}-byte limit (see --max-bytes)")
+                    raise _too_large("input", limit)
             return data
     except OSError as exc:
         raise _input_error(path, exc) from None

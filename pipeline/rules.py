@@ -34,7 +34,7 @@ import regex
 from .document import METADATA_FIELDS
 from .errors import RuleError
 from .factor_cache import FactorCache
-from .screen import Factors, Screen, necessary_factors, screen_text, starts_decorated
+from .screen import Factors, Screen, lets_through, necessary_factors
 
 ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
 CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
@@ -223,7 +223,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         factors = factor_cache.factors(pattern, compiled.flags)
     else:
         factors = necessary_factors(pattern, compiled.flags)
-    if factors is not None and all(_passes_screen(example, factors) for example in rule.match):
+    if factors is not None and all(lets_through(example, factors) for example in rule.match):
         rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
     for example in rule.match:
         if rule.search(example) is None:
@@ -232,14 +232,6 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         if rule.search(example) is not None:
             raise _fail(source, rid, f"pattern matches its own 'no_match' example {example!r}")
     return rule
-
-
-def _passes_screen(line: str, factors: Factors) -> bool:
-    """Whether the screen would try a rule with ``factors`` on ``line`` (the load-time check;
-    on a line that starts with a decoration, the screen tries every anchored rule)."""
-    screened = "\n" + screen_text(line) + "\n"
-    anchored = any(f.startswith("\n") for f in factors)
-    return any(f in screened for f in factors) or (anchored and starts_decorated(line))
 
 
 def load_rule_file(path: Path | Any, factor_cache: FactorCache | None = None) -> list[Rule]:

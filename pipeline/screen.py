@@ -447,6 +447,19 @@ def _minimal(strings: set[str]) -> frozenset[str]:
 
 # --- the screen -------------------------------------------------------------
 
+def _anchored(factors: Factors) -> bool:
+    """Whether some factor ties the rule to the line start (a leading line break)."""
+    return any(factor.startswith("\n") for factor in factors)
+
+
+def lets_through(line: str, factors: Factors) -> bool:
+    """Whether :class:`Screen` tries a rule with ``factors`` on the single ``line``, decided
+    as :meth:`Screen.candidates` decides it but without an automaton: the loader checks
+    each rule's own ``match`` examples with it."""
+    screened = "\n" + screen_text(line) + "\n"
+    return any(factor in screened for factor in factors) or (_anchored(factors) and starts_decorated(line))
+
+
 class Screen:
     """One automaton over the factors of an ordered list of rules (see the module docstring).
 
@@ -458,7 +471,7 @@ class Screen:
         #: the rules without factors, tried on every non-blank line
         self.unscreened = sum(1 << i for i, f in enumerate(factors) if f is None)
         #: the rules with a factor tied to the line start
-        self.anchored = sum(1 << i for i, f in enumerate(factors) if f and any(s[0] == "\n" for s in f))
+        self.anchored = sum(1 << i for i, f in enumerate(factors) if f and _anchored(f))
         keys: dict[str, int] = {}
         for index, found in enumerate(factors):
             for key in found or ():

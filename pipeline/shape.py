@@ -53,9 +53,9 @@ def looks_like_prose(line: str, max_headline_words: int = 24, words: int | None 
     return mark in _QUESTION_MARKS and words > QUESTION_HEADLINE_WORDS
 
 
-def looks_like_headline(line: str, max_words: int = 24) -> bool:
-    """A short line with at least one word that does not read as prose."""
+def looks_like_headline(line: str, max_words: int = 24, min_words: int = 1) -> bool:
+    """A short line with at least ``min_words`` words that does not read as prose."""
     if not line:
         return False
     words = word_count(line)
-    return 1 <= words <= max_words and not looks_like_prose(line, max_words, words)
+    return min_words <= words <= max_words and not looks_like_prose(line, max_words, words)

@@ -20,7 +20,7 @@ from regex import _regex
 
 from pipeline.boilerplate import _DECORATION, strip_boilerplate
 from pipeline.rules import load_rules
-from pipeline.screen import SYMBOL, Screen, necessary_factors, screen_text
+from pipeline.screen import SYMBOL, Screen, lets_through, necessary_factors, screen_text
 
 ROOT = Path(__file__).parent.parent
 #: Generated lines per property; a long local run: BOILERSTRIP_SCREEN_EXAMPLES=100000 pytest tests/test_screen.py
@@ -93,6 +93,12 @@ def test_a_factor_the_rule_examples_contradict_disables_the_screen(monkeypatch, 
         'action = "drop_line"\nmatch = ["Demo"]\nno_match = ["demo line."]\n', encoding="utf-8")
     (rule,) = rules_module.load_rules([tmp_path], builtin=False).rules
     assert rule.factors is None
+
+
+@pytest.mark.parametrize("rule", list(RULES), ids=lambda r: r.id)
+def test_the_loaders_check_decides_as_the_screen_does(rule):
+    for line in (*rule.match, *rule.no_match, *("📷 " + example for example in rule.match)):
+        assert lets_through(line, rule.factors) == (0 in Screen([rule.factors]).candidates(line)), line
 
 
 def test_every_builtin_rule_is_screened():
