@@ -2,7 +2,10 @@
 
 Exit status: 0 when every input was cleaned, 1 when some input failed (each
 failure is one line on stderr naming the input; the others are still
-processed), 2 for usage errors and invalid rules.
+processed), 2 for usage errors and invalid rules, 3 when the output cannot be
+written (one line naming it and why: a directory, no permission, a full disk).
+A reader that goes away (``boilerstrip clean big/ | head -1``) ends the command
+quietly with status 0, as Unix tools do.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from tqdm import tqdm
 from . import __version__
 from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, clean_stream
 from .document import Document
-from .errors import DocumentError, RuleError
+from .errors import DocumentError, OutputError, RuleError
 from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
 from .readers import DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources
-from .writers import atomic_open, render_text, safe_output_path, text_output_name
+from .writers import OutputStream, open_output, prepare_output_dir, render_text, safe_output_path, text_output_name
 
 PROG = "boilerstrip"
 
@@ -52,13 +55,18 @@ def _explain(doc: Document) -> None:
     tqdm.write("\n".join(lines), file=sys.stderr)
 
 
+#: Exit statuses (documented in the README and the module docstring).
+EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+
+
 @contextlib.contextmanager
 def _output_stream(target: str | None) -> Iterator[TextIO]:
     if target in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
+        out = OutputStream(sys.stdout, "standard output")
+        yield out  # type: ignore[misc]
+        out.flush()
     else:
-        with atomic_open(target) as stream:
+        with open_output(target) as stream:
             yield stream
 
 
@@ -117,7 +125,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         text_dir = Path(args.output)
         if text_dir.exists() and not text_dir.is_dir():
             print(f"{PROG}: error: {text_dir}: exists and is not a directory", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
+        prepare_output_dir(text_dir)  # an OutputError now, not one per document later
 
     tally = {"documents": 0, "failures": 0}
 
@@ -177,11 +186,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
                     continue
                 written_names[name] = label
                 try:
-                    with atomic_open(target) as out:
+                    with open_output(target) as out:
                         out.write(render_text(doc, args.body_only))
-                except OSError as exc:  # a name too long for the file system, a full disk, ...
+                except OutputError as exc:  # a name too long for the file system, ...
                     tally["failures"] += 1
-                    _say(f"error: {label}: cannot write {target}: {exc.strerror or exc}")
+                    _say(f"error: {label}: cannot write {exc}")
 
     documents, failures = tally["documents"], tally["failures"]
     if failures and documents > 1:
@@ -213,8 +222,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if _options(args) is None:
         return 2
     if not os.path.isdir(args.input_dir):
-        print(f"{PROG}: error: {args.input_dir}: input directory not found", file=sys.stderr)
-        return 2
+        problem = "not a directory" if os.path.exists(args.input_dir) else "input directory not found"
+        print(f"{PROG}: error: {args.input_dir}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    for directory in (args.output_dir, args.work_dir):
+        if directory:
+            prepare_output_dir(directory)  # OutputError: one line and exit 3, before Luigi starts
     config = get_config()
     if not config.has_section("worker"):
         config.add_section("worker")
@@ -313,7 +326,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"{PROG}: note: {name} failed on {figures['errors']} pages (counted as empty output; see --json)",
                   file=sys.stderr)
     if args.json:
-        with atomic_open(args.json) as out:
+        with open_output(args.json) as out:
             json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
     return 0
 
@@ -427,10 +440,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     silence_library_logs()
     try:
         return args.func(args)
-    except BrokenPipeError:  # `boilerstrip clean ... | head`
+    except BrokenPipeError:  # `boilerstrip clean ... | head`: the reader has what it wanted
+        # Python flushes stdout again at exit; point it at /dev/null so that flush is quiet.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return EXIT_OK
+    except OutputError as exc:
+        print(f"{PROG}: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -48,3 +48,14 @@ class LineTooLongError(InputTooLargeError):
 
 class RuleError(BoilerstripError):
     """A rule file or rule is invalid. The message names the file and rule id."""
+
+
+class OutputError(BoilerstripError):
+    """An output that cannot be opened, written or put in place (a directory, no
+    permission, a full disk). Unlike a :class:`DocumentError` it concerns every document
+    still to come, so the command stops: exit status 3."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

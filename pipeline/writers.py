@@ -1,8 +1,20 @@
-"""Writing results: JSONL records and text files, atomically.
+"""Writing results: JSONL records and text files, without ever leaving a half-written file.
 
-A half-written output file must never look finished, so every file is
-written under a temporary name in the same directory and renamed into place
-when complete.
+An output path is written the way a user expects a Unix tool to write it:
+
+* a new path or an existing regular file is written under a temporary name in
+  the same directory and renamed into place when complete, so a half-written
+  file never looks finished. A new file gets the mode ``0666 & ~umask``; an
+  existing file keeps its mode (and, where permitted, its owner);
+* a symbolic link is followed: its target is what gets written (atomically,
+  when the target is a regular file), the link itself stays;
+* anything that is not a regular file (``/dev/null``, a FIFO, a terminal,
+  ``/dev/stdout`` and other links to open file descriptors) is written
+  *through*, never replaced: renaming a file over ``/dev/null`` would turn the
+  device into a regular file, over a FIFO would leave its reader waiting forever.
+
+Every failure to open, write or publish an output is an :class:`OutputError`
+naming the path and the reason in one line.
 """
 
 from __future__ import annotations
@@ -10,31 +22,159 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import IO, Any
 
 from .document import Document
+from .errors import OutputError
 from .readers import SUFFIXES
 
 _INPUT_SUFFIXES = tuple(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
+# A link to an open file descriptor (/dev/stdout -> /proc/self/fd/1): the file behind it is
+# the one this process already has open, so it is written through, whatever kind it is.
+_FD_ALIAS = re.compile(r"^/(?:proc/(?:self|thread-self|\d+)/fd|dev/fd)/\d+$")
+#: Symbolic links followed before a path is called a loop (Linux's own limit).
+MAX_SYMLINKS = 40
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OS error as the short lowercase reason a one-line message ends with."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return reason[:1].lower() + reason[1:]
+
+
+def _through_fd_alias(path: str) -> bool:
+    """Whether following ``path``'s symbolic links passes through a link to a file descriptor."""
+    current = path
+    for _ in range(MAX_SYMLINKS):
+        if _FD_ALIAS.match(os.path.normpath(current)):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:  # not a link (or nothing there): the chain ends
+            return False
+        current = os.path.join(os.path.dirname(current), link)
+    return False
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class OutputStream:
+    """A text or binary stream whose OS errors become :class:`OutputError` naming the output."""
+
+    def __init__(self, stream: IO[Any], name: str) -> None:
+        self._stream = stream
+        self.name = name
+
+    def write(self, data: Any) -> int:
+        try:
+            return self._stream.write(data)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise  # a reader that went away (`| head`): the caller ends quietly
+            raise OutputError(self.name, describe_os_error(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise OutputError(self.name, describe_os_error(exc)) from None
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path) -> Iterator[TextIO]:
-    """Open ``path`` for writing text; it appears only if the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[Any]:
+    """Open ``path`` for writing (text: UTF-8 with ``\\n`` line ends), as the module docstring
+    describes; the output is complete only if the block succeeds.
+
+    Raises :class:`OutputError` (``PATH: reason``) for an output that cannot be opened,
+    written or put in place: a directory, a parent that is a file, no permission, a full disk.
+    """
+    name = os.fspath(path)
+    mode = "wb" if binary else "w"
+    text_args: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": "\n"}
+    target = os.path.realpath(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        os.replace(tmp, path)
+        existing: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:  # a symbolic link loop, a parent that is a file, ...
+        raise OutputError(name, describe_os_error(exc)) from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise OutputError(name, "is a directory")
+    if _through_fd_alias(name) or (existing is not None and not stat.S_ISREG(existing.st_mode)):
+        try:
+            raw = open(name, mode, **text_args)
+        except OSError as exc:
+            raise OutputError(name, describe_os_error(exc)) from None
+        with contextlib.closing(raw):
+            out = OutputStream(raw, name)
+            yield out
+            out.flush()
+        return
+    yield from _atomic(name, target, existing, mode, text_args)
+
+
+def _atomic(name: str, target: str, existing: os.stat_result | None, mode: str,
+            text_args: dict[str, Any]) -> Iterator[Any]:
+    """Write ``target`` under a temporary name beside it, then rename it into place."""
+    parent = os.path.dirname(target) or "."
+    try:
+        os.makedirs(parent, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(name, describe_os_error(exc)) from None
+    try:
+        try:
+            if existing is not None:
+                os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+                if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(OSError):  # only root may give a file away
+                        os.fchown(fd, existing.st_uid, existing.st_gid)
+            else:
+                os.fchmod(fd, 0o666 & ~_current_umask())
+            raw = os.fdopen(fd, mode, **text_args)
+        except OSError as exc:
+            os.close(fd)
+            raise OutputError(name, describe_os_error(exc)) from None
+        with raw:
+            out = OutputStream(raw, name)
+            yield out
+            out.flush()
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise OutputError(name, describe_os_error(exc)) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def prepare_output_dir(path: str | os.PathLike[str]) -> None:
+    """Create the directory ``path`` (with its parents) and check that files can be made in it.
+
+    An output directory that cannot be created or written is then one error
+    before any work, instead of a failure for every document (or a traceback).
+    """
+    name = os.fspath(path)
+    if os.path.exists(name) and not os.path.isdir(name):
+        raise OutputError(name, "exists and is not a directory")
+    try:
+        os.makedirs(name, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".boilerstrip-probe-", dir=name)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(name, describe_os_error(exc)) from None
 
 
 def text_output_name(doc_id: str) -> str:
@@ -53,7 +193,7 @@ def text_output_name(doc_id: str) -> str:
 
 
 #: Longest file name written, in UTF-8 bytes: file systems allow 255, and the
-#: temporary name atomic_open writes first adds 14 (".NAME.XXXXXXXX.tmp").
+#: temporary name open_output writes first adds 14 (".NAME.XXXXXXXX.tmp").
 MAX_NAME_BYTES = 240
 # Control characters (NUL, line breaks, escapes) in a file name break tools and terminals.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
