@@ -27,7 +27,8 @@ from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, cle
 from .document import Document
 from .errors import DocumentError, OutputError, RuleError
 from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
-from .readers import DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources
+from .readers import (DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources,
+                      overlapping_arguments)
 from .writers import OutputStream, open_output, prepare_output_dir, render_text, safe_output_path, text_output_name
 
 PROG = "boilerstrip"
@@ -108,12 +109,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if options is None:
         return 2
 
+    overlap = overlapping_arguments(args.paths)
+    if overlap:
+        print(f"{PROG}: error: {_one_line(overlap)}", file=sys.stderr)
+        return EXIT_USAGE
     entries = iter_sources(args.paths, args.max_bytes, args.input_format)
     # One path that is not a directory (or stdin) is one entry: look at it. Anything else
     # is streamed, never listed whole: memory must not grow with the number of files.
     single = len(args.paths) <= 1 and not (args.paths and os.path.isdir(args.paths[0]))
-    if single:
-        entries = list(entries)
+    if single:  # sniffed now (a JSONL dump on stdin, a file without a telling name): it decides --format
+        entries = [e.sniffed() if isinstance(e, Source) else e for e in entries]
         single = all(e.format != "jsonl" for e in entries if isinstance(e, Source))
     fmt = args.format or ("text" if single else "jsonl")
     text_dir: Path | None = None
@@ -342,6 +347,27 @@ def _count(value: str) -> int:
     return number
 
 
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+               "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+_SIZE = re.compile(r"^\s*([0-9][0-9_,]*)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def _size(value: str) -> int:
+    """A size in bytes: a whole number, optionally with a binary unit (64M, 64 MiB, 512k)."""
+    m = _SIZE.match(value)
+    if not m or m.group(2).lower() not in _SIZE_UNITS:
+        raise argparse.ArgumentTypeError(f"not a size in bytes: {value!r} (e.g. 67108864, 64M or 64MiB)")
+    return int(m.group(1).replace("_", "").replace(",", "")) * _SIZE_UNITS[m.group(2).lower()]
+
+
+def _human_size(size: int) -> str:
+    """64 MiB for 67108864: how a default size is shown in --help."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size:,} bytes"
+
+
 def _limit_options(parser: argparse.ArgumentParser) -> None:
     """The limits on hostile input that `clean` and `batch` share (same defaults, same records)."""
     parser.add_argument("--max-line-chars", type=_count, default=DEFAULT_MAX_LINE_CHARS, metavar="N",
@@ -381,8 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--ascii-punctuation", action="store_true",
                        help="fold curly quotes, dashes and ellipses to ASCII")
     clean.add_argument("--body-only", action="store_true", help="text format: omit the title line")
-    clean.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-                       help=f"reject inputs larger than N bytes after decompression (default {DEFAULT_MAX_BYTES})")
+    clean.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                       help="reject inputs (for JSONL: lines) larger than SIZE after decompression "
+                       f"(bytes, or with a unit: 64M, 1GiB; default {_human_size(DEFAULT_MAX_BYTES)})")
     _limit_options(clean)
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     clean.set_defaults(func=cmd_clean)
@@ -407,8 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--work-dir", metavar="DIR", help="intermediates (default OUTPUT_DIR/.stages)")
     batch.add_argument("--remove-stages", action="store_true", help="delete the intermediates once the run succeeded")
     batch.add_argument("--gzip", action="store_true", help="write part-NNNNN.jsonl.gz")
-    batch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-                       help="reject inputs larger than N bytes after decompression")
+    batch.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                       help="reject inputs (for JSONL: lines) larger than SIZE after decompression "
+                       f"(bytes, or with a unit: 64M, 1GiB; default {_human_size(DEFAULT_MAX_BYTES)})")
     _limit_options(batch)
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=cmd_batch)

@@ -28,7 +28,8 @@ import regex
 
 from .codepages import WESTERN, decode_legacy
 from .document import Document
-from .errors import EmptyInputError, UndecodableInputError
+from .errors import EmptyInputError, UndecodableInputError, UnsupportedInputError
+from .http_response import inflate, split_http_response
 
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.
@@ -212,13 +213,9 @@ def sniff_format(data: bytes) -> str:
     return "html" if _HTML_START.match(head) or _XML_WITH_HTML.match(head) else "text"
 
 
-def declared_charset(data: bytes) -> str | None:
-    """The codec a page declares for itself (meta charset or XML declaration), if Python knows it."""
-    head = data[:CHARSET_PRESCAN_BYTES]
-    m = _XML_ENCODING.match(head.lstrip()) or _META_CHARSET.search(head)
-    if not m:
-        return None
-    label = m.group(1).decode("ascii").lower()
+def charset_codec(label: str) -> str | None:
+    """Python's codec for a charset label as browsers read it (ISO-8859-1 -> cp1252), or None."""
+    label = label.strip().lower()
     label = _CHARSET_ALIASES.get(label, label)
     try:
         return codecs.lookup(label).name
@@ -226,33 +223,85 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
-def decode_html_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """Decode an HTML page: BOM, then strict UTF-8, then the declared charset, then detection.
+def declared_charset(data: bytes) -> str | None:
+    """The codec a page declares for itself (meta charset or XML declaration), if Python knows it."""
+    head = data[:CHARSET_PRESCAN_BYTES]
+    m = _XML_ENCODING.match(head.lstrip()) or _META_CHARSET.search(head)
+    return charset_codec(m.group(1).decode("ascii")) if m else None
+
+
+def _decode_as_declared(data: bytes, declared: str | None) -> tuple[str, str, tuple[str, ...]] | None:
+    """``data`` read in the charset its page or HTTP header declares, or None to go by the bytes.
+
+    The declaration ranks after a BOM and after strict UTF-8: pages that declare
+    ISO-8859-1 but are served as UTF-8 are common, while a real ISO-8859-1 page
+    with accents is practically never valid UTF-8.
+    """
+    if not declared or declared in ("utf-8", "utf-16", "utf-32") or data.startswith(_BOM_PREFIXES + _BINARY_PREFIXES):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode(declared)
+    except UnicodeDecodeError:
+        return None  # the declaration is wrong too: fall back to the evidence of the bytes
+    return (text, declared, ()) if text.strip() else None
+
+
+def decode_html_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode an HTML page: BOM, then strict UTF-8, then the declared charset (``declared``,
+    from an HTTP header, else the page's own), then detection.
 
     Raises like :func:`decode_bytes` for binary and empty input.
     """
-    declared = declared_charset(data)
-    if declared and declared not in ("utf-8", "utf-16", "utf-32") and not data.startswith(_BOM_PREFIXES):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode(declared)
-            except UnicodeDecodeError:
-                pass  # the declaration is wrong too: fall back to the evidence of the bytes
-            else:
-                if text.strip():
-                    return text, declared, ()
-    return decode_bytes(data)
+    return _decode_as_declared(data, declared or declared_charset(data)) or decode_bytes(data)
+
+
+#: How a WARC file (a crawl archive) starts; it is records of headers and payloads, not an article.
+_WARC_MAGIC = (b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/1.0\n", b"WARC/1.1\n", b"WARC/0.")
+
+
+def _payload(doc: Document) -> tuple[bytes, str | None, str | None, tuple[str, ...]]:
+    """The bytes to decode, the format and charset an HTTP header block says, and flags.
+
+    Raises :class:`UnsupportedInputError` for a WARC file, and for an HTTP response
+    that is not a page (an error status, a redirect, an image).
+    """
+    raw = doc.raw or b""
+    if raw.lstrip()[:16].startswith(_WARC_MAGIC):
+        raise UnsupportedInputError("a WARC file (crawl archive), which is not read as text: extract its "
+                                    "HTML records first (e.g. to JSONL with warcio)")
+    response = split_http_response(raw)
+    if response is None:
+        return raw, None, None, ()
+    if not 200 <= response.status < 300:
+        raise UnsupportedInputError(f"an HTTP response with status {response.status}, not a page's content")
+    if not response.is_document:
+        raise UnsupportedInputError(f"an HTTP response of type {response.content_type}, not text or HTML")
+    try:
+        body = inflate(response)
+    except ValueError as exc:
+        raise UndecodableInputError(f"HTTP body: {exc}") from None
+    charset = charset_codec(response.charset) if response.charset else None
+    return body, response.format, charset, ("http-headers-removed",)
 
 
 def decode(doc: Document) -> Document:
-    """Stage function: fill ``text`` (or ``html``), ``format`` and ``encoding`` from ``raw``."""
+    """Stage function: fill ``text`` (or ``html``), ``format`` and ``encoding`` from ``raw``.
+
+    A leading HTTP header block (``curl -si``) is set aside first; its
+    Content-Type decides the format unless the caller did, and its charset
+    counts as the declared one.
+    """
     if doc.raw is None:
         raise ValueError("decode() needs a document with raw bytes")
-    kind = doc.format or sniff_format(doc.raw)
+    data, http_format, charset, http_flags = _payload(doc)
+    kind = doc.format or http_format or sniff_format(data)
     if kind == "html":
-        html, encoding, flags = decode_html_bytes(doc.raw)
-        return doc.evolve(html=html, format=kind, encoding=encoding, add_flags=flags)
-    text, encoding, flags = decode_bytes(doc.raw)
-    return doc.evolve(text=text, format=kind, encoding=encoding, add_flags=flags)
+        html, encoding, flags = decode_html_bytes(data, charset)
+        return doc.evolve(html=html, format=kind, encoding=encoding, add_flags=http_flags + flags)
+    text, encoding, flags = _decode_as_declared(data, charset) or decode_bytes(data)
+    return doc.evolve(text=text, format=kind, encoding=encoding, add_flags=http_flags + flags)

@@ -24,6 +24,10 @@ class UndecodableInputError(DocumentError):
     """The bytes are not text in any encoding we can identify (binary data)."""
 
 
+class UnsupportedInputError(DocumentError):
+    """Text that is not a document to clean: a WARC crawl archive, an HTTP error response."""
+
+
 class EmptyInputError(DocumentError):
     """The input holds no text at all (empty or whitespace only)."""
 

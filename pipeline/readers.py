@@ -8,24 +8,33 @@ lines after it are still read.
 
 Input formats, by file name (``.gz`` stripped first): ``.txt``/``.text`` are
 plain text, ``.html``/``.htm``/``.xhtml`` are pages, ``.jsonl``/``.ndjson`` hold
-one document per line. Other files named explicitly, and stdin, are sniffed
-as text or HTML (see :func:`pipeline.decode.sniff_format`).
+one document per line. Other files named explicitly, and stdin, are sniffed:
+JSONL when every leading line is a JSON object (:func:`looks_like_jsonl`), else
+text or HTML (see :func:`pipeline.decode.sniff_format`).
+
+Document ids: a directory's files are named by their path relative to the
+directory, a file by its name, stdin ``<stdin>``. With several arguments, ids
+are paths relative to the arguments' common parent (``d1/x.txt``,
+``d2/x.txt``), so they are unique within one output; an argument already
+covered by another (the same file twice, a directory inside another) is
+skipped with a note.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
-import json
 import errno
+import gzip
+import io
+import json
 import os
 import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .document import Document
 from .errors import DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, MalformedRecordError
@@ -58,9 +67,6 @@ SUFFIXES = {
 INPUT_FORMATS = ("auto", "text", "html", "jsonl")
 GZIP_SUFFIX = ".gz"
 STDIN_ID = "<stdin>"
-#: JSONL fields that become record fields (besides "text"/"html").
-RECORD_FIELDS = ("id", "url", "date")
-
 _CHUNK = 1 << 20
 
 
@@ -74,9 +80,60 @@ def format_of_name(name: str) -> str | None:
     return None
 
 
-def is_supported_name(name: str) -> bool:
-    """Whether a directory walk picks up a file of this name."""
-    return format_of_name(name) is not None
+def supported_names() -> str:
+    """The file names a directory walk reads, for messages: ".txt, .text, ... and their .gz"."""
+    suffixes = [suffix for group in SUFFIXES.values() for suffix in group]
+    return f"{', '.join(suffixes)} or their {GZIP_SUFFIX}"
+
+
+#: How much of an input without a telling name is looked at to decide whether it is JSONL.
+SNIFF_BYTES = 1 << 20
+#: Leading lines that must all be JSON objects for an input to be taken as JSONL.
+SNIFF_LINES = 5
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """Whether the first bytes of an input are JSON Lines: every leading non-blank line
+    (up to SNIFF_LINES of the complete lines in ``head``) is a JSON object.
+
+    A text or HTML document is never a JSON object, so this cannot take an article
+    for a dump; a dump whose first record is longer than ``head`` is recognised by
+    its start (``{"``).
+    """
+    lines = head.split(b"\n")
+    complete = [line for line in lines[:-1] if line.strip()][:SNIFF_LINES]
+    if not complete:
+        return head.lstrip().startswith(b'{"')
+    for line in complete:
+        if not line.lstrip().startswith(b"{"):
+            return False
+        try:
+            if not isinstance(json.loads(line), dict):
+                return False
+        except (ValueError, RecursionError):
+            return False
+    return True
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives back ``head`` (already read, to sniff it) before the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._rest.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
 
 
 def _too_large(what: str, limit: int) -> InputTooLargeError:
@@ -156,13 +213,44 @@ class Source:
     id: str
     path: str | None  # None for stdin
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: "text", "html", "jsonl", or None to sniff text versus HTML
+    #: "text", "html", "jsonl", or None to sniff (JSONL, else text versus HTML)
     format: str | None = None
+    #: the first bytes of stdin, already read to sniff its format (stdin cannot be read twice)
+    head: bytes | None = field(default=None, repr=False, compare=False)
+
+    @contextlib.contextmanager
+    def _stream(self) -> Iterator[BinaryIO]:
+        """The input as a binary stream from its first byte (decompressed, after any sniffed head)."""
+        if self.path is not None:
+            with _reading(self.path) as stream:
+                yield stream
+        elif self.head is not None:
+            yield io.BufferedReader(_Prefixed(self.head, sys.stdin.buffer))  # type: ignore[arg-type]
+        else:
+            yield sys.stdin.buffer
+
+    def sniffed(self) -> Source:
+        """This source with its format decided: "jsonl" when its first lines are JSON
+        objects; otherwise the format stays None and decoding tells text from HTML.
+
+        A source whose format is known comes back unchanged, and so does one that
+        cannot be read (its documents report why).
+        """
+        if self.format is not None or self.head is not None:
+            return self
+        try:
+            with self._stream() as stream:
+                head = stream.read(SNIFF_BYTES)
+        except DocumentError:
+            return self
+        kind = "jsonl" if looks_like_jsonl(head) else None
+        return replace(self, format=kind, head=head if self.path is None else None)
 
     def read(self) -> bytes:
         """The whole input's bytes, decompressed if the name ends in ``.gz``."""
         if self.path is None:
-            return _read_limited(sys.stdin.buffer, self.max_bytes, "standard input")
+            with self._stream() as stream:
+                return _read_limited(stream, self.max_bytes, "standard input")
         if not self.path.endswith(GZIP_SUFFIX):
             return _read_file(self.path, self.max_bytes)
         with _reading(self.path) as stream:
@@ -175,23 +263,20 @@ class Source:
         ``first_line``/``max_lines``/``offset`` select a range of a plain
         (uncompressed) JSONL file: the batch cuts big files into shards.
         """
-        if self.format != "jsonl":
+        source = self.sniffed()
+        if source.format != "jsonl":
             try:
-                yield Document(id=self.id, path=self.path, raw=self.read(), format=self.format)
+                yield Document(id=source.id, path=source.path, raw=source.read(), format=source.format)
             except DocumentError as exc:
-                yield ReadFailure(self.id, self.path, exc)
+                yield ReadFailure(source.id, source.path, exc)
             return
         try:
-            with contextlib.ExitStack() as stack:
-                if self.path is None:
-                    stream = sys.stdin.buffer
-                else:
-                    stream = stack.enter_context(_reading(self.path))
-                    if offset:
-                        stream.seek(offset)
-                yield from self._records(stream, first_line, max_lines)
+            with source._stream() as stream:
+                if offset:
+                    stream.seek(offset)
+                yield from source._records(stream, first_line, max_lines)
         except DocumentError as exc:
-            yield ReadFailure(self.id, self.path, exc)
+            yield ReadFailure(source.id, source.path, exc)
 
     def _records(self, stream: BinaryIO, first_line: int, max_lines: int | None) -> Iterator[Document | ReadFailure]:
         whole_file = first_line == 1 and max_lines is None
@@ -272,6 +357,11 @@ def parse_record(line: bytes, number: int, default_id: str, path: str | None = N
         record = json.loads(line)
     except UnicodeDecodeError as exc:
         raise MalformedRecordError(f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        # json numbers lines within the text it was given; this is one line of the file,
+        # so say where in the line instead ("line 2: ... line 2 column 1" misled).
+        where = "the end of the line" if exc.pos >= len(exc.doc.rstrip()) else f"character {exc.pos + 1}"
+        raise MalformedRecordError(f"line {number}: not valid JSON ({exc.msg} at {where})") from None
     except ValueError as exc:
         raise MalformedRecordError(f"line {number}: not valid JSON ({exc})") from None
     except RecursionError:  # [[[[... a few thousand deep: json recurses once per level
@@ -375,7 +465,7 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
                 continue
             kind = format_of_name(name)
             if kind is None:
-                yield Skipped(full, "unsupported file type (expected .txt, .html, .htm, .jsonl or their .gz)")
+                yield Skipped(full, f"unsupported file type (expected {supported_names()})")
                 continue
             try:
                 mode = os.stat(full).st_mode
@@ -387,21 +477,67 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
             yield Source(id=rel, path=full, max_bytes=max_bytes, format=kind)
 
 
+def overlapping_arguments(args: Sequence[str]) -> str | None:
+    """Why the arguments would clean some file twice (one given twice, or inside a directory
+    also given), as one line; None when they do not overlap.
+
+    Refused rather than deduplicated: remembering every file read would make memory
+    grow with the corpus, and ids must be unique within one output.
+    """
+    seen: dict[str, str] = {}
+    directories: list[tuple[Path, str]] = []
+    for arg in args or ["-"]:
+        key = "-" if arg == "-" else os.path.realpath(arg)
+        if key in seen:
+            return f"{arg}: given twice (as {seen[key]})" if seen[key] != arg else f"{arg}: given twice"
+        seen[key] = arg
+        if arg != "-" and os.path.isdir(arg):
+            directories.append((Path(key), arg))
+    for arg, key in ((a, Path(k)) for k, a in seen.items() if a != "-"):
+        for directory, name in directories:
+            if key != directory and key.is_relative_to(directory):
+                return f"{arg}: inside {name}, which is also given; its files would be cleaned twice"
+    return None
+
+
+def _id_prefixes(args: Sequence[str]) -> list[str]:
+    """The prefix of each argument's document ids: with several arguments, its path relative
+    to their common parent ("d1/" for a directory, "d1/x.txt" for a file), so ids are unique
+    within one output; with one argument, nothing (ids are relative to it, or its name)."""
+    paths = [arg for arg in args if arg != "-" and _is_unicode(arg)]
+    if len(args) <= 1 or not paths:
+        return ["" for _ in args]
+    absolute = {arg: os.path.abspath(arg) for arg in paths}
+    common = os.path.commonpath([os.path.dirname(path) for path in absolute.values()])
+    prefixes = []
+    for arg in args:
+        if arg not in absolute:
+            prefixes.append("")
+            continue
+        relative = Path(os.path.relpath(absolute[arg], common)).as_posix()
+        prefixes.append("" if relative == "." else relative + ("/" if os.path.isdir(arg) else ""))
+    return prefixes
+
+
 def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
                  input_format: str = "auto") -> Iterator[Source | Skipped]:
     """Sources for command-line arguments; ``-`` (or no argument) is stdin.
 
-    ``input_format`` other than "auto" overrides what names imply.
+    ``input_format`` other than "auto" overrides what names imply. Ids follow the
+    module docstring; callers refuse overlapping arguments first (:func:`overlapping_arguments`).
     """
     forced = None if input_format == "auto" else input_format
-    for arg in args or ["-"]:
+    args = list(args) or ["-"]
+    for arg, prefix in zip(args, _id_prefixes(args)):
         if arg == "-":
             yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
         elif os.path.isdir(arg):
             for entry in walk_directory(Path(arg), max_bytes):
-                yield Source(entry.id, entry.path, max_bytes, forced) if forced and isinstance(entry, Source) else entry
+                if isinstance(entry, Source) and (prefix or forced):
+                    entry = replace(entry, id=prefix + entry.id, format=forced or entry.format)
+                yield entry
         elif not _is_unicode(arg):
             yield _undecodable_name(arg)
         else:
             name = os.path.basename(arg.rstrip("/")) or arg
-            yield Source(id=name, path=arg, max_bytes=max_bytes, format=forced or format_of_name(name))
+            yield Source(id=prefix or name, path=arg, max_bytes=max_bytes, format=forced or format_of_name(name))

@@ -16,6 +16,12 @@ EXPECTED = FIXTURES / "expected"
 SHARED = ROOT.parent / "shared"
 
 
+def eval_data_dir() -> Path:
+    """The trafilatura evaluation set: ``$BOILERSTRIP_EVAL_DATA``, as benchmarks/eval_gate.py
+    reads it, else ../shared/datasets/trafilatura-eval."""
+    return Path(os.environ.get("BOILERSTRIP_EVAL_DATA") or SHARED / "datasets" / "trafilatura-eval")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_factor_cache(tmp_path_factory):
     """Tests never read or write the user's cache of rule factors (pipeline/factor_cache.py)."""

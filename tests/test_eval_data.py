@@ -13,9 +13,9 @@ import pytest
 
 from pipeline.evaluate import PipelineSystem, evaluate, load_gold
 
-from .conftest import SHARED, run_cli
+from .conftest import eval_data_dir, run_cli
 
-DATA = SHARED / "datasets" / "trafilatura-eval"
+DATA = eval_data_dir()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not (DATA / "evaldata.json").is_file(), reason=f"no evaluation data at {DATA}"),
@@ -58,3 +58,4 @@ def test_real_pages_batch_like_clean_from_files_and_jsonl(sample, tmp_path):
     assert all(r["extractor"] in ("trafilatura", "justext") for r in records)
     assert sum(bool(r["title"]) for r in records) >= len(records) * 0.8
     assert sum(bool(r["text"]) for r in records) == len(records)
+
