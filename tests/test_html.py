@@ -116,6 +116,26 @@ def test_news_page_main_content_metadata_and_rules():
     assert not doc.text.startswith(doc.title)  # the headline is the title, not the body's first paragraph
 
 
+def test_page_metadata_is_repaired_like_the_text():
+    """Meta tags hold what the body never does after repair: entities escaped twice
+    (``&amp;oacute;``), no-break spaces, doubled and edge spaces, line breaks."""
+    head = ('<meta property="og:title" content=" Harbour&nbsp;dredging  to start &amp;amp; soon ">'
+            '<meta name="description" content="The mayor asegur&amp;oacute; that the\u00a0work\n  starts  in March. ">'
+            '<meta property="og:site_name" content="Harper&amp;#039;s &amp;quot;Courier&amp;quot;\u00a0">'
+            '<meta name="author" content="Maria&nbsp; Okafor\u200b ">')
+    doc = clean_html(_page("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE), head), id="meta.html")
+    assert (doc.title, doc.description, doc.publisher, doc.author) == (
+        "Harbour dredging to start & soon", "The mayor aseguró that the work starts in March.",
+        'Harper\'s "Courier"', "Maria Okafor")
+    assert ARTICLE[0] in doc.text
+
+
+def test_page_metadata_that_repair_empties_is_none():
+    head = '<meta property="og:title" content="&nbsp;"><meta name="description" content="&amp;nbsp; \u200b">'
+    doc = clean_html(_page("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE), head), id="blank.html")
+    assert (doc.title, doc.description) == (None, None)
+
+
 def test_caller_metadata_wins_over_the_page():
     html = HARBOUR.read_text(encoding="utf-8")
     doc = clean_html(html, id="x", url="https://mirror.example/harbour")
