@@ -270,7 +270,8 @@ def test_suspect_characters_cover_what_the_line_patterns_act_on():
         ("publisher", "Harper&#039;s Magazine", "Harper's Magazine"),
         ("publisher", "La Naci&#xF3;n", "La Nación"),
         ("publisher", "&quot;The Courier&quot; ", '"The Courier"'),
-        ("description", "El alcalde asegur&oacute; que\u00a0la obra  empieza", "El alcalde aseguró que la obra empieza"),
+        ("description", "El alcalde asegur&oacute; que\u00a0la obra  empieza",
+         "El alcalde aseguró que la obra empieza"),
         ("description", "Two lines\r\n  of summary\n", "Two lines of summary"),
         ("title", "\u00a0Harbour\u00a0dredging  to start\u200b ", "Harbour dredging to start"),
         ("title", "Russiaâ€™s army", "Russia’s army"),
@@ -283,7 +284,8 @@ def test_text_fields_are_repaired_like_the_body(field, damaged, fixed):
 
 
 def test_text_fields_left_empty_by_repair_become_none():
-    doc = repair(Document(id="x", text="Body.", title="\u00a0", description=" \u200b ", publisher="&nbsp;", author="\r\n"))
+    doc = repair(Document(id="x", text="Body.", title="\u00a0", description=" \u200b ", publisher="&nbsp;",
+                          author="\r\n"))
     assert (doc.title, doc.description, doc.publisher, doc.author) == (None, None, None, None)
 
 
