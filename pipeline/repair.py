@@ -1,4 +1,4 @@
-"""Stage 2: repair the text's encoding damage and canonicalise each line.
+"""Stage 2: repair the text's encoding damage and canonicalise each line (and each text field).
 
 ftfy fixes mojibake, HTML entities, control characters and line breaks. Its
 defaults are changed deliberately where they would rewrite good text:
@@ -14,6 +14,10 @@ After ftfy, each line is canonicalised so that rules see one form: invisible
 format characters removed (zero-width joiner/non-joiner kept, they change how
 Indic, Persian and emoji text reads), every space character made an ASCII
 space, runs of spaces collapsed, the line stripped, NFC.
+
+The record's other text fields (title, description, publisher, author:
+``TEXT_FIELDS``) are repaired here too, each as one line (``repair_field``):
+a page's meta tags carry the same damage as its body.
 
 Most lines of most documents need none of this, so ``repair_text`` first
 finds, with a few scans of the whole document at C speed, the lines that can
@@ -393,7 +397,43 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     return "".join(out), tuple(sorted(flags))
 
 
+#: The record's free-text fields besides ``text``. They come from the page's meta
+#: tags and JSON-LD, which hold the same damage as its body (entities, escaped
+#: twice or not at all, no-break spaces, stray line breaks, mojibake), and are
+#: repaired here, with the body, so that every field leaves this stage in one
+#: form. Fields filled later come from repaired lines: rule captures (stripped)
+#: and a leading headline. ``url`` and ``date`` are not prose and are left alone.
+TEXT_FIELDS = ("title", "description", "publisher", "author")
+
+
+def repair_field(value: str) -> tuple[str | None, tuple[str, ...]]:
+    """Repair a one-line field exactly as a line of the body is repaired; return it
+    (None when nothing is left) with the sorted flags raised.
+
+    A field is one line: its line breaks become spaces *before* repair, so the
+    result is a fixed point (joining repaired lines afterwards could put two
+    characters side by side that ftfy reads as mojibake on a second pass).
+    """
+    flags: set[str] = set()
+    for _ in range(3):  # ftfy can decode a line break out of mojibake ("Â\x85"): fold again
+        value, step_flags = repair_text(" ".join(value.splitlines()))
+        flags.update(step_flags)
+        if "\n" not in value:
+            break
+    value = " ".join(filter(None, value.split("\n")))
+    return value or None, tuple(sorted(flags))
+
+
 def repair(doc: Document) -> Document:
-    """Stage function: repair ``doc.text`` and record what was fixed in ``flags``."""
-    text, flags = repair_text(doc.text)
-    return doc.evolve(text=text, add_flags=flags)
+    """Stage function: repair ``doc.text`` and the text fields present (``TEXT_FIELDS``),
+    and record what was fixed in ``flags``."""
+    text, text_flags = repair_text(doc.text)
+    flags, fields = set(text_flags), {}
+    for name in TEXT_FIELDS:
+        value = getattr(doc, name)
+        if value is not None:
+            fixed, field_flags = repair_field(value)
+            flags.update(field_flags)
+            if fixed != value:
+                fields[name] = fixed
+    return doc.evolve(text=text, add_flags=tuple(sorted(flags)), **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 
 import pytest
 
@@ -10,7 +11,7 @@ from pipeline import clean_bytes, clean_html
 from pipeline import extract as extract_module
 from pipeline.decode import declared_charset, decode_html_bytes, sniff_format
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, run_cli
 
 HARBOUR = FIXTURES / "html" / "harbour-news.html"
 
@@ -116,6 +117,26 @@ def test_news_page_main_content_metadata_and_rules():
     assert not doc.text.startswith(doc.title)  # the headline is the title, not the body's first paragraph
 
 
+def test_page_metadata_is_repaired_like_the_text():
+    """Meta tags hold what the body never does after repair: entities escaped twice
+    (``&amp;oacute;``), no-break spaces, doubled and edge spaces, line breaks."""
+    head = ('<meta property="og:title" content=" Harbour&nbsp;dredging  to start &amp;amp; soon ">'
+            '<meta name="description" content="The mayor asegur&amp;oacute; that the\u00a0work\n  starts  in March. ">'
+            '<meta property="og:site_name" content="Harper&amp;#039;s &amp;quot;Courier&amp;quot;\u00a0">'
+            '<meta name="author" content="Maria&nbsp; Okafor\u200b ">')
+    doc = clean_html(_page("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE), head), id="meta.html")
+    assert (doc.title, doc.description, doc.publisher, doc.author) == (
+        "Harbour dredging to start & soon", "The mayor aseguró that the work starts in March.",
+        'Harper\'s "Courier"', "Maria Okafor")
+    assert ARTICLE[0] in doc.text
+
+
+def test_page_metadata_that_repair_empties_is_none():
+    head = '<meta property="og:title" content="&nbsp;"><meta name="description" content="&amp;nbsp; \u200b">'
+    doc = clean_html(_page("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE), head), id="blank.html")
+    assert (doc.title, doc.description) == (None, None)
+
+
 def test_caller_metadata_wins_over_the_page():
     html = HARBOUR.read_text(encoding="utf-8")
     doc = clean_html(html, id="x", url="https://mirror.example/harbour")
@@ -151,11 +172,60 @@ def test_justext_is_not_taken_when_it_finds_little_more(monkeypatch):
     assert (text, extractor) == (short, "trafilatura")
 
 
-def test_html_that_does_not_parse_is_a_clear_error():
+_STORY = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<p>" + ". ".join(ARTICLE) + "</p>",  # a bare paragraph: no <html>, no <body>
+        f"<div id='wrap'><div class='story'>{_STORY}</div></div>",  # one element wrapping the page
+        f"<table class=master><tr><td>{_STORY}</td></tr></table>",
+        "<pre>\n" + "\n\n".join(ARTICLE) + "\n</pre>",
+        f"<!DOCTYPE>\n{_STORY}",  # broken doctypes
+        f"<!doctype htm>{_STORY}",
+        f"<!-- saved page -->\n{_STORY}",
+        "\n\n".join(ARTICLE),  # text a caller calls HTML: a browser shows it
+    ],
+    ids=["paragraph", "one-wrapper", "table", "pre", "empty-doctype", "misspelt-doctype", "comment-first", "no-tags"],
+)
+def test_html_fragments_are_parsed_as_browsers_do(source):
+    """A fragment becomes a document with a body, as in a browser, and its text is extracted
+    (trafilatura's load_html refused these as "not parseable as HTML")."""
+    doc = clean_html(source, id="fragment.html")
+    for sentence in ARTICLE:
+        assert sentence in doc.text
+    assert "no-main-content" not in doc.flags
+
+
+def test_html_fragment_without_text_is_kept_and_flagged_like_an_empty_page():
+    doc = clean_html("<p><img src='x.png'></p>", id="empty.html")
+    assert doc.text == "" and {"no-main-content", "empty-after-cleaning"} <= set(doc.flags)
+
+
+@pytest.mark.parametrize("source", ["<!-- nothing but a comment -->", "<!DOCTYPE html>", "<?php ?>"])
+def test_html_with_no_element_and_no_text_is_a_clear_error(source):
     from pipeline.errors import UnextractableInputError
 
-    with pytest.raises(UnextractableInputError, match="not parseable as HTML"):
-        clean_html("<p>", id="broken")
+    with pytest.raises(UnextractableInputError, match="^no HTML content: the page holds no element and no text$"):
+        clean_html(source, id="nothing")
+
+
+def test_a_fragment_nested_past_the_parser_limit_is_still_refused_for_its_depth():
+    from pipeline.errors import UnextractableInputError
+
+    with pytest.raises(UnextractableInputError, match="nested more than 255 elements deep"):
+        clean_html("<div>" * 300 + _STORY + "</div>" * 300, id="deep-fragment")
+
+
+def test_a_fragment_among_pages_no_longer_fails_the_run(tmp_path):
+    (tmp_path / "fragment.html").write_text(f"<div id='wrap'><div>{_STORY}</div></div>", encoding="utf-8")
+    (tmp_path / "page.html").write_text(_page(_STORY), encoding="utf-8")
+    result = run_cli("clean", "--format", "jsonl", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [r["id"] for r in records] == ["fragment.html", "page.html"]
+    assert records[0]["text"] == records[1]["text"]
 
 
 def test_utf8_page_with_a_few_stray_single_byte_characters():

@@ -192,3 +192,11 @@ def test_first_capture_wins_and_unparseable_dates_are_flagged():
 def test_without_best_effort_cld2_names_the_same_language_or_none(text):
     """The evaluation's per-language figures use only what CLD2 is sure of."""
     assert detect_language(text, best_effort=False) in (detect_language(text), None)
+
+
+def test_fields_filled_by_this_stage_come_from_repaired_lines():
+    """Captures and the leading headline are cut from lines the repair stage already
+    canonicalised, so they need no repair of their own (the page's fields get it there)."""
+    doc = clean_text("Council\u00a0approves  harbour &amp; dredging plan\n\nBy\u00a0Jane&nbsp;  Doe\u200b \n\n"
+                     "The council approved a contract on Wednesday to dredge the old harbour, officials said.")
+    assert (doc.title, doc.author) == ("Council approves harbour & dredging plan", "Jane Doe")

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.repair import FTFY_CONFIG, needs_ftfy, repair_line, repair_text
+from pipeline.document import Document
+from pipeline.repair import FTFY_CONFIG, canonical_line, needs_ftfy, repair, repair_field, repair_line, repair_text
 from tests import reference_repair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,3 +260,50 @@ def test_suspect_characters_cover_what_the_line_patterns_act_on():
         assert acted_on <= suspect, (pattern.pattern, sorted(acted_on - suspect)[:10])
     stripped = {c for c in range(0x110000) if chr(c).isspace()} - {ord(" "), ord("\n")}
     assert stripped <= suspect
+
+
+# --- The record's other text fields ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("field", "damaged", "fixed"),
+    [
+        ("publisher", "Harper&#039;s Magazine", "Harper's Magazine"),
+        ("publisher", "La Naci&#xF3;n", "La Nación"),
+        ("publisher", "&quot;The Courier&quot; ", '"The Courier"'),
+        ("description", "El alcalde asegur&oacute; que\u00a0la obra  empieza",
+         "El alcalde aseguró que la obra empieza"),
+        ("description", "Two lines\r\n  of summary\n", "Two lines of summary"),
+        ("title", "\u00a0Harbour\u00a0dredging  to start\u200b ", "Harbour dredging to start"),
+        ("title", "Russiaâ€™s army", "Russia’s army"),
+        ("author", "Maria\u00a0 Okafor\t", "Maria Okafor"),
+    ],
+)
+def test_text_fields_are_repaired_like_the_body(field, damaged, fixed):
+    doc = repair(Document(id="x", text="Body.", **{field: damaged}))
+    assert getattr(doc, field) == fixed
+
+
+def test_text_fields_left_empty_by_repair_become_none():
+    doc = repair(Document(id="x", text="Body.", title="\u00a0", description=" \u200b ", publisher="&nbsp;",
+                          author="\r\n"))
+    assert (doc.title, doc.description, doc.publisher, doc.author) == (None, None, None, None)
+
+
+def test_field_repairs_are_flagged_and_clean_fields_change_nothing():
+    doc = repair(Document(id="x", text="Body.", publisher="Harper&#039;s", description="No\u00a0break"))
+    assert {"html-entities-unescaped", "unicode-spaces-replaced"} <= set(doc.flags)
+    clean = Document(id="x", text="Body.", title="A title", publisher="The Courier", url="https://x.example/a&amp;b")
+    assert repair(clean) == clean  # the url is an address, not text: never unescaped
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCUMENTS)
+@example("\u00a0Ã©\n Ã©\r\nÃ© ")
+@example("x\u2028y\u2029z\x85w")
+@example("&nbsp;")
+def test_a_repaired_field_is_one_canonical_line_and_a_fixed_point(value):
+    fixed, _ = repair_field(value)
+    if fixed is None:
+        return
+    assert fixed == canonical_line(fixed)[0] and "\n" not in fixed and fixed
+    assert repair_field(fixed)[0] == fixed
