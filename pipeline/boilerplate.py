@@ -9,10 +9,14 @@ Works in two passes over the repaired lines:
    only captures metadata. Leading pictographs (``✨``, ``📷``, ``⏱``) are
    ignored when testing drop rules: sites decorate widgets with them.
 2. *Structure pass*: ``drop_block`` markers also take the link headlines that
-   follow them, until a line that reads as prose; ``drop_tail`` markers near
-   the end of the document take everything after them, provided what follows
-   holds (almost) no prose. A tail marker that does not qualify still drops
-   its own line.
+   follow them, until a line that reads as prose, unless the marker carries
+   its headline on its own line (the pattern's ``inline`` group): that line is
+   the whole link, and the next one may be the article's own subheading.
+   ``drop_tail`` markers near the end of the document take everything after
+   them, provided what follows holds (almost) no prose; each line of the tail
+   is credited to the nearest tail marker before it (a "Previous Article"
+   inside a summary widget's tail owns the headline after it). A tail marker
+   that does not qualify still drops its own line.
 
 Removed lines become blank, so line numbers stay stable and every removal is
 recorded with its rule id and line number.
@@ -28,7 +32,7 @@ import regex
 from dataclasses import dataclass, field
 
 from .document import Document, Removal
-from .rules import DEFAULT_MATCH_TIMEOUT, Rule, RuleSet
+from .rules import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
 from .screen import DECORATION
 from .shape import looks_like_headline, looks_like_prose
 
@@ -45,6 +49,23 @@ class _LineVerdict:
     cuts: list[tuple[Rule, str]] = field(default_factory=list)  # strip_match removals
     captures: list[tuple[str, str]] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    inline: str = ""  # what a drop_block pattern's inline group captured ("" for a bare marker)
+
+    @property
+    def has_inline_headline(self) -> bool:
+        """Whether this drop_block marker carries its headline on its own line.
+
+        The text must hold a letter or digit: a marker followed by mere arrows or
+        table debris ("Read more: >>", "| Related Links | |") is still bare.
+        """
+        return any(c.isalnum() for c in self.inline)
+
+    @property
+    def starts_block(self) -> bool:
+        """Whether this line is a drop_block marker that takes the link headlines after it:
+        only a bare one. A marker with an inline headline is that one link itself, and the
+        next line may be the article's own subheading."""
+        return self.rule is not None and self.rule.action == "drop_block" and not self.has_inline_headline
 
 
 def _first_match(line: str, rules: Sequence[Rule], skip: set[str], timeouts: list[str],
@@ -85,9 +106,12 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     while found is not None:
         rule, m = found
         if rule.compiled.groupindex:
-            verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items() if v and v.strip()]
+            verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items()
+                                 if v and v.strip() and k != INLINE_GROUP]
         if rule.action not in ("keep_line", "strip_match"):
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
+            if rule.has_inline_group:
+                verdict.inline = (m.group(INLINE_GROUP) or "").strip()
             return verdict
         used.add(rule.id)
         if rule.action == "strip_match":
@@ -126,7 +150,7 @@ def strip_boilerplate(
         if v is not None:
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
-    blocks = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_block"]
+    blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block or tail, not by a rule of their own
     if blocks or tails:
@@ -159,13 +183,18 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         rule, count = verdicts[i].rule, 0
         for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
             if owner[j] is not None:
+                if j in verdicts and verdicts[j].has_inline_headline:
+                    break  # a one-link marker: what follows it is not this block's either
                 continue  # boilerplate of its own kind inside the block
             if count >= rule.max_lines or not looks_like_headline(kept[j], rule.max_words):
                 break
             owner[j] = rule
             taken.append(j)
             count += 1
-    # Tails: the first qualifying marker takes everything after it.
+    # Tails: the first qualifying marker takes everything after it. Each line goes to the
+    # nearest tail marker above it, which is what the line belongs to: the headline after
+    # "Next Article" is navigation even when a summary widget above started the tail.
+    # Lines a rule or a block already owns keep their owner.
     for i in tails:
         rule = verdicts[i].rule
         after = nonblank[bisect_right(nonblank, i) :]
@@ -174,8 +203,11 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         prose = (j for j in after if owner[j] is None and looks_like_prose(kept[j]))
         if next(islice(prose, rule.max_prose_after, None), None) is not None:
             continue  # more prose lines after it than the rule allows (counted no further)
+        tail_markers = set(tails)
         for j in after:
-            if owner[j] is None:
+            if j in tail_markers:
+                rule = verdicts[j].rule  # a later tail marker owns what follows it
+            elif owner[j] is None:
                 owner[j] = rule
                 taken.append(j)
         break

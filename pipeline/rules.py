@@ -12,10 +12,16 @@ Rules live in TOML files (``rules/*.toml`` in the source tree, shipped as
     match = ["Read more:"]        # lines the pattern must match
     no_match = ["Read more about it in the filing, he said."]
 
+Named groups capture metadata (``date``, ``publisher``...), except
+``inline``, reserved for ``drop_block`` patterns: the headline a marker
+carries on its own line (``Read more: Oil jumps``). Such a marker drops only
+its line; a bare one (``Read more:``) takes the block after it.
+
 Loading refuses anything that would silently misbehave and names the file,
 the rule id and the reason: unknown keys (typos), bad patterns, a pattern
-that matches the empty string, named groups that are not metadata fields,
-examples that contradict the pattern, duplicate ids.
+that matches the empty string, named groups that are not metadata fields
+(or ``inline`` outside a ``drop_block`` rule), examples that contradict the
+pattern, duplicate ids.
 """
 
 from __future__ import annotations
@@ -45,9 +51,14 @@ DEFAULT_MATCH_TIMEOUT = 0.25
 #: this long and run without the timeout on them (see `Rule.search`).
 AUDITED_LINE_CHARS = 2000
 
+#: The named group a drop_block pattern puts around the headline its marker may carry on
+#: the same line ('Read more: Oil jumps'). The line already is that link, so the marker
+#: takes no block: the next line may be the article's own subheading. Not metadata.
+INLINE_GROUP = "inline"
+
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "expect"}
-_EXPECT_KEYS = {"input", "keeps"} | set(METADATA_FIELDS)
+_EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -92,7 +103,12 @@ class Rule:
 
     @property
     def captures_metadata(self) -> bool:
-        return bool(self.compiled.groupindex)
+        return bool(self.compiled.groupindex.keys() - {INLINE_GROUP})
+
+    @property
+    def has_inline_group(self) -> bool:
+        """Whether the pattern marks an inline headline (only drop_block patterns may)."""
+        return INLINE_GROUP in self.compiled.groupindex
 
 
 @dataclass(frozen=True)
@@ -188,9 +204,13 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
             raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
     except TimeoutError:
         raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
-    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS))
+    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP})
     if bad_groups:
-        raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)}; use (?:...) for plain grouping")
+        raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
+                                 f"(nor '{INLINE_GROUP}', a drop_block marker's inline headline); use (?:...) for plain grouping")
+    if INLINE_GROUP in compiled.groupindex and raw["action"] != "drop_block":
+        raise _fail(source, rid, f"named group '{INLINE_GROUP}' (an inline headline that keeps a marker from taking a block) "
+                                 f"is only for drop_block rules, not {raw['action']}; use (?:...) for plain grouping")
     if raw["action"] == "strip_match" and not (pattern.startswith("^") or pattern.rstrip().endswith("$")):
         raise _fail(source, rid, "strip_match patterns must be anchored with ^ or $ so only a prefix or suffix is cut")
 
@@ -200,6 +220,8 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     for e in expect:
         if "input" not in e or set(e) - _EXPECT_KEYS:
             raise _fail(source, rid, f"each 'expect' table needs 'input' and only keys from {sorted(_EXPECT_KEYS)}")
+        if INLINE_GROUP in e and INLINE_GROUP not in compiled.groupindex:
+            raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
     rule = Rule(
         id=rid,

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from pipeline import clean_text
+import json
+import textwrap
+
+import pytest
+
+from pipeline import clean_bytes, clean_text
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.repair import repair_text
+from pipeline.rules import load_rules
+
+from .conftest import SHARED
 
 PROSE = [
     "The council approved the budget on Tuesday after a long debate.",
@@ -38,10 +46,105 @@ def test_inline_read_more_line_goes_and_prose_after_it_stays():
     assert doc.text.split("\n\n") == PROSE[:2]
 
 
+@pytest.mark.parametrize("marker", [
+    "Read more: Council approves new parking fees in the city centre",
+    "» Also read | Markets slide as oil jumps",
+    "Related: What the new parking fees mean for drivers",
+    "More from Example News: Storm closes mountain pass",
+    "Weiterlesen: Kein Getreide mehr im Stadtrat",
+    "Lire aussi Le retour des grandes grèves",
+])
+def test_inline_read_more_takes_no_block_and_the_subheading_after_it_stays(marker):
+    """Issue 9.7: a marker with its headline inline is that one link; the short line after it
+    is the article's own subheading, not a link of the marker's block."""
+    doc = _clean("Headline of the story here", "", PROSE[0], marker, "A new plan", PROSE[1])
+    assert doc.text.split("\n\n") == [PROSE[0], "A new plan", PROSE[1]]
+    assert [(r.rule, r.line) for r in doc.removed] == [("read-more-block", 4)]
+
+
+def test_an_earlier_block_does_not_run_past_an_inline_read_more_either():
+    doc = _clean(PROSE[0], "Related:", "Storm closes mountain pass",
+                 "Read more: Council approves new parking fees in the city centre", "A new plan", PROSE[1])
+    assert doc.text.split("\n\n") == [PROSE[0], "A new plan", PROSE[1]]
+    assert [r.line for r in doc.removed] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("marker", ["Read more:", "Read more", "Read more »", "Read more: >>", "Lesen Sie auch:"])
+def test_bare_read_more_marker_still_takes_its_link_list(marker):
+    """Arrows after a marker are not an inline headline: the marker still takes the links after it."""
+    doc = _clean(PROSE[0], marker, "Storm closes mountain pass", "Rail strike talks collapse", PROSE[1])
+    assert doc.text.split("\n\n") == PROSE[:2]
+    assert [r.rule for r in doc.removed] == ["read-more-block"] * 3
+
+
+def test_inline_group_works_for_any_drop_block_rule(tmp_path):
+    """The inline headline is rule data (the pattern's (?P<inline>...) group), not a read-more special case."""
+    (tmp_path / "site.toml").write_text(textwrap.dedent('''
+        [[rule]]
+        id = "site-links"
+        description = "A site's link-list header, bare or with one link on its line."
+        pattern = '^Further links(?:\\s*[:|]\\s*(?P<inline>.*))?$'
+        case = "sensitive"
+        action = "drop_block"
+        match = ["Further links", "Further links: Storm closes mountain pass"]
+        no_match = ["Further links were found by the inquiry."]
+    '''), encoding="utf-8")
+    rules = load_rules([tmp_path], builtin=False)
+    text = "\n".join([PROSE[0], "Further links | Storm closes pass", "A new plan", PROSE[1],
+                      "Further links", "Rail strike talks collapse", PROSE[2]])
+    lines, removed, captures, _ = strip_boilerplate(text, rules)
+    assert [(r.rule, r.line) for r in removed] == [("site-links", 2), ("site-links", 5), ("site-links", 6)]
+    assert lines[2] == "A new plan" and captures == []
+
+
+def test_real_page_inline_read_more_keeps_the_subheadings_after_it():
+    """Issue 9.7 on the page it was found on (the shared evaluation set; skipped without it):
+    every snippet the gold wants is kept, every unwanted one removed."""
+    data = SHARED / "datasets" / "trafilatura-eval"
+    if not (data / "evaldata.json").is_file():
+        pytest.skip(f"no evaluation data at {data}")
+    gold = json.loads((data / "evaldata.json").read_text(encoding="utf-8"))
+    page = next(v for v in gold.values() if v["file"] == "dw.com.colonial.html")
+    doc = clean_bytes((data / "html" / page["file"]).read_bytes(), id=page["file"], format="html")
+    assert all(snippet in doc.text for snippet in page["with"])
+    assert not any(snippet in doc.text for snippet in page["without"])
+
+
 def test_tail_marker_near_end_takes_the_footer():
     doc = _clean(*PROSE, "Previous Article", "Storm closes mountain pass", "Next Article", "Rail strike talks collapse")
     assert doc.text.split("\n\n") == PROSE
     assert [r.line for r in doc.removed] == [4, 5, 6, 7]
+
+
+def test_tail_lines_are_credited_to_the_nearest_tail_marker_above_them():
+    """Issue 9.8: a summary widget starts the tail, but the headlines after "Previous Article"
+    and "Next Article" are navigation, and the audit must say so."""
+    doc = _clean(*PROSE, "No time to read?", "Get a summary", "Previous Article", "",
+                 "Storm closes mountain pass", "", "Next Article", "", "Rail strike talks collapse")
+    assert doc.text.split("\n\n") == PROSE
+    assert [(r.rule, r.text) for r in doc.removed] == [
+        ("summary-widget", "No time to read?"), ("summary-widget", "Get a summary"),
+        ("prev-next-navigation", "Previous Article"), ("prev-next-navigation", "Storm closes mountain pass"),
+        ("prev-next-navigation", "Next Article"), ("prev-next-navigation", "Rail strike talks collapse"),
+    ]
+
+
+def test_tail_line_before_any_later_marker_stays_with_the_marker_that_started_the_tail():
+    doc = _clean(*PROSE, "Leave a Reply", "Cancel reply", "Most popular on our site today",
+                 "‹ Previous", "Storm closes mountain pass")
+    assert doc.text.split("\n\n") == PROSE
+    assert [(r.rule, r.text) for r in doc.removed] == [
+        ("comment-section", "Leave a Reply"), ("comment-section", "Cancel reply"),
+        ("comment-section", "Most popular on our site today"),
+        ("prev-next-navigation", "‹ Previous"), ("prev-next-navigation", "Storm closes mountain pass"),
+    ]
+
+
+def test_block_lines_inside_a_tail_keep_their_block_owner():
+    doc = _clean(*PROSE, "Previous Article", "Storm closes mountain pass", "Next Article", "Bridge reopens",
+                 "Related Articles", "Rail strike talks collapse", "Ferry timetable changes from Monday")
+    assert doc.text.split("\n\n") == PROSE
+    assert [r.rule for r in doc.removed] == ["prev-next-navigation"] * 4 + ["read-more-block"] * 3
 
 
 def test_tail_marker_followed_by_prose_drops_only_its_line():

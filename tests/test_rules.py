@@ -60,6 +60,10 @@ def test_rule_expectations(rule_id, index, expect):
                 assert captured.get(field) == expect[field]
     if "keeps" in expect:
         assert verdict.kept == expect["keeps"]
+    if "inline" in expect:  # a drop_block marker: its inline headline, "" for a bare marker
+        assert verdict.inline == expect["inline"]
+        assert verdict.starts_block is (expect["inline"] == "")
+        assert "inline" not in captured  # the headline is not metadata
 
 
 # --- loader ---------------------------------------------------------------
@@ -99,6 +103,10 @@ def test_user_rules_are_added_after_builtin(tmp_path):
         (("description = \"demo\"\n", "descripton = \"demo\"\n"), "missing required key(s): description"),
         (("id = \"demo\"", "id = \"Demo Rule\""), "must be lowercase words"),
         (("pattern = '^Demo line$'", "pattern = '^(?P<colour>Demo) line$'"), "not metadata fields"),
+        (("pattern = '^Demo line$'", "pattern = '^Demo(?: (?P<inline>line))$'"),
+         "named group 'inline' (an inline headline that keeps a marker from taking a block) is only for drop_block rules, not drop_line"),
+        (("match = [\"Demo line\"]", "match = [\"Demo line\"]\nexpect = [{input = \"Demo line\", inline = \"\"}]"),
+         "checks 'inline' but the pattern has no (?P<inline>...) group"),
         (("action = \"drop_line\"", "action = \"strip_match\"\nmax_lines = 0"), "'max_lines' must be an integer >= 1"),
         (("pattern = '^Demo line$'", "pattern = 'Demo line'\naction2 = 1"), "unknown key(s): action2"),
     ],
@@ -112,6 +120,17 @@ def test_bad_rules_are_refused_with_file_id_and_reason(tmp_path, change, reason)
     assert "site.toml" in message and reason in message
     if "lowercase" not in reason:
         assert "'demo'" in message
+
+
+def test_drop_block_may_mark_an_inline_headline_which_is_not_metadata(tmp_path):
+    body = (GOOD.replace('action = "drop_line"', 'action = "drop_block"')
+            .replace("'^Demo line$'", "'^Demo line(?::\\s*(?P<inline>.*))?$'"))
+    rule = load_rules([_write(tmp_path, body)], builtin=False).rules[0]
+    assert rule.has_inline_group and not rule.captures_metadata
+    verdict = judge_line("Demo line: Storm closes mountain pass", RuleSet((rule,)))
+    assert verdict.inline == "Storm closes mountain pass" and not verdict.starts_block
+    assert verdict.captures == []
+    assert judge_line("Demo line", RuleSet((rule,))).starts_block
 
 
 def test_strip_match_must_be_anchored(tmp_path):

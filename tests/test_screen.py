@@ -66,6 +66,8 @@ def test_screen_text_keeps_lines_and_collapses_space_runs():
     (r"(?i)copyright\s+©", 0, {"copyright " + SYMBOL}),
     (r"^[-•*\s]*Advertisement[-•*\s]*$", regex.I, {"advertisement"}),  # contains it, wherever it starts
     (r"^(?:[\p{L}-]+\s+){0,3}(?:editor|critic)s?$", regex.I, {"editor\n", "editors\n", "critic\n", "critics\n"}),
+    # a drop_block marker's inline-headline group is transparent: the marker alone is necessary
+    (r"^Read more(?:\s*[:|]\s*(?P<inline>.*))?$", regex.I, {"\nread more"}),
 ])
 def test_factors_of_small_patterns(pattern, flags, factors):
     assert necessary_factors(pattern, flags) == factors

@@ -86,6 +86,22 @@ def test_menafn_seed_metadata():
     assert "MENAFN" not in doc.text and "MENAFN" not in (doc.title or "")
 
 
+def test_audit_names_the_rule_that_owns_each_tail_line():
+    """Issue 9.8: the summary widget starts seed 003's tail, but the headlines after
+    'Previous Article' and 'Next Article' are navigation links, and the audit says so."""
+    path = next(p for p in SEEDS if p.name.startswith("003"))
+    doc = clean_bytes(path.read_bytes(), id=path.name)
+    tail = [(r.line, r.rule, r.text) for r in doc.removed if r.line >= 18]
+    assert tail == [
+        (18, "summary-widget", "No time to read?"),
+        (19, "summary-widget", "Get a summary"),
+        (20, "prev-next-navigation", "Previous Article"),
+        (22, "prev-next-navigation", "RAT Attacks and Stealer Trends in 2024: Security Overview"),
+        (24, "prev-next-navigation", "Next Article"),
+        (26, "prev-next-navigation", "Nordic storm ushers in heavy snow across Chelyabinsk and Moscow"),
+    ]
+
+
 def test_language_and_encoding(seed):
     _, doc = seed
     assert doc.language == "en"
