@@ -35,11 +35,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import luigi
 import orjson
 from luigi.configuration import get_config
+from luigi.rpc import RemoteScheduler, RPCError
+from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
 from . import __version__
 from .boilerplate import strip
@@ -543,6 +545,62 @@ class CleanCorpus(luigi.Task):
             else:
                 shutil.copyfileobj(records, raw)
         os.replace(tmp, target)
+
+
+# --- sharing a central scheduler ------------------------------------------------
+# Why a process sharing luigid must wait after luigi.build returns (issue 9):
+#
+# With ``[worker] keep_alive``, Luigi's worker loop (``Worker.run``) leaves as soon as
+# ``get_work`` hands it no task and ``Worker._keep_alive`` says no. That looks only at the
+# reply's ``n_pending_tasks`` (``Scheduler.count_pending``: the tasks this worker asked for that
+# are PENDING or FAILED); tasks RUNNING on another worker are merely listed in
+# ``running_tasks``. At the end of a shared run the worker that finished the last shard is
+# granted CleanCorpus; the other one, idle and polling, then has nothing pending, leaves,
+# and ``luigi.build`` returns NOT_RUN while ``_SUCCESS`` does not exist yet: whether that
+# process exited 0 depended on CleanCorpus finishing before its own ``complete()`` check.
+# No worker setting closes this: ``count_uniques`` and ``count_last_scheduled`` keep a worker
+# alive for fewer tasks, ``max_keep_alive_idle_duration`` only bounds the stay, and an
+# ``assistant`` never leaves. So the waiting happens here, after the build.
+
+WaitOutcome = Literal["complete", "failed", "unheld", "timeout"]
+_UNHELD_GRACE = 1.0  # seconds a task must stay unheld before the caller builds it again
+
+
+def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> WaitOutcome:
+    """Wait while a worker of the central scheduler at ``scheduler_url`` runs ``task``.
+
+    ``task.complete()`` (the files) decides success; the scheduler only says whether anyone
+    still holds the task. Returns ``"complete"``; ``"failed"`` when the scheduler reports
+    the task FAILED or DISABLED (it failed on its worker, or that worker died: luigid fails
+    the task of a worker silent for ``worker_disconnect_delay``); ``"unheld"`` when it has
+    been neither running nor complete for a second (for instance luigid still calls it DONE
+    from an earlier run and ignores PENDING claims for ``stable_done_cooldown_secs``): the
+    caller should build it again; ``"timeout"`` once ``time.monotonic()`` passes ``deadline``.
+    An unreachable scheduler counts as still holding the task: its worker may yet finish.
+    """
+    scheduler = RemoteScheduler(scheduler_url)
+    pause, unheld_since = 0.05, None
+    while True:
+        if task.complete():
+            return "complete"
+        try:
+            found = scheduler.task_search(task.task_id)
+            status = next((s for s, tasks in found.items() if task.task_id in tasks), None)
+        except RPCError:
+            status = RUNNING
+        if status in (FAILED, DISABLED):
+            return "failed"
+        now = time.monotonic()
+        if status in (RUNNING, BATCH_RUNNING):
+            unheld_since = None
+        elif unheld_since is None:
+            unheld_since = now
+        elif now - unheld_since >= _UNHELD_GRACE:
+            return "unheld"
+        if now >= deadline:
+            return "timeout"
+        time.sleep(min(pause, max(deadline - now, 0)))
+        pause = min(pause * 1.5, 1.0)
 
 
 # --- dated runs ----------------------------------------------------------------

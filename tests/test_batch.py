@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import luigi
@@ -165,13 +166,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path):
-    inputs = tmp_path / "in"
-    generate(inputs, 800, seed=3)
+@pytest.fixture
+def luigid(tmp_path) -> Iterator[str]:
+    """A central scheduler on a free local port, its state in a temporary directory; yields its URL."""
     port = _free_port()
     (tmp_path / "luigid-logs").mkdir()
-    luigid = subprocess.Popen(
+    process = subprocess.Popen(
         [str(Path(sys.executable).parent / "luigid"), "--address", "127.0.0.1", "--port", str(port),
          "--state-path", str(tmp_path / "luigid.state"), "--logdir", str(tmp_path / "luigid-logs")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -182,24 +182,229 @@ def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path):
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
-            assert luigid.poll() is None and time.time() < deadline, "luigid did not start"
+            assert process.poll() is None and time.time() < deadline, "luigid did not start"
             time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}/"
-        out = tmp_path / "out"
-        cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), str(out), "--shard-size", "40",
-               "--scheduler-url", url]
-        workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
-        results = [w.communicate(timeout=600) for w in workers]
-        assert [w.returncode for w in workers] == [0, 0], [r[1].decode()[-2000:] for r in results]
+        yield f"http://127.0.0.1:{port}/"
     finally:
-        luigid.terminate()
-        luigid.wait(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path, luigid):
+    inputs = tmp_path / "in"
+    generate(inputs, 800, seed=3)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), str(out), "--shard-size", "40",
+           "--scheduler-url", luigid]
+    workers = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [w.communicate(timeout=600) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], [r[1].decode()[-2000:] for r in results]
     ids = [json.loads(l)["id"] for l in _parts(out).splitlines()]
     assert len(ids) == len(set(ids)) == 800
     runs = [line.split() for line in (out / ".stages" / "runs.log").read_text().splitlines()]
     per_task = Counter((stage, shard) for stage, shard, _ in runs)
     assert len(per_task) == 4 * 20 and set(per_task.values()) == {1}  # every stage of every shard ran once
     assert len({pid for *_, pid in runs}) >= 2  # and the work was shared
+
+
+# `boilerstrip batch` with hooks for the tests below, set by environment variables:
+# CORPUS_DELAY=SECONDS makes CleanCorpus.run sleep first, as a big corpus or a slow disk would;
+# HOLD_CORPUS=DIR makes CleanCorpus.run touch DIR/holding, then wait for DIR/release (and
+# raise if DIR/fail exists by then), so the test decides when the holder finishes;
+# BUILT_MARKER=FILE touches FILE each time luigi.build returns, so the test knows the
+# other process has left Luigi's worker loop and reached its own exit logic.
+_HOOKED_BATCH = """
+import os, sys, time
+from pathlib import Path
+
+import luigi
+
+from pipeline import cli, tasks
+
+delay = float(os.environ.get("CORPUS_DELAY", "0"))
+if delay:
+    quick_run = tasks.CleanCorpus.run
+
+    def slow_run(self):
+        time.sleep(delay)
+        quick_run(self)
+
+    tasks.CleanCorpus.run = slow_run
+
+hold = os.environ.get("HOLD_CORPUS")
+if hold:
+    corpus_run = tasks.CleanCorpus.run
+
+    def held_run(self):
+        Path(hold, "holding").touch()
+        while not Path(hold, "release").exists():
+            time.sleep(0.05)
+        if Path(hold, "fail").exists():
+            raise OSError("no space left on device (test)")
+        corpus_run(self)
+
+    tasks.CleanCorpus.run = held_run
+
+marker = os.environ.get("BUILT_MARKER")
+if marker:
+    build = luigi.build
+
+    def marked_build(*args, **kwargs):
+        result = build(*args, **kwargs)
+        Path(marker).touch()
+        return result
+
+    luigi.build = marked_build
+
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def hooked_batch(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Starts `boilerstrip batch ARGS` with the hooks above (keyword arguments: environment);
+    any of them still running when the test ends is stopped."""
+    script = tmp_path / "hooked_batch.py"
+    script.write_text(_HOOKED_BATCH, encoding="utf-8")
+    started: list[subprocess.Popen] = []
+
+    def start(*args: str, **env: str) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, str(script), "batch", *args], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8", **env})
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=60)
+
+
+def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Until ``path`` exists or ``process`` exits (a generous deadline only against hangs)."""
+    deadline = time.time() + seconds
+    while not path.exists() and process.poll() is None:
+        assert time.time() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
+def _hold_the_corpus(tmp_path: Path, start: Callable[..., subprocess.Popen], url: str,
+                     out: Path) -> tuple[subprocess.Popen, Path]:
+    """A first process that runs every shard, then holds CleanCorpus until the test releases it."""
+    inputs = tmp_path / "in"
+    generate(inputs, 40, seed=2)
+    hold = tmp_path / "hold"
+    hold.mkdir()
+    holder = start(str(inputs), str(out), "--shard-size", "10", "--scheduler-url", url, "-q", HOLD_CORPUS=str(hold))
+    _wait_for(hold / "holding", holder)
+    assert holder.poll() is None, holder.communicate()[1].decode()[-2000:]
+    return holder, hold
+
+
+def test_a_process_waits_for_the_corpus_another_worker_holds(tmp_path, luigid, hooked_batch):
+    """Regression (issue 9): the second process used to leave Luigi's worker loop as soon as
+    CleanCorpus was RUNNING on the first one, find no _SUCCESS, and exit 1 (NOT_RUN)."""
+    out = tmp_path / "out"
+    holder, hold = _hold_the_corpus(tmp_path, hooked_batch, luigid, out)
+    built = tmp_path / "built"
+    waiter = hooked_batch(str(tmp_path / "in"), str(out), "--shard-size", "10", "--scheduler-url", luigid, "-q",
+                          BUILT_MARKER=str(built))
+    try:
+        _wait_for(built, waiter)  # its luigi.build has returned while the corpus is still held
+        assert not (out / "_SUCCESS").exists()
+    finally:
+        (hold / "release").touch()
+    results = [p.communicate(timeout=120) for p in (holder, waiter)]
+    assert [holder.returncode, waiter.returncode] == [0, 0], [r[1].decode()[-2000:] for r in results]
+    assert results[1][0].decode().startswith("boilerstrip batch: 40 documents in 4 shards")
+    assert len(_parts(out).splitlines()) == 40
+    runs = Counter(line.split()[0] for line in (out / ".stages" / "runs.log").read_text().splitlines())
+    assert runs == {"repair": 4, "strip": 4, "metadata": 4, "normalize": 4}  # the waiter ran nothing
+
+
+def test_a_waiting_process_fails_when_the_holder_fails(tmp_path, luigid, hooked_batch):
+    out = tmp_path / "out"
+    holder, hold = _hold_the_corpus(tmp_path, hooked_batch, luigid, out)
+    built = tmp_path / "built"
+    waiter = hooked_batch(str(tmp_path / "in"), str(out), "--shard-size", "10", "--scheduler-url", luigid, "-q",
+                          BUILT_MARKER=str(built))
+    try:
+        _wait_for(built, waiter)
+        (hold / "fail").touch()
+        (hold / "release").touch()
+        _, err = waiter.communicate(timeout=120)  # promptly: long before the default --wait-timeout
+    finally:
+        # Luigi's own worker keeps a process whose task FAILED alive (the scheduler counts a
+        # failed task as pending and retries it after retry_delay), so stop the holder here.
+        holder.terminate()
+        holder.communicate(timeout=60)
+    assert waiter.returncode == 1
+    assert err.decode().strip().splitlines()[-1].startswith("boilerstrip: error: batch did not complete: another")
+    assert not (out / "_SUCCESS").exists()
+
+
+def test_a_waiting_process_gives_up_after_wait_timeout(tmp_path, luigid, hooked_batch):
+    out = tmp_path / "out"
+    holder, hold = _hold_the_corpus(tmp_path, hooked_batch, luigid, out)
+    try:
+        waiter = hooked_batch(str(tmp_path / "in"), str(out), "--shard-size", "10", "--scheduler-url", luigid, "-q",
+                              "--wait-timeout", "1")
+        _, err = waiter.communicate(timeout=120)
+    finally:
+        (hold / "release").touch()
+    assert waiter.returncode == 1
+    assert err.decode().strip().splitlines() == [
+        "boilerstrip: error: batch did not complete: still incomplete after waiting --wait-timeout 1 s "
+        "for other workers; rerun to wait again"]
+    holder.communicate(timeout=120)
+    assert holder.returncode == 0
+    assert (out / "_SUCCESS").exists()
+
+
+@pytest.mark.slow
+def test_rerun_right_after_a_shared_run_redoes_what_was_removed(tmp_path, luigid):
+    """luigid ignores PENDING claims on a task it saw DONE in the last ``stable_done_cooldown_secs``
+    (10 s), so a quick rerun after removing an output got NOT_RUN and exited 1; it now retries."""
+    inputs = tmp_path / "in"
+    generate(inputs, 30, seed=4)
+    out = tmp_path / "out"
+    args = (str(inputs), str(out), "--shard-size", "10", "--scheduler-url", luigid)
+    assert _batch(*args).returncode == 0
+    (out / "_SUCCESS").unlink()
+    result = _batch(*args)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert (out / "_SUCCESS").exists()
+
+
+@pytest.mark.slow
+def test_two_processes_on_one_luigid_both_exit_0_every_time(tmp_path, luigid, hooked_batch):
+    """The race of issue 9, looped. The process that does not run CleanCorpus finds it RUNNING
+    on the other one and leaves Luigi's worker loop; it used to exit 1 whenever _SUCCESS was
+    not there yet. Small shards and idle workers polling every 10-15 ms make it look while
+    CleanCorpus runs; some runs also make CleanCorpus take longer (a bigger corpus, a slower
+    disk), the rest leave the timing alone. Before the fix, 10 to 20 of the 20 runs failed."""
+    inputs = tmp_path / "in"
+    generate(inputs, 300, seed=6)
+    config = tmp_path / "fast-poll.cfg"
+    config.write_text("[worker]\nwait_interval = 0.01\nwait_jitter = 0.005\n", encoding="utf-8")
+    failures = []
+    for run in range(20):
+        out = tmp_path / f"out{run}"
+        args = (str(inputs), str(out), "--shard-size", "10", "--scheduler-url", luigid, "-q")
+        env = {"LUIGI_CONFIG_PATH": str(config), "CORPUS_DELAY": str((0, 0, 0.05, 0.2)[run % 4])}
+        pair = [hooked_batch(*args, **env) for _ in range(2)]
+        results = [p.communicate(timeout=300) for p in pair]
+        if [p.returncode for p in pair] != [0, 0]:
+            failures.append((run, [p.returncode for p in pair], [r[1].decode()[-200:] for r in results]))
+            continue
+        assert [r[0].decode().splitlines()[0] for r in results] == [f"boilerstrip batch: 300 documents in 30 shards -> {out}"] * 2
+        ids = [json.loads(l)["id"] for l in _parts(out).splitlines()]
+        assert len(ids) == len(set(ids)) == 300
+        runs = Counter(tuple(line.split()[:2]) for line in (out / ".stages" / "runs.log").read_text().splitlines())
+        assert len(runs) == 4 * 30 and set(runs.values()) == {1}
+    assert not failures, f"{len(failures)} of 20 runs failed: {failures}"
 
 
 def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
