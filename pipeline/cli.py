@@ -229,7 +229,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from luigi.configuration import get_config
     from luigi.execution_summary import LuigiStatusCode
 
-    from .tasks import CleanCorpus, plan_bytes, wait_while_held
+    from .tasks import CleanCorpus, WorkerFactory, plan_bytes, wait_while_held
 
     if _options(args) is None:
         return 2
@@ -273,6 +273,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             result = luigi.build(
                 [task], workers=args.workers, local_scheduler=not args.scheduler_url,
                 scheduler_url=args.scheduler_url or "", detailed_summary=True, log_level="WARNING",
+                worker_scheduler_factory=WorkerFactory(),
             )
             done = task.complete()
             if result.status not in not_failed or not (done or args.scheduler_url):

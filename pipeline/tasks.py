@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import luigi
+import luigi.interface
+import luigi.worker
 import orjson
 from luigi.configuration import get_config
 from luigi.rpc import RemoteScheduler, RPCError
@@ -562,6 +564,54 @@ class CleanCorpus(luigi.Task):
 # alive for fewer tasks, ``max_keep_alive_idle_duration`` only bounds the stay, and an
 # ``assistant`` never leaves. So the waiting happens here, after the build.
 
+class SharedRunWorker(luigi.worker.Worker):
+    """Luigi's worker, except that it stops waiting for work once this run cannot succeed.
+
+    With ``keep_alive``, Luigi keeps a worker alive while ``count_pending`` is non-zero, and
+    that counts FAILED tasks as pending: a process whose shard failed (a full disk, a bug)
+    would wait for luigid to offer the task again after ``retry_delay`` (15 minutes), then
+    fail again, forever; a process waiting for a shard that failed on another worker would
+    wait the same way. This worker leaves once one of its own tasks failed, or once the
+    scheduler reports a task this run scheduled as FAILED or DISABLED (asked at most every
+    ``FAILURE_CHECK_SECONDS``), so ``boilerstrip batch`` exits non-zero instead.
+    """
+
+    FAILURE_CHECK_SECONDS = 2.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._failure_checked = 0.0
+
+    def _keep_alive(self, get_work_response: Any) -> bool:
+        if not self.run_succeeded:
+            return False
+        now = time.monotonic()
+        if now - self._failure_checked >= self.FAILURE_CHECK_SECONDS:
+            self._failure_checked = now
+            if _scheduled_task_failed(self._scheduler, self._scheduled_tasks):
+                return False
+        return super()._keep_alive(get_work_response)
+
+
+def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
+    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED."""
+    for status in (FAILED, DISABLED):
+        try:
+            failed = scheduler.task_list(status, "")
+        except RPCError:
+            return False  # an unreachable scheduler: keep waiting, as Luigi would
+        if any(task_id in scheduled for task_id in failed):
+            return True
+    return False
+
+
+class WorkerFactory(luigi.interface._WorkerSchedulerFactory):
+    """Makes :class:`SharedRunWorker` workers (``luigi.build(worker_scheduler_factory=...)``)."""
+
+    def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> luigi.worker.Worker:
+        return SharedRunWorker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+
+
 WaitOutcome = Literal["complete", "failed", "unheld", "timeout"]
 _UNHELD_GRACE = 1.0  # seconds a task must stay unheld before the caller builds it again
 
@@ -584,12 +634,12 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
         if task.complete():
             return "complete"
         try:
-            found = scheduler.task_search(task.task_id)
-            status = next((s for s, tasks in found.items() if task.task_id in tasks), None)
+            graph = scheduler.dep_graph(task.task_id)  # the task and everything it needs
+            status = graph.get(task.task_id, {}).get("status")
+            if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
+                return "failed"  # the task, or a shard it needs, failed on its worker
         except RPCError:
             status = RUNNING
-        if status in (FAILED, DISABLED):
-            return "failed"
         now = time.monotonic()
         if status in (RUNNING, BATCH_RUNNING):
             unheld_since = None

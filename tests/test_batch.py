@@ -335,11 +335,13 @@ def test_a_waiting_process_fails_when_the_holder_fails(tmp_path, luigid, hooked_
         (hold / "fail").touch()
         (hold / "release").touch()
         _, err = waiter.communicate(timeout=120)  # promptly: long before the default --wait-timeout
+        # Luigi's own worker kept a process whose task FAILED alive forever (luigid counts a
+        # failed task as pending and offers it again after retry_delay): it must end too.
+        _, holder_err = holder.communicate(timeout=60)
     finally:
-        # Luigi's own worker keeps a process whose task FAILED alive (the scheduler counts a
-        # failed task as pending and retries it after retry_delay), so stop the holder here.
-        holder.terminate()
-        holder.communicate(timeout=60)
+        if holder.poll() is None:
+            holder.kill()
+    assert holder.returncode == 1, holder_err.decode()[-2000:]
     assert waiter.returncode == 1
     assert err.decode().strip().splitlines()[-1].startswith("boilerstrip: error: batch did not complete: another")
     assert not (out / "_SUCCESS").exists()
