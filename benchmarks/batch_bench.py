@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from pipeline import clean_bytes
 from pipeline.errors import DocumentError
-from pipeline.readers import Source, walk_directory
+from pipeline.io.sources import Source, walk_directory
 root, out = Path(sys.argv[1]), sys.argv[2]
 with open(out, "w", encoding="utf-8") as stream:
     for entry in walk_directory(root):

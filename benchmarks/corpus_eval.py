@@ -25,7 +25,7 @@ from pathlib import Path
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from pipeline import clean_bytes
-from pipeline.repair import repair_text
+from pipeline.stages.repair import repair_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

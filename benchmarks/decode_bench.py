@@ -19,7 +19,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.decode import decode
+from pipeline.stages.decode import decode
 from pipeline.document import Document
 
 

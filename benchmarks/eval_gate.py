@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import PipelineSystem, Report, evaluate, load_gold, trafilatura_default  # noqa: E402
-from pipeline.extract import silence_library_logs  # noqa: E402
+from pipeline.stages.extract import silence_library_logs  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
 #: Pinned when the gate was introduced (measured: all 0.9390, English 0.9461); a

@@ -84,7 +84,7 @@ def corpus_files(root: Path) -> list[Path]:
 def stage_breakdown(files: list[Path]) -> dict[str, float]:
     """Seconds per stage over ``files`` in this process (rules loaded first), each chunk of
     documents going through one stage after another, as ``clean_stream`` runs them."""
-    from pipeline.clean import CHUNK_DOCUMENTS, STAGES, CleanOptions
+    from pipeline.chain import CHUNK_DOCUMENTS, STAGES, CleanOptions
     from pipeline.document import Document
 
     options = CleanOptions()
@@ -114,7 +114,7 @@ def stage_breakdown(files: list[Path]) -> dict[str, float]:
 
 
 def decoded_texts(files: list[Path]) -> list[str]:
-    from pipeline.decode import decode_bytes
+    from pipeline.stages.decode import decode_bytes
     from pipeline.errors import DocumentError
 
     texts = []
@@ -142,7 +142,7 @@ def fast_path_identical(texts: list[str]) -> tuple[bool, int]:
     """Repair every text as the pipeline does and with the pre-optimisation implementation
     (tests/reference_repair.py), both as it is and with ftfy forced on every line:
     (all three identical?, lines that skip ftfy)."""
-    import pipeline.repair as repair
+    import pipeline.stages.repair as repair
     from tests import reference_repair as reference
 
     skipped = sum(1 for text in texts for line in text.splitlines() if not repair.needs_ftfy(line))

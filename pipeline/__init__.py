@@ -6,10 +6,10 @@
 ('Headline here', 'The council met on Monday.')
 """
 
-from .clean import CleanOptions, clean_bytes, clean_document, clean_html, clean_text
-from .document import Document, Removal
-from .errors import BoilerstripError, DocumentError, RuleError
-from .rules import RuleSet, load_rules
+from pipeline.chain import CleanOptions, clean_bytes, clean_document, clean_html, clean_text
+from pipeline.document import Document, Removal
+from pipeline.errors import BoilerstripError, DocumentError, RuleError
+from pipeline.rules import RuleSet, load_rules
 
 __version__ = "0.1.0"
 

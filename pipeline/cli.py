@@ -1,4 +1,4 @@
-"""The ``boilerstrip`` command line: a thin layer over :mod:`pipeline.clean`.
+"""The ``boilerstrip`` command line: a thin layer over :mod:`pipeline.chain`.
 
 Exit status: 0 when every input was cleaned, 1 when some input failed (each
 failure is one line on stderr naming the input; the others are still
@@ -22,14 +22,14 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from . import __version__
-from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, clean_stream
-from .document import Document
-from .errors import DocumentError, OutputError, RuleError
-from .extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
-from .readers import (DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources,
+from pipeline import __version__
+from pipeline.chain import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, clean_stream
+from pipeline.document import Document
+from pipeline.errors import DocumentError, OutputError, RuleError
+from pipeline.stages.extract import DEFAULT_MAX_PAGE_CHARS, silence_library_logs
+from pipeline.io.sources import (DEFAULT_MAX_BYTES, INPUT_FORMATS, STDIN_ID, ReadFailure, Skipped, Source, iter_sources,
                       overlapping_arguments)
-from .writers import OutputStream, open_output, prepare_output_dir, render_text, safe_output_path, text_output_name
+from pipeline.io.writers import OutputStream, open_output, prepare_output_dir, render_text, safe_output_path, text_output_name
 
 PROG = "boilerstrip"
 
@@ -229,7 +229,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from luigi.configuration import get_config
     from luigi.execution_summary import LuigiStatusCode
 
-    from .tasks import CleanCorpus, WorkerFactory, plan_bytes, wait_while_held
+    from pipeline.batch.tasks import CleanCorpus, WorkerFactory, plan_bytes, wait_while_held
 
     if _options(args) is None:
         return 2
@@ -283,7 +283,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             if done:
                 break
             # Luigi's worker leaves while another worker still runs a task this run needs
-            # (see pipeline.tasks.wait_while_held): wait for it, within --wait-timeout.
+            # (see pipeline.batch.run.wait_while_held): wait for it, within --wait-timeout.
             if deadline is None:
                 deadline = time.monotonic() + args.wait_timeout
             outcome = wait_while_held(task, args.scheduler_url, deadline)
@@ -327,7 +327,7 @@ def _figures_table(title: str, summary: dict[str, dict[str, float]], kind: str) 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import GoldError, PipelineSystem, evaluate, load_gold, trafilatura_default
+    from pipeline.evaluate import GoldError, PipelineSystem, evaluate, load_gold, trafilatura_default
 
     options = _options(args)
     if options is None:

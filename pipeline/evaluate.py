@@ -38,12 +38,12 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from .clean import CleanOptions, finish
-from .decode import decode
-from .document import Document
-from .extract import extract
-from .metadata import detect_language
-from .repair import repair
+from pipeline.chain import CleanOptions, finish
+from pipeline.stages.decode import decode
+from pipeline.document import Document
+from pipeline.stages.extract import extract
+from pipeline.stages.metadata import detect_language
+from pipeline.stages.repair import repair
 
 #: A system under evaluation: page bytes and URL in, extracted text out.
 System = Callable[[bytes, "str | None"], "str | None"]
@@ -199,7 +199,7 @@ class PipelineSystem:
 
     def warm_up(self) -> None:
         """Load what the first page would otherwise pay for: rules, extractors, stop lists."""
-        from .extract import warm_up
+        from pipeline.stages.extract import warm_up
 
         self.options.ruleset()
         warm_up()

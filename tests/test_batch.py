@@ -20,7 +20,7 @@ from gzip import open as gzip_open
 import pytest
 
 from benchmarks.generate_corpus import generate
-from pipeline.tasks import CleanCorpus, CleanDaily
+from pipeline.batch.tasks import CleanCorpus, CleanDaily
 
 from .conftest import SEEDS, run_cli
 
@@ -116,7 +116,7 @@ def test_luigi_build_api_and_dated_runs(seed_dir, tmp_path):
 
 def test_plain_luigi_command_exit_status(seed_dir, tmp_path):
     luigi_bin = Path(sys.executable).parent / "luigi"
-    base = [str(luigi_bin), "--module", "pipeline.tasks", "CleanCorpus", "--local-scheduler", "--workers", "2",
+    base = [str(luigi_bin), "--module", "pipeline.batch.tasks", "CleanCorpus", "--local-scheduler", "--workers", "2",
             "--output-dir", str(tmp_path / "out")]
     ok = subprocess.run(base + ["--input-dir", str(seed_dir)], capture_output=True, timeout=120)
     assert ok.returncode == 0, ok.stderr.decode()[-2000:]
@@ -220,7 +220,8 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import cli, tasks
+from pipeline import cli
+from pipeline.batch import tasks
 
 delay = float(os.environ.get("CORPUS_DELAY", "0"))
 if delay:

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from pipeline import clean_bytes, clean_text
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.repair import repair_text
+from pipeline.stages.strip import strip_boilerplate
+from pipeline.stages.repair import repair_text
 from pipeline.rules import load_rules
 
 from .conftest import SHARED
@@ -187,7 +187,7 @@ def test_removed_accounts_for_every_dropped_line():
         PROSE[2], "Comments are closed.", "© 2024 Example Media. All rights reserved.",
     ])
     repaired = repair_text(source)[0].split("\n")
-    lines, removed, _, _ = strip_boilerplate("\n".join(repaired), __import__("pipeline.rules", fromlist=["x"]).load_rules())
+    lines, removed, _, _ = strip_boilerplate("\n".join(repaired), __import__("pipeline.rules.loader", fromlist=["x"]).load_rules())
     removed_lines = {r.line for r in removed}
     for number, (before, after) in enumerate(zip(repaired, lines), start=1):
         if before and not after:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import pipeline.clean as clean_module
-from pipeline.clean import CleanOptions, clean_document, clean_stream
+import pipeline.chain as clean_module
+from pipeline.chain import CleanOptions, clean_document, clean_stream
 from pipeline.document import Document
 from pipeline.errors import DocumentError
 

@@ -6,9 +6,9 @@ import codecs
 
 import pytest
 
-import pipeline.codepages as codepages
-import pipeline.decode as decode_module
-from pipeline.decode import decode_bytes
+import pipeline.stages.codepages as codepages
+import pipeline.stages.decode as decode_module
+from pipeline.stages.decode import decode_bytes
 from pipeline.errors import EmptyInputError, UndecodableInputError
 
 TEXT = "Les élèves ont réussi l’examen — 95 % d’entre eux, selon le ministère.\nSecond line."

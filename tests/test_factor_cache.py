@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pipeline.factor_cache as factor_cache
-import pipeline.rules as rules_module
-from pipeline.factor_cache import FILE_NAME, FactorCache, cache_dir
+import pipeline.rules.factor_cache as factor_cache
+import pipeline.rules.loader as rules_module
+from pipeline.rules.factor_cache import FILE_NAME, FactorCache, cache_dir
 from pipeline.rules import load_rules
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import CleanOptions, check_line_length, clean_document
+from pipeline.chain import CleanOptions, check_line_length, clean_document
 from pipeline.document import Document
 from pipeline.errors import (DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, LineTooLongError,
                              UnextractableInputError)
-from pipeline.readers import ReadFailure, Skipped, Source, walk_directory
+from pipeline.io.sources import ReadFailure, Skipped, Source, walk_directory
 
 from .conftest import ROOT, run_cli
 
@@ -469,7 +469,7 @@ def test_unreadable_file_and_directory(tmp_path):
 
 def test_permission_errors_become_document_errors(tmp_path, monkeypatch):
     """The same mapping as above, where the tests run as root (which reads anything)."""
-    import pipeline.readers as readers
+    import pipeline.io.sources as readers
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -563,7 +563,7 @@ def test_batch_applies_the_same_limits_as_clean(tmp_path):
 
 
 def test_batch_plan_key_changes_with_the_limits(tmp_path):
-    from pipeline.tasks import make_plan, plan_limits
+    from pipeline.batch.tasks import make_plan, plan_limits
 
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     plans = [make_plan(str(tmp_path), 10), make_plan(str(tmp_path), 10, max_line_chars=5),

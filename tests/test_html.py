@@ -8,8 +8,8 @@ import json
 import pytest
 
 from pipeline import clean_bytes, clean_html
-from pipeline import extract as extract_module
-from pipeline.decode import declared_charset, decode_html_bytes, sniff_format
+from pipeline.stages import extract as extract_module
+from pipeline.stages.decode import declared_charset, decode_html_bytes, sniff_format
 
 from .conftest import FIXTURES, run_cli
 

@@ -12,8 +12,8 @@ import pytest
 
 from pipeline import clean_bytes
 from pipeline.errors import UnsupportedInputError
-from pipeline.http_response import split_http_response
-from pipeline.readers import SUFFIXES, looks_like_jsonl, parse_record
+from pipeline.io.http import split_http_response
+from pipeline.io.sources import SUFFIXES, looks_like_jsonl, parse_record
 from pipeline.errors import MalformedRecordError
 
 from .conftest import SEEDS, eval_data_dir, run_cli

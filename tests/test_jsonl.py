@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.errors import EmptyInputError, InputTooLargeError, MalformedRecordError
-from pipeline.readers import ReadFailure, Source, parse_record
-from pipeline.tasks import jsonl_chunks
+from pipeline.io.sources import ReadFailure, Source, parse_record
+from pipeline.batch.tasks import jsonl_chunks
 
 from .conftest import FIXTURES
 
@@ -97,7 +97,7 @@ def test_line_ranges_cover_the_file_exactly(tmp_path, trailing_newline, per_chun
 
 
 def test_jsonl_records_are_documents_of_the_pipeline():
-    from pipeline.clean import clean_document
+    from pipeline.chain import clean_document
 
     doc = clean_document(parse_record(_line(id="p", html=PAGE, url="https://mirror.example/p"), 1, "x"))
     assert isinstance(doc, Document) and doc.extractor == "trafilatura" and doc.url == "https://mirror.example/p"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from pipeline import clean_text
-from pipeline.normalize import fold_punctuation
+from pipeline.stages.normalize import fold_punctuation
 
 
 def test_paragraphs_separated_by_exactly_one_blank_line():
@@ -39,7 +39,7 @@ def test_empty_after_cleaning_is_flagged_not_dropped():
 
 def test_the_chain_runs_each_stage_once(monkeypatch):
     """A stage run twice costs its time twice and can cut a line twice: each runs exactly once."""
-    import pipeline.clean as chain
+    import pipeline.chain as chain
 
     calls = []
     for name in ("decode", "repair", "strip", "extract_metadata", "normalize"):

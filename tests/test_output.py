@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import OutputError
-from pipeline.writers import open_output, prepare_output_dir
+from pipeline.io.writers import open_output, prepare_output_dir
 
 from .conftest import EXPECTED, SEEDS, run_cli
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.repair import repair_text
+from pipeline.stages.repair import repair_text
 from pipeline.rules import load_rules
 
 RULES = load_rules()

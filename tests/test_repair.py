@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document
-from pipeline.repair import FTFY_CONFIG, canonical_line, needs_ftfy, repair, repair_field, repair_line, repair_text
+from pipeline.stages.repair import FTFY_CONFIG, canonical_line, needs_ftfy, repair, repair_field, repair_line, repair_text
 from tests import reference_repair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def test_fast_path_is_identical_to_always_running_ftfy(line):
 
 
 def _repair_line_always(line: str) -> tuple[str, set[str]]:
-    import pipeline.repair as repair
+    import pipeline.stages.repair as repair
 
     original = repair.needs_ftfy
     repair.needs_ftfy = lambda _: True
@@ -102,7 +102,7 @@ def _repair_line_always(line: str) -> tuple[str, set[str]]:
 
 def test_mojibake_detector_shape_is_verified():
     """The shortcut around ftfy's detector is on only if its regex has the assumed shape."""
-    import pipeline.repair as repair
+    import pipeline.stages.repair as repair
 
     assert repair._DETECTOR_NEEDS_HINT  # with the installed ftfy; if this fails, is_bad() just always runs
     for line in ["Russiaâ€™s", "cÅ“ur", "Ã ", "voilÃ le travail", "Ð¡Ð¼Ð¾Ñ‚Ñ€Ð¸", "â€œquoteâ€\x9d"]:
@@ -123,7 +123,7 @@ def test_fast_path_is_identical_on_a_generated_corpus(tmp_path, monkeypatch):
     flags as the reference, and as the reference with ftfy forced on every line.
     benchmarks/throughput.py repeats this on the whole benchmark corpus."""
     from benchmarks.generate_corpus import generate
-    from pipeline.decode import decode_bytes
+    from pipeline.stages.decode import decode_bytes
 
     texts = [decode_bytes(path.read_bytes())[0] for path in generate(tmp_path, 300, seed=11)]
     fast = [repair_text(text) for text in texts]
@@ -143,7 +143,7 @@ def _text_files() -> list[Path]:
 def test_identical_to_the_reference_on_the_corpora_and_fixtures():
     """Every labeled article, gold text, seed, expected output and page: same text and flags
     as the pre-optimisation implementation (once as read, once with CRLF line breaks)."""
-    from pipeline.decode import decode_bytes
+    from pipeline.stages.decode import decode_bytes
 
     files = _text_files()
     assert len(files) > 60
@@ -250,7 +250,7 @@ def test_repair_text_is_identical_to_the_reference(text):
 def test_suspect_characters_cover_what_the_line_patterns_act_on():
     """`_SUSPECT` holds every character (but '\\n' and ' ') that a per-line pattern acts
     on, or that `str.strip` removes: checked over all code points."""
-    import pipeline.repair as repair
+    import pipeline.stages.repair as repair
 
     every = "".join(map(chr, range(0x110000)))
     suspect = {m.start() for m in repair._SUSPECT.finditer(every)}

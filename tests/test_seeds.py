@@ -11,7 +11,7 @@ import json
 import pytest
 
 from pipeline import clean_bytes
-from pipeline.repair import repair_text
+from pipeline.stages.repair import repair_text
 
 from .conftest import EXPECTED, SEEDS
 

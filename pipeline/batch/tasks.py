@@ -19,7 +19,7 @@ temporary file into place), and ``_SUCCESS`` is written last.
 
 Run it with ``boilerstrip batch`` or the plain Luigi way::
 
-    luigi --module pipeline.tasks CleanCorpus --input-dir in/ --output-dir out/ --local-scheduler --workers 2
+    luigi --module pipeline.batch.tasks CleanCorpus --input-dir in/ --output-dir out/ --local-scheduler --workers 2
 """
 
 from __future__ import annotations
@@ -45,20 +45,20 @@ from luigi.configuration import get_config
 from luigi.rpc import RemoteScheduler, RPCError
 from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
-from . import __version__
-from .boilerplate import strip
-from .clean import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, prepare
-from .document import Document
-from .errors import DocumentError
-from .extract import DEFAULT_MAX_PAGE_CHARS, extractor_versions
-from .metadata import extract_metadata
-from .normalize import normalize
-from .readers import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
+from pipeline import __version__
+from pipeline.stages.strip import strip
+from pipeline.chain import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, prepare
+from pipeline.document import Document
+from pipeline.errors import DocumentError
+from pipeline.stages.extract import DEFAULT_MAX_PAGE_CHARS, extractor_versions
+from pipeline.stages.metadata import extract_metadata
+from pipeline.stages.normalize import normalize
+from pipeline.io.sources import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
 
 STAGES_DIRNAME = ".stages"
 
 # Luigi exits 0 even when tasks failed unless told otherwise: make failures
-# visible to `luigi --module pipeline.tasks ...` too, unless luigi.cfg says otherwise.
+# visible to `luigi --module pipeline.batch.tasks ...` too, unless luigi.cfg says otherwise.
 RETCODES = {"unhandled_exception": 4, "missing_data": 3, "task_failed": 2, "scheduling_error": 5,
             "already_running": 6, "not_run": 0}
 

@@ -14,8 +14,8 @@ import re
 import pycld2
 import regex
 
-from .document import Document
-from .shape import looks_like_headline
+from pipeline.document import Document
+from pipeline.shape import looks_like_headline
 
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.

@@ -1,141 +1,38 @@
-"""Which rules can match which lines, decided for a whole document at once.
+"""Deriving a rule's *factors* from its pattern: screened strings one of which every match contains.
 
-Trying some forty rules on every line of every document cost about 60
-microseconds a line, most of the cleaning time. Yet nearly every line can be
-ruled out for nearly every rule by what it does *not* contain: a line without
-"advert", "anzeige", "sponsored"... cannot be an advertisement marker.
+:func:`necessary_factors` walks the ``regex`` module's own parse of the
+pattern. A line is screened with a line break before and after it, and the
+pattern's ``^`` and ``$`` stand for them, so a factor can also say how a line
+starts or ends (``"\\nby "``, ``"editor\\n"``). Strings are compared in the
+screened form (:mod:`pipeline.rules.screened`).
 
-For each rule, :func:`necessary_factors` walks the ``regex`` module's own
-parse of the pattern and derives its *factors*: strings one of which every
-match contains. A line is scanned with a line break before and after it, and
-the pattern's ``^`` and ``$`` stand for them, so a factor can also say how a
-line starts or ends (``"\\nby "``, ``"editor\\n"``). :class:`Screen` puts the
-factors of all rules into one Aho-Corasick automaton (ahocorasick-rs) and
-scans the document once; a line is then tried only against the rules whose
-factors occur in it, in rule order. Rules for which no factors can be derived
-are tried on every line, as before.
-
-Both the document and the factors are compared in a *screened form*
-(:func:`screen_text`): case-folded as the ``regex`` module folds, every digit
-``0``, every run of whitespace one space, every other symbol (``\\p{So}``:
-emoji, ``©``, ``▶``) one stand-in character. That turns ``\\d{4}``, ``\\s+``
-and ``[\\p{So}]`` into plain strings (``0000``, `` ``, ``\\ue000``).
-
-The screen is exact, not a heuristic: a rule it leaves out cannot match the
-line, so the first rule that matches is the same as without it. The walk
-gives up on anything it does not fully understand (the rule is then tried
-everywhere); folding follows the ``regex`` module's own case tables (checked
-over all of Unicode by ``tests/test_screen.py``); and the tests compare
-screened and unscreened stripping on the rule examples, the corpora and
-generated lines.
+The walk gives up on anything it does not fully understand: the rule then
+has no factors and is tried on every line, so the screen stays exact.
 """
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick_rs
 import regex
-from regex import _regex, _regex_core
+from regex import _regex_core
+
+from pipeline.rules.screened import SPACE_RUN_TEXT, SYMBOL, screen_text, screened_char
 
 #: A product of alternatives is given up when it would hold more strings than this.
 MAX_FACTORS = 256
 #: Character classes of up to this many members (``[-–—•*]``) become strings.
 MAX_CLASS_CHARS = 16
-#: Bounded repeats of up to this many copies (``\d{4}``) become strings.
+#: Bounded repeats of up to this many copies (``\\d{4}``) become strings.
 MAX_REPEAT = 16
 #: How much a line break in a factor (the line start or end) counts, in characters:
 #: "ap" at the start of a line is rarer than "ad" anywhere.
 ANCHOR_BONUS = 4
 
-_SIMPLE_FOLDING = regex.IGNORECASE | regex.VERSION0 | regex.UNICODE
 _FULL_IGNORECASE = int(regex.IGNORECASE | regex.FULLCASE)
-#: What screen_text writes for any other symbol (\p{So}); a private-use character.
-SYMBOL = "\ue000"
-
-
-# --- the screened form of a text --------------------------------------------
-
-_DIGIT = regex.compile(r"\d")
-_SPACE = regex.compile(r"[^\S\n]")  # the regex module's \s (Unicode White_Space), line breaks aside
-_SYMBOL = regex.compile(r"\p{So}")
-#: Leading symbols sites put before widget labels (emoji, ⏱, ▶...), but not ©/®: the rules
-#: ignore them at the start of a line (see boilerplate).
-DECORATION = r"[[\p{So}\p{Sk}\ufe0f\u200d]--[©®℗]]"
-_DECORATION = regex.compile(DECORATION, flags=regex.V1)
-_ASCII_DIGITS = "".join(c for c in map(chr, range(128)) if _DIGIT.match(c))
-_ASCII_SPACES = "".join(c for c in map(chr, range(128)) if _SPACE.match(c))
-_ASCII_TABLE = bytes.maketrans(
-    (string.ascii_uppercase + _ASCII_DIGITS + _ASCII_SPACES).encode(),
-    (string.ascii_lowercase + "0" * len(_ASCII_DIGITS) + " " * len(_ASCII_SPACES)).encode(),
-)
-_ASCII_BYTES = bytes(range(128))
-_SPACE_RUN = re.compile(b" {2,}")
-_SPACE_RUN_TEXT = re.compile(" {2,}")
-
-
-@lru_cache(maxsize=4096)
-def _screen_char(char: str) -> tuple[bytes, bytes, bool]:
-    """One non-ASCII character's UTF-8 bytes, their screened form, and whether it is a
-    decoration (see DECORATION)."""
-    original = char.encode("utf-8", "surrogatepass")
-    decoration = _DECORATION.match(char) is not None
-    if _DIGIT.match(char):
-        return original, b"0", decoration
-    if _SPACE.match(char):
-        return original, b" ", decoration
-    if _SYMBOL.match(char):
-        return original, SYMBOL.encode(), decoration
-    # regex's simple case folding, except that it keeps the Turkic dotted and dotless
-    # i apart from I while its matcher lets i match İ and I match ı: all fold to i here.
-    folded = _regex.fold_case(_SIMPLE_FOLDING, char)
-    if folded in ("I", "\u0130", "\u0131"):
-        return original, b"i", decoration
-    return original, folded.encode("utf-8", "surrogatepass"), decoration
-
-
-def screen_text(text: str) -> str:
-    """``text`` as the screen compares it (see the module docstring); line breaks stay."""
-    return _screen(text)[0].decode("utf-8", "surrogatepass")
-
-
-@lru_cache(maxsize=4096)
-def _screen_one(char: str) -> str:
-    return screen_text(char)
-
-
-def _screen(text: str) -> tuple[bytes, bool]:
-    """The screened text in UTF-8, and whether ``text`` holds a decoration character.
-
-    Fast because most text is mostly ASCII: the ASCII bytes are mapped with
-    one ``bytes.translate``, and the few distinct other characters one by one
-    (UTF-8 is self-synchronising: a character's bytes never occur inside another's).
-    """
-    data = text.encode("utf-8", "surrogatepass")
-    screened = data.translate(_ASCII_TABLE)
-    decorated = False
-    if not text.isascii():
-        for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
-            original, mapped, decoration = _screen_char(char)
-            decorated |= decoration
-            if mapped != original:
-                screened = screened.replace(original, mapped)
-    if b"  " in screened:
-        screened = _SPACE_RUN.sub(b" ", screened)
-    return screened, decorated
-
-
-def starts_decorated(line: str) -> bool:
-    """Whether ``line`` may start with a decoration the rules skip (see boilerplate):
-    their ``^`` is then not at the line start."""
-    return _DECORATION.match(line) is not None
-
-
-# --- deriving factors from a parsed pattern ---------------------------------
 
 #: Factors of a rule: screened strings one of which every match contains. A line
 #: is screened with a line break before and after it, and a pattern's ``^`` and
@@ -225,7 +122,7 @@ def _node_info(node) -> _Info:
     if kind is core.Character:
         if not node.positive or node.zerowidth or _case_unknown(node):
             return _UNKNOWN
-        return _exact([_screen_one(chr(node.value))])
+        return _exact([screened_char(chr(node.value))])
     if kind in (core.String, core.Literal):
         return _UNKNOWN if _case_unknown(node) else _exact([screen_text("".join(map(chr, node.characters)))])
     if kind is core.Property:
@@ -271,7 +168,7 @@ def _set_info(node) -> _Info:
         if not item.positive or _case_unknown(item):
             return _UNKNOWN
         if type(item) is _regex_core.Character:
-            members.append(_screen_one(chr(item.value)))
+            members.append(screened_char(chr(item.value)))
         elif type(item) is _regex_core.Property and item.value in _CLASS_AS_TEXT:
             members.append(_CLASS_AS_TEXT[item.value])
         else:
@@ -430,7 +327,7 @@ def necessary_factors(pattern: str, flags: int) -> Factors | None:
     if not found or not min(map(_weight, found)):  # a bare line break is on every line: no screen
         return None
     # adjacent whitespace items give "  ", which screen_text never leaves in a text
-    return _minimal({_SPACE_RUN_TEXT.sub(" ", f) for f in found})
+    return _minimal({SPACE_RUN_TEXT.sub(" ", f) for f in found})
 
 
 def _minimal(strings: set[str]) -> frozenset[str]:
@@ -443,63 +340,3 @@ def _minimal(strings: set[str]) -> frozenset[str]:
         string for index, string in enumerate(ordered)
         if all(found == index for found, _, _ in automaton.find_matches_as_indexes(string, overlapping=True))
     )
-
-
-# --- the screen -------------------------------------------------------------
-
-def _anchored(factors: Factors) -> bool:
-    """Whether some factor ties the rule to the line start (a leading line break)."""
-    return any(factor.startswith("\n") for factor in factors)
-
-
-def lets_through(line: str, factors: Factors) -> bool:
-    """Whether :class:`Screen` tries a rule with ``factors`` on the single ``line``, decided
-    as :meth:`Screen.candidates` decides it but without an automaton: the loader checks
-    each rule's own ``match`` examples with it."""
-    screened = "\n" + screen_text(line) + "\n"
-    return any(factor in screened for factor in factors) or (_anchored(factors) and starts_decorated(line))
-
-
-class Screen:
-    """One automaton over the factors of an ordered list of rules (see the module docstring).
-
-    Rules are numbered by position; :meth:`candidates` gives each line a bit mask
-    of the rules that may match it.
-    """
-
-    def __init__(self, factors: Sequence[Factors | None]) -> None:
-        #: the rules without factors, tried on every non-blank line
-        self.unscreened = sum(1 << i for i, f in enumerate(factors) if f is None)
-        #: the rules with a factor tied to the line start
-        self.anchored = sum(1 << i for i, f in enumerate(factors) if f and _anchored(f))
-        keys: dict[str, int] = {}
-        for index, found in enumerate(factors):
-            for key in found or ():
-                keys[key] = keys.get(key, 0) | 1 << index
-        self._key_masks = list(keys.values())
-        self._automaton = None
-        if keys:
-            encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
-            self._automaton = ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=ahocorasick_rs.MatchKind.Standard)
-
-    def candidates(self, text: str) -> dict[int, int]:
-        """The lines of ``text`` (split on ``\\n``, numbered from 0) that some rule may
-        match, each with the bit mask of those rules. Blank lines are never candidates."""
-        screened, decorated = _screen(text)
-        found: dict[int, int] = {}
-        if self.unscreened:
-            found = {number: self.unscreened for number, line in enumerate(text.split("\n")) if line}
-        if self._automaton is not None:
-            data = b"\n" + screened + b"\n"
-            count, key_masks = data.count, self._key_masks
-            for key, _, end in self._automaton.find_matches_as_indexes(data, overlapping=True):
-                # A factor ends inside its line, or with the line break after it: the line
-                # breaks before its last character but one, less the leading one, number it.
-                number = count(b"\n", 1, end - 1)
-                found[number] = found.get(number, 0) | key_masks[key]
-        if self.anchored and decorated:
-            # After a leading decoration, the rules' ^ is not at the line start.
-            for number, line in enumerate(text.split("\n")):
-                if starts_decorated(line):
-                    found[number] = found.get(number, 0) | self.anchored
-        return found

@@ -38,9 +38,9 @@ from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
-from .document import Document
-from .errors import InputTooLargeError, UnextractableInputError
-from .shape import word_count
+from pipeline.document import Document
+from pipeline.errors import InputTooLargeError, UnextractableInputError
+from pipeline.shape import word_count
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,

@@ -10,15 +10,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .boilerplate import strip
-from .decode import decode
-from .document import Document
-from .errors import LineTooLongError
-from .extract import DEFAULT_MAX_PAGE_CHARS, check_page_size, extract
-from .metadata import extract_metadata
-from .normalize import normalize
-from .repair import repair
-from .rules import DEFAULT_MATCH_TIMEOUT, RuleSet, cached_rules
+from pipeline.stages.strip import strip
+from pipeline.stages.decode import decode
+from pipeline.document import Document
+from pipeline.errors import LineTooLongError
+from pipeline.stages.extract import DEFAULT_MAX_PAGE_CHARS, check_page_size, extract
+from pipeline.stages.metadata import extract_metadata
+from pipeline.stages.normalize import normalize
+from pipeline.stages.repair import repair
+from pipeline.rules import RuleSet, cached_rules
+from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT
 
 #: Longest line (paragraph) accepted, in characters, after decoding (and, for a
 #: page, after extraction): ``--max-line-chars``. Repair and the rules work line
@@ -209,7 +210,7 @@ def clean_text(
 
 def clean_bytes(data: bytes, *, id: str = "<bytes>", path: str | None = None, format: str | None = None,
                 url: str | None = None, options: CleanOptions = CleanOptions()) -> Document:
-    """Clean raw bytes (decoded as described in :mod:`pipeline.decode`).
+    """Clean raw bytes (decoded as described in :mod:`pipeline.stages.decode`).
 
     ``format`` is "text", "html" or None to sniff; ``url`` helps extraction
     from HTML and is kept in the record.

@@ -1,7 +1,7 @@
 """A cache of the screen's factors across processes.
 
 Deriving the factors of the built-in rules (parsing each pattern with the
-``regex`` module's parser and walking the tree, see :mod:`pipeline.screen`)
+``regex`` module's parser and walking the tree, see :mod:`pipeline.rules.factors`)
 takes about a third of a second, twice the time of compiling the patterns,
 and a command-line run over one file pays it every time. The factors depend
 only on the pattern, its flags, the ``regex`` version and the screen's code,
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import regex
 
-from . import screen
-from .screen import Factors, necessary_factors
+from pipeline.rules import factors, screened
+from pipeline.rules.factors import Factors, necessary_factors
 
 FILE_NAME = "rule-factors.json"
 #: A cache holding more entries than this (many rule files over time) starts afresh.
@@ -46,8 +46,11 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """Changes whenever the screen's code or the regex module changes."""
-    digest = hashlib.sha256(Path(screen.__file__).read_bytes())
+    """Changes whenever the code that derives factors (the walk and the screened form) or the
+    regex module changes."""
+    digest = hashlib.sha256()
+    for module in (factors, screened):
+        digest.update(Path(module.__file__).read_bytes())
     digest.update(regex.__version__.encode())
     return digest.hexdigest()[:16]
 

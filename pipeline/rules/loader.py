@@ -26,131 +26,28 @@ pattern, duplicate ids.
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from dataclasses import replace
+from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from .document import METADATA_FIELDS
-from .errors import RuleError
-from .factor_cache import FactorCache
-from .screen import Factors, Screen, lets_through, necessary_factors
-
-ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
-CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
-
-#: Seconds one rule may spend on one line before it is abandoned (ReDoS guard).
-DEFAULT_MATCH_TIMEOUT = 0.25
-#: Built-in rules are tested against catastrophic backtracking on lines up to
-#: this long and run without the timeout on them (see `Rule.search`).
-AUDITED_LINE_CHARS = 2000
-
-#: The named group a drop_block pattern puts around the headline its marker may carry on
-#: the same line ('Read more: Oil jumps'). The line already is that link, so the marker
-#: takes no block: the next line may be the article's own subheading. Not metadata.
-INLINE_GROUP = "inline"
+from pipeline.document import METADATA_FIELDS
+from pipeline.errors import RuleError
+from pipeline.rules.factor_cache import FactorCache
+from pipeline.rules.factors import necessary_factors
+from pipeline.rules.model import ACTIONS, CASES, DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
+from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "expect"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One compiled rule. See the module docstring for the file format."""
-
-    id: str
-    description: str
-    pattern: str
-    case: str
-    action: str
-    source: str  # file the rule came from, for error messages
-    match: tuple[str, ...] = ()
-    no_match: tuple[str, ...] = ()
-    expect: tuple[dict[str, str], ...] = ()
-    #: drop_block: most link-headline lines taken after the marker
-    max_lines: int = 6
-    #: drop_block: a following line longer than this is prose, not a headline
-    max_words: int = 24
-    #: drop_tail: the marker must be among the last N non-blank lines
-    tail_window: int = 15
-    #: drop_tail: prose-looking lines allowed between marker and end
-    max_prose_after: int = 0
-    compiled: Any = field(default=None, compare=False, repr=False)
-    #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
-    builtin: bool = False
-    #: strings one of which every match contains (see pipeline.screen); None: tried on every line
-    factors: Factors | None = field(default=None, compare=False, repr=False)
-
-    def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match | None:
-        """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
-
-        The ``regex`` module's timeout costs about 2 microseconds per search,
-        more than most searches themselves: built-in rules, whose worst cases
-        are tested on adversarial lines, skip it on lines of up to
-        ``AUDITED_LINE_CHARS``; user rules always run under it.
-        """
-        if self.builtin and len(line) <= AUDITED_LINE_CHARS:
-            return self.compiled.search(line)
-        return self.compiled.search(line, timeout=timeout)
-
-    @property
-    def captures_metadata(self) -> bool:
-        return bool(self.compiled.groupindex.keys() - {INLINE_GROUP})
-
-    @property
-    def has_inline_group(self) -> bool:
-        """Whether the pattern marks an inline headline (only drop_block patterns may)."""
-        return INLINE_GROUP in self.compiled.groupindex
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """An ordered list of rules; the first rule that matches a line wins."""
-
-    rules: tuple[Rule, ...]
-
-    @cached_property
-    def screen(self) -> Screen:
-        """Which of these rules may match which line of a document (built once)."""
-        return Screen([rule.factors for rule in self.rules])
-
-    def selected(self, mask: int) -> tuple[Rule, ...]:
-        """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
-        cache = self.__dict__.setdefault("_selected", {})
-        if mask not in cache:
-            if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
-                cache.clear()
-            cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
-        return cache[mask]
-
-    def __iter__(self):
-        return iter(self.rules)
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-    @property
-    def fingerprint(self) -> str:
-        """Hash of every rule's behaviour-relevant fields, in order.
-
-        Batch runs key their outputs on it, so editing a rule invalidates
-        exactly the results it could change.
-        """
-        h = hashlib.sha256()
-        for r in self.rules:
-            for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
-                         r.tail_window, r.max_prose_after):
-                h.update(str(part).encode() + b"\x1f")
-            h.update(b"\x1e")
-        return h.hexdigest()[:16]
 
 
 def _fail(source: str, rule_id: str | None, reason: str) -> RuleError:
@@ -256,7 +153,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     return rule
 
 
-def load_rule_file(path: Path | Any, factor_cache: FactorCache | None = None) -> list[Rule]:
+def load_rule_file(path: Path | Traversable, factor_cache: FactorCache | None = None) -> list[Rule]:
     """Load and validate every rule of one TOML file."""
     source = str(path)
     try:
@@ -280,18 +177,18 @@ def load_rule_file(path: Path | Any, factor_cache: FactorCache | None = None) ->
     return rules
 
 
-def default_rules_dir() -> Path | Any:
+def default_rules_dir() -> Path | Traversable:
     """The built-in rules: ``pipeline/data/rules`` in a wheel, ``rules/`` in a checkout."""
     packaged = resources.files("pipeline").joinpath("data", "rules")
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent / "rules"
+    checkout = Path(__file__).resolve().parents[2] / "rules"
     if checkout.is_dir():
         return checkout
     raise RuleError("built-in rules not found: neither pipeline/data/rules nor the checkout's rules/ exists")
 
 
-def _rule_files(directory: Path | Any) -> list[Any]:
+def _rule_files(directory: Path | Traversable) -> list[Traversable]:
     if not directory.is_dir():
         raise RuleError(f"{directory}: rules directory not found")
     files = sorted((p for p in directory.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from .document import Document
-from .errors import OutputError
-from .readers import SUFFIXES
+from pipeline.document import Document
+from pipeline.errors import OutputError
+from pipeline.io.sources import SUFFIXES
 
 _INPUT_SUFFIXES = tuple(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 # A link to an open file descriptor (/dev/stdout -> /proc/self/fd/1): the file behind it is

@@ -37,7 +37,7 @@ import ftfy
 import regex
 from ftfy import badness, chardata
 
-from .document import Document
+from pipeline.document import Document
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=True,

@@ -31,10 +31,10 @@ from itertools import islice
 import regex
 from dataclasses import dataclass, field
 
-from .document import Document, Removal
-from .rules import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
-from .screen import DECORATION
-from .shape import looks_like_headline, looks_like_prose
+from pipeline.document import Document, Removal
+from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
+from pipeline.rules.screened import DECORATION
+from pipeline.shape import looks_like_headline, looks_like_prose
 
 _DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
 
@@ -132,7 +132,7 @@ def strip_boilerplate(
     Returns the lines (removed ones blank), the removals, the metadata
     captures in document order, and the ids of rules that timed out. With
     ``screened`` (the default), each line is tried only against the rules
-    :class:`~pipeline.screen.Screen` lets through; the result is the same
+    :class:`~pipeline.rules.screen.Screen` lets through; the result is the same
     either way (the tests check), only slower without.
     """
     lines = text.split("\n")

@@ -1,6 +1,6 @@
 """Legacy code pages: which single- or multi-byte encoding bytes that are not UTF-8 are in.
 
-:mod:`pipeline.decode` calls :func:`decode_legacy` once a BOM, BOM-less
+:mod:`pipeline.stages.decode` calls :func:`decode_legacy` once a BOM, BOM-less
 UTF-16/32, strict UTF-8 and UTF-8 with stray bytes have all been ruled out
 (for an HTML page, its declared charset too).
 
@@ -48,7 +48,7 @@ import charset_normalizer
 from charset_normalizer import CharsetMatch
 from charset_normalizer.utils import is_multi_byte_encoding
 
-from .errors import UndecodableInputError
+from pipeline.errors import UndecodableInputError
 
 WESTERN = "cp1252"
 _ASCII_BYTES = bytes(range(0x80))

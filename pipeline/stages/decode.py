@@ -8,7 +8,7 @@ first: on short texts it mistakes UTF-8 for exotic code pages, while strict
 UTF-8 decoding almost never succeeds by accident.
 
 Legacy encodings (single- and multi-byte code pages) are settled in
-:mod:`pipeline.codepages`, whose docstring explains how: a cp1252 fast path,
+:mod:`pipeline.stages.codepages`, whose docstring explains how: a cp1252 fast path,
 then charset-normalizer, its near-ties settled by which reading could be the
 text of one language.
 
@@ -26,10 +26,10 @@ import codecs
 
 import regex
 
-from .codepages import WESTERN, decode_legacy
-from .document import Document
-from .errors import EmptyInputError, UndecodableInputError, UnsupportedInputError
-from .http_response import inflate, split_http_response
+from pipeline.stages.codepages import WESTERN, decode_legacy
+from pipeline.document import Document
+from pipeline.errors import EmptyInputError, UndecodableInputError, UnsupportedInputError
+from pipeline.io.http import inflate, split_http_response
 
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.

@@ -9,7 +9,7 @@ typographic punctuation to ASCII for consumers that want it.
 
 from __future__ import annotations
 
-from .document import Document
+from pipeline.document import Document
 
 _ASCII_PUNCTUATION = str.maketrans(
     {

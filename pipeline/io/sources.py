@@ -10,7 +10,7 @@ Input formats, by file name (``.gz`` stripped first): ``.txt``/``.text`` are
 plain text, ``.html``/``.htm``/``.xhtml`` are pages, ``.jsonl``/``.ndjson`` hold
 one document per line. Other files named explicitly, and stdin, are sniffed:
 JSONL when every leading line is a JSON object (:func:`looks_like_jsonl`), else
-text or HTML (see :func:`pipeline.decode.sniff_format`).
+text or HTML (see :func:`pipeline.stages.decode.sniff_format`).
 
 Document ids: a directory's files are named by their path relative to the
 directory, a file by its name, stdin ``<stdin>``. With several arguments, ids
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .document import Document
-from .errors import DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, MalformedRecordError
-from .metadata import parse_date
+from pipeline.document import Document
+from pipeline.errors import DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, MalformedRecordError
+from pipeline.stages.metadata import parse_date
 
 #: Largest input accepted, after decompression (for JSONL: largest line).
 #: Larger inputs are rejected (not truncated), so a gzip bomb costs at most this much memory.

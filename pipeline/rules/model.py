@@ -1,0 +1,118 @@
+"""Boilerplate rules as the engine sees them: a compiled :class:`Rule` and an ordered :class:`RuleSet`.
+
+The file format and its validation are :mod:`pipeline.rules.loader`'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import regex
+
+from pipeline.rules.factors import Factors
+from pipeline.rules.screen import Screen
+
+ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
+CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
+
+#: Seconds one rule may spend on one line before it is abandoned (ReDoS guard).
+DEFAULT_MATCH_TIMEOUT = 0.25
+#: Built-in rules are tested against catastrophic backtracking on lines up to
+#: this long and run without the timeout on them (see `Rule.search`).
+AUDITED_LINE_CHARS = 2000
+
+#: The named group a drop_block pattern puts around the headline its marker may carry on
+#: the same line ('Read more: Oil jumps'). The line already is that link, so the marker
+#: takes no block: the next line may be the article's own subheading. Not metadata.
+INLINE_GROUP = "inline"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule. See :mod:`pipeline.rules.loader` for the file format."""
+
+    id: str
+    description: str
+    pattern: str
+    case: str
+    action: str
+    source: str  # file the rule came from, for error messages
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+    expect: tuple[dict[str, str], ...] = ()
+    #: drop_block: most link-headline lines taken after the marker
+    max_lines: int = 6
+    #: drop_block: a following line longer than this is prose, not a headline
+    max_words: int = 24
+    #: drop_tail: the marker must be among the last N non-blank lines
+    tail_window: int = 15
+    #: drop_tail: prose-looking lines allowed between marker and end
+    max_prose_after: int = 0
+    compiled: Any = field(default=None, compare=False, repr=False)
+    #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
+    builtin: bool = False
+    #: strings one of which every match contains (see pipeline.rules.screen); None: tried on every line
+    factors: Factors | None = field(default=None, compare=False, repr=False)
+
+    def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match | None:
+        """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
+
+        The ``regex`` module's timeout costs about 2 microseconds per search,
+        more than most searches themselves: built-in rules, whose worst cases
+        are tested on adversarial lines, skip it on lines of up to
+        ``AUDITED_LINE_CHARS``; user rules always run under it.
+        """
+        if self.builtin and len(line) <= AUDITED_LINE_CHARS:
+            return self.compiled.search(line)
+        return self.compiled.search(line, timeout=timeout)
+
+    @property
+    def has_inline_group(self) -> bool:
+        """Whether the pattern marks an inline headline (only drop_block patterns may)."""
+        return INLINE_GROUP in self.compiled.groupindex
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """An ordered list of rules; the first rule that matches a line wins."""
+
+    rules: tuple[Rule, ...]
+
+    @cached_property
+    def screen(self) -> Screen:
+        """Which of these rules may match which line of a document (built once)."""
+        return Screen([rule.factors for rule in self.rules])
+
+    def selected(self, mask: int) -> tuple[Rule, ...]:
+        """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
+        cache = self.__dict__.setdefault("_selected", {})
+        if mask not in cache:
+            if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
+                cache.clear()
+            cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
+        return cache[mask]
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every rule's behaviour-relevant fields, in order.
+
+        Batch runs key their outputs on it, so editing a rule invalidates
+        exactly the results it could change.
+        """
+        h = hashlib.sha256()
+        for r in self.rules:
+            for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
+                         r.tail_window, r.max_prose_after):
+                h.update(str(part).encode() + b"\x1f")
+            h.update(b"\x1e")
+        return h.hexdigest()[:16]
