@@ -1,6 +1,6 @@
 """Batch throughput: Luigi with 1 and 2 workers against a plain loop, in one run.
 
-    python benchmarks/batch_bench.py [--count 3000] [--shard-size 200]
+    python -m benchmarks.batch_bench [--count 3000] [--shard-size 200]
 
 Generates a deterministic corpus (benchmarks/generate_corpus.py), then times,
 each as a fresh process so all three pay the same start-up cost:
@@ -25,10 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from benchmarks.generate_corpus import generate  # noqa: E402
+from benchmarks.generate_corpus import generate
 
 PLAIN_LOOP = """
 import sys

@@ -10,8 +10,8 @@ measures:
   verbatim as output paragraphs;
 * title accuracy and metadata accuracy (date, publisher, author headers).
 
-    python benchmarks/corpus_eval.py            # summary
-    python benchmarks/corpus_eval.py --verbose  # every miss, per file
+    python -m benchmarks.corpus_eval            # summary
+    python -m benchmarks.corpus_eval --verbose  # every miss, per file
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Time the decode stage per encoding class, and check what each class decodes to.
 
-    python benchmarks/generate_corpus.py /tmp/decode-corpus --count 2000 --seed 7
-    python benchmarks/decode_bench.py /tmp/decode-corpus [--repeat 5]
+    python -m benchmarks.generate_corpus /tmp/decode-corpus --count 2000 --seed 7
+    python -m benchmarks.decode_bench /tmp/decode-corpus [--repeat 5]
 
 Classes are read off the bytes the generator writes: a UTF-8 BOM, a UTF-16
 BOM, valid UTF-8 (with or without mojibake, which is repair's job) and
@@ -19,8 +19,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.stages.decode import decode
 from pipeline.document import Document
+from pipeline.stages.decode import decode
 
 
 def encoding_class(data: bytes) -> str:

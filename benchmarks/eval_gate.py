@@ -1,6 +1,6 @@
 """Quality gate for the HTML path: boilerstrip against trafilatura alone, in the same run.
 
-    python benchmarks/eval_gate.py [--data DIR] [--json FILE]
+    python -m benchmarks.eval_gate [--data DIR] [--json FILE]
 
 Runs ``boilerstrip evaluate``'s machinery on the trafilatura evaluation set
 (``../shared/datasets/trafilatura-eval`` by default, or ``$BOILERSTRIP_EVAL_DATA``)
@@ -30,10 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import PipelineSystem, Report, evaluate, load_gold, trafilatura_default  # noqa: E402
-from pipeline.stages.extract import silence_library_logs  # noqa: E402
+from pipeline.evaluate import PipelineSystem, Report, evaluate, load_gold, trafilatura_default
+from pipeline.stages.extract import silence_library_logs
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
 #: Pinned when the gate was introduced (measured: all 0.9390, English 0.9461); a

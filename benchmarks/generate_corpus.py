@@ -1,6 +1,6 @@
 """Deterministic generator of scraped-looking news documents, for benchmarks and batch tests.
 
-    python benchmarks/generate_corpus.py OUT_DIR --count 3000 [--seed 7] [--bad 5]
+    python -m benchmarks.generate_corpus OUT_DIR --count 3000 [--seed 7] [--bad 5]
 
 Documents mix prose paragraphs (assembled from a pool of news sentences),
 boilerplate of the families the rules cover (written here, not taken from the

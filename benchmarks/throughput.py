@@ -1,6 +1,6 @@
 """Single-core `clean` throughput against ftfy alone, stage by stage, and memory against corpus size.
 
-    python benchmarks/throughput.py [--count 20000] [--repeat 3] [--json FILE]
+    python -m benchmarks.throughput [--count 20000] [--repeat 3] [--json FILE]
 
 Generates a deterministic corpus (benchmarks/generate_corpus.py: news prose,
 boilerplate, mojibake, cp1252, UTF-16, BOMs, entities, NBSP), then, in one run:
@@ -18,7 +18,7 @@ boilerplate, mojibake, cp1252, UTF-16, BOMs, entities, NBSP), then, in one run:
    repair, rules, metadata, normalise, write), so the next bottleneck is visible;
 5. **fast-path identity**: every document repaired as the pipeline does, and by
    the pre-optimisation implementation with and without ftfy forced on every
-   line (tests/reference_repair.py): all must be identical (exit 1 if not);
+   line (benchmarks/reference_repair.py): all must be identical (exit 1 if not);
 6. **memory**: peak RSS of the whole corpus against its first tenth; it must
    not grow by more than 20% (exit 1 if it does).
 
@@ -36,9 +36,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.generate_corpus import generate  # noqa: E402
+from benchmarks.generate_corpus import generate
 
 #: Peak RSS of the whole corpus may exceed that of its first tenth by this factor at most.
 MAX_RSS_GROWTH = 1.20
@@ -83,29 +82,26 @@ def corpus_files(root: Path) -> list[Path]:
 
 def stage_breakdown(files: list[Path]) -> dict[str, float]:
     """Seconds per stage over ``files`` in this process (rules loaded first), each chunk of
-    documents going through one stage after another, as ``clean_stream`` runs them."""
-    from pipeline.chain import CHUNK_DOCUMENTS, STAGES, CleanOptions
+    documents going through one stage after another, as ``Chain.stream`` runs them."""
+    from pipeline.chain import CHUNK_DOCUMENTS, Chain
     from pipeline.document import Document
 
-    options = CleanOptions()
-    options.ruleset().screen  # loaded before the clock starts
-    names = {"_decode": "decode", "_extract": "extract", "_repair": "repair", "_strip": "rules",
-             "_metadata": "metadata", "_normalize": "normalise"}
-    stages = dict.fromkeys(["read", *names.values(), "write"], 0.0)
+    chain = Chain()  # rules loaded before the clock starts
+    stages = dict.fromkeys(["read", *(stage.name for stage in chain.stages), "write"], 0.0)
     for first in range(0, len(files), CHUNK_DOCUMENTS):
         started = time.perf_counter()
         docs = [Document(id=p.name, path=str(p), raw=p.read_bytes()) for p in files[first:first + CHUNK_DOCUMENTS]]
         stages["read"] += time.perf_counter() - started
-        for stage in STAGES:
+        for stage in chain.stages:
             started = time.perf_counter()
             done = []
             for doc in docs:
                 try:
-                    done.append(stage(doc, options))
-                except Exception:  # a rejected document leaves the chunk, as in clean_stream
+                    done.append(stage(doc))
+                except Exception:  # a rejected document leaves the chunk, as in Chain.stream
                     pass
             docs = done
-            stages[names[stage.__name__]] += time.perf_counter() - started
+            stages[stage.name] += time.perf_counter() - started
         started = time.perf_counter()
         for doc in docs:
             doc.to_json_line()
@@ -114,8 +110,8 @@ def stage_breakdown(files: list[Path]) -> dict[str, float]:
 
 
 def decoded_texts(files: list[Path]) -> list[str]:
-    from pipeline.stages.decode import decode_bytes
     from pipeline.errors import DocumentError
+    from pipeline.stages.decode import decode_bytes
 
     texts = []
     for path in files:
@@ -140,10 +136,10 @@ def ftfy_loop_seconds(texts: list[str], repeat: int) -> float:
 
 def fast_path_identical(texts: list[str]) -> tuple[bool, int]:
     """Repair every text as the pipeline does and with the pre-optimisation implementation
-    (tests/reference_repair.py), both as it is and with ftfy forced on every line:
+    (benchmarks/reference_repair.py), both as it is and with ftfy forced on every line:
     (all three identical?, lines that skip ftfy)."""
     import pipeline.stages.repair as repair
-    from tests import reference_repair as reference
+    from benchmarks import reference_repair as reference
 
     skipped = sum(1 for text in texts for line in text.splitlines() if not repair.needs_ftfy(line))
     fast = [repair.repair_text(text) for text in texts]

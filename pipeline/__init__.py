@@ -6,18 +6,23 @@
 ('Headline here', 'The council met on Monday.')
 """
 
-from pipeline.chain import CleanOptions, clean_bytes, clean_document, clean_html, clean_text
-from pipeline.document import Document, Removal
-from pipeline.errors import BoilerstripError, DocumentError, RuleError
-from pipeline.rules import RuleSet, load_rules
-
 __version__ = "0.1.0"
 
+from pipeline.chain import Chain, clean_bytes, clean_document, clean_html, clean_text
+from pipeline.document import Document, Reject, Removal
+from pipeline.errors import BoilerstripError, DocumentError, OutputError, RuleError
+from pipeline.options import BatchOptions, CleanOptions
+from pipeline.rules import RuleSet, load_rules
+
 __all__ = [
+    "BatchOptions",
     "BoilerstripError",
+    "Chain",
     "CleanOptions",
     "Document",
     "DocumentError",
+    "OutputError",
+    "Reject",
     "Removal",
     "RuleError",
     "RuleSet",

@@ -1,202 +1,142 @@
-"""The cleaning chain: the stages in order, shared by the API, CLI and batch runs.
+"""The cleaning chain: the stages in order, shared by the Python API, the CLI, batch runs and ``evaluate``.
 
-Keeping the chain in one place is what makes ``boilerstrip clean`` and the
-batch tasks produce byte-identical records.
+The chain is the one list of stages, split at its natural seam:
+
+* **prepare** (decode, extract, repair): what depends on the input alone and on
+  the input limits, never on the rules;
+* **finish** (strip, metadata, normalize): what the rules and output options decide.
+
+Everything that cleans a document runs this list, and nothing else names the
+stage modules: that is what makes ``boilerstrip clean`` and the batch tasks
+produce byte-identical records, and what makes adding a stage one line here
+plus its module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TypeVar
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from pipeline.stages.strip import strip
-from pipeline.stages.decode import decode
-from pipeline.document import Document
-from pipeline.errors import LineTooLongError
-from pipeline.stages.extract import DEFAULT_MAX_PAGE_CHARS, check_page_size, extract
-from pipeline.stages.metadata import extract_metadata
-from pipeline.stages.normalize import normalize
-from pipeline.stages.repair import repair
-from pipeline.rules import RuleSet, cached_rules
-from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT
+from pipeline import __version__
+from pipeline.document import Document, Reject
+from pipeline.errors import DocumentError
+from pipeline.options import CleanOptions
+from pipeline.stages import Stage
+from pipeline.stages.decode import Decode
+from pipeline.stages.extract import Extract
+from pipeline.stages.metadata import Metadata
+from pipeline.stages.normalize import Normalize
+from pipeline.stages.repair import Repair
+from pipeline.stages.strip import Strip
 
-#: Longest line (paragraph) accepted, in characters, after decoding (and, for a
-#: page, after extraction): ``--max-line-chars``. Repair and the rules work line
-#: by line; ftfy takes about a second per million characters of non-ASCII
-#: prose, so a line at this limit costs a second or two, while a 50 MB line
-#: would cost minutes and gigabytes. Real paragraphs are a few thousand
-#: characters; a line this long is a minified blob, an inline data URI or a
-#: whole book without line breaks, not a paragraph. None or 0: no limit.
-DEFAULT_MAX_LINE_CHARS = 1_000_000
-
-K = TypeVar("K")
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class CleanOptions:
-    """Everything that changes the output besides the input itself."""
-
-    rule_dirs: tuple[str, ...] = ()
-    builtin_rules: bool = True
-    ascii_punctuation: bool = False
-    match_timeout: float | None = DEFAULT_MATCH_TIMEOUT
-    #: limits on hostile input (None or 0: no limit); see DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_PAGE_CHARS
-    max_line_chars: int | None = DEFAULT_MAX_LINE_CHARS
-    max_page_chars: int | None = DEFAULT_MAX_PAGE_CHARS
-    rules: RuleSet | None = field(default=None, compare=False)
-
-    def ruleset(self) -> RuleSet:
-        if self.rules is not None:
-            return self.rules
-        return cached_rules(tuple(str(d) for d in self.rule_dirs), self.builtin_rules)
-
-
-def clean_document(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
-    """Run every stage on ``doc``: decode (if it has raw bytes), extract (if it is HTML),
-    repair, strip, metadata, normalise.
-
-    Raises a :class:`~pipeline.errors.DocumentError` subclass for input that
-    cannot be decoded or parsed; everything after that works on any text.
-    """
-    for stage in STAGES:
-        doc = stage(doc, options)
-    return doc
-
-
-def prepare(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
-    """The rule-independent stages: decode, extract, repair (the batch's first task).
-
-    Between extraction and repair, the input limits: a page longer than
-    ``options.max_page_chars`` is not parsed, a line longer than
-    ``options.max_line_chars`` is not repaired (both raise a DocumentError).
-    """
-    for stage in PREPARE:
-        doc = stage(doc, options)
-    return doc
-
-
-def finish(doc: Document, options: CleanOptions = CleanOptions()) -> Document:
-    """The rule-dependent stages on a prepared document: strip, metadata, normalise."""
-    for stage in FINISH:
-        doc = stage(doc, options)
-    return doc
-
-
-def _decode(doc: Document, options: CleanOptions) -> Document:
-    return decode(doc) if doc.raw is not None else doc
-
-
-def _extract(doc: Document, options: CleanOptions) -> Document:
-    if doc.html is None:
-        return doc
-    check_page_size(doc.html, options.max_page_chars)
-    return extract(doc)
-
-
-def _repair(doc: Document, options: CleanOptions) -> Document:
-    check_line_length(doc.text, options.max_line_chars)
-    return repair(doc)
-
-
-def _strip(doc: Document, options: CleanOptions) -> Document:
-    return strip(doc, options.ruleset(), options.match_timeout)
-
-
-def _metadata(doc: Document, options: CleanOptions) -> Document:
-    return extract_metadata(doc)
-
-
-def _normalize(doc: Document, options: CleanOptions) -> Document:
-    return normalize(doc, options.ascii_punctuation)
-
-
-#: The chain, in order; each stage is a function (document, options) -> document.
-PREPARE = (_decode, _extract, _repair)
-FINISH = (_strip, _metadata, _normalize)
-STAGES = PREPARE + FINISH
-
-#: Documents per batch shard, Luigi's unit of work. A Luigi task costs a few
-#: milliseconds of its own and a document about 0.3 ms, so a shard of 1,000 is
-#: about 0.3 s of work per stage: on 6,000 documents, 100-document shards made
-#: a batch run 46% slower than a plain loop (and two workers slower than one),
-#: 1,000-document shards 13-18% slower, with two workers 1.3-1.4x one.
-DEFAULT_SHARD_SIZE = 1000
+#: The chain, in order, cut into segments (batch runs one Luigi task per segment and shard).
+SEGMENTS: dict[str, tuple[type[Stage], ...]] = {
+    "prepare": (Decode, Extract, Repair),
+    "finish": (Strip, Metadata, Normalize),
+}
+SEGMENT_NAMES = tuple(SEGMENTS)
 
 #: clean_stream cleans this many documents (or this many bytes of input) at a time.
 CHUNK_DOCUMENTS = 64
 CHUNK_BYTES = 4 * 1024 * 1024
 
+K = TypeVar("K")
+#: Set BOILERSTRIP_DEBUG to let a bug (an exception that is not a DocumentError) stop the run
+#: with its traceback instead of becoming a reject.
+_DEBUG = bool(os.environ.get("BOILERSTRIP_DEBUG"))
 
-def clean_stream(items: Iterable[tuple[K, Document | T]], options: CleanOptions = CleanOptions(),
-                 ) -> Iterator[tuple[K, Document | Exception | T]]:
-    """:func:`clean_document` over a stream of ``(key, item)`` pairs, in order: each item
-    comes back with its key as the finished document, or as the exception that stopped
-    it (a :class:`~pipeline.errors.DocumentError`, or a bug); items that are not
-    documents (a reader's failures) come back unchanged.
 
-    Documents are cleaned a chunk at a time, stage by stage rather than
-    document by document, so each stage's tables (the rule screen's
-    automaton, the regex engine's patterns, CLD2's model, ftfy's) stay in the
-    processor's cache: 15% faster on the benchmark corpus. A chunk holds at
-    most CHUNK_DOCUMENTS documents and CHUNK_BYTES of input, so memory stays
-    bounded however long the stream.
+def digest(*parts: Any) -> str:
+    """A short stable hash of JSON-able parts (batch keys, fingerprints)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+class Chain:
+    """The stages of the named segments (all of them by default), built once for ``options``.
+
+    Building loads what the stages need (the rules); running a document is then
+    a loop over the stages. A stage that raises turns the document into a
+    :class:`~pipeline.document.Reject` naming that stage (:meth:`stream`), or
+    lets the error through (:meth:`__call__`).
     """
-    chunk: list[tuple[K, Document | Exception | T]] = []
-    size = 0
-    for key, item in items:
-        chunk.append((key, item))
-        if isinstance(item, Document):
-            size += len(item.raw or b"") + len(item.html or "") + len(item.text)
-        if len(chunk) >= CHUNK_DOCUMENTS or size >= CHUNK_BYTES:
-            yield from _clean_chunk(chunk, options)
-            chunk, size = [], 0
-    yield from _clean_chunk(chunk, options)
 
+    def __init__(self, options: CleanOptions | None = None, segments: Sequence[str] = SEGMENT_NAMES) -> None:
+        self.options = options if options is not None else CleanOptions()
+        unknown = [name for name in segments if name not in SEGMENTS]
+        if unknown:
+            raise ValueError(f"no chain segment {', '.join(unknown)} (segments: {', '.join(SEGMENT_NAMES)})")
+        self.segments = tuple(segments)
+        self.stages: tuple[Stage, ...] = tuple(cls(self.options) for name in segments for cls in SEGMENTS[name])
 
-def _clean_chunk(chunk: list[tuple[K, Document | Exception | T]], options: CleanOptions,
-                 ) -> list[tuple[K, Document | Exception | T]]:
-    for stage in STAGES:
-        for index, (key, item) in enumerate(chunk):
+    def __call__(self, doc: Document) -> Document:
+        """Run every stage on ``doc``; a DocumentError (or a bug) propagates."""
+        for stage in self.stages:
+            doc = stage(doc)
+        return doc
+
+    def fingerprint(self) -> str:
+        """What these stages' output depends on besides the input: the package version and
+        every stage's own fingerprint (options read, library versions)."""
+        return digest(__version__, [(stage.name, stage.fingerprint()) for stage in self.stages])
+
+    def stream(self, items: Iterable[tuple[K, Document | Reject]],
+               timings: dict[str, float] | None = None) -> Iterator[tuple[K, Document | Reject]]:
+        """The documents of a stream of ``(key, item)`` pairs, cleaned, in order, each with its
+        key; a document a stage refuses (or fails on) comes back as a Reject naming that stage;
+        a Reject from the reader comes back unchanged.
+
+        Documents are cleaned a chunk at a time, stage by stage rather than
+        document by document, so each stage's tables (the rule screen's
+        automaton, the regex engine's patterns, CLD2's model, ftfy's) stay in
+        the processor's cache: 15% faster on the benchmark corpus. A chunk holds
+        at most CHUNK_DOCUMENTS documents and CHUNK_BYTES of input, so memory
+        stays bounded however long the stream. ``timings`` (if given) collects the
+        seconds spent in each stage.
+        """
+        chunk: list[tuple[K, Document | Reject]] = []
+        size = 0
+        for key, item in items:
+            chunk.append((key, item))
             if isinstance(item, Document):
-                try:
-                    chunk[index] = (key, stage(item, options))
-                except Exception as exc:  # reported by the caller; the rest of the chunk goes on
-                    chunk[index] = (key, exc)
-    return chunk
+                size += len(item.raw or b"") + len(item.html or "") + len(item.text)
+            if len(chunk) >= CHUNK_DOCUMENTS or size >= CHUNK_BYTES:
+                yield from self._run_chunk(chunk, timings)
+                chunk, size = [], 0
+        yield from self._run_chunk(chunk, timings)
+
+    def _run_chunk(self, chunk: list[tuple[K, Document | Reject]],
+                   timings: dict[str, float] | None) -> list[tuple[K, Document | Reject]]:
+        for stage in self.stages:
+            started = time.perf_counter()
+            for index, (key, item) in enumerate(chunk):
+                if isinstance(item, Document):
+                    try:
+                        chunk[index] = (key, stage(item))
+                    except Exception as exc:  # reported by the caller; the rest of the chunk goes on
+                        if _DEBUG and not isinstance(exc, DocumentError):
+                            raise  # BOILERSTRIP_DEBUG: a bug stops the run with its traceback
+                        chunk[index] = (key, Reject.of(item.id, item.path, stage.name, exc))
+            if timings is not None:
+                timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - started
+        return chunk
 
 
-def check_line_length(text: str, limit: int | None) -> None:
-    """Raise :class:`LineTooLongError` when a line of ``text`` (split as repair splits:
-    CRLF, CR, LF) is longer than ``limit`` characters.
+def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:
+    """Run the whole chain on ``doc``: decode (if it has raw bytes), extract (if it is HTML),
+    repair, strip, metadata, normalise.
 
-    Linear and allocation-free: each window of ``limit + 1`` characters either
-    holds a line break (and the scan jumps past the last one) or is a line too long.
+    Raises a :class:`~pipeline.errors.DocumentError` subclass for input that
+    cannot be decoded or parsed, or exceeds a limit of ``options``.
     """
-    if not limit or len(text) <= limit:
-        return
-    pos, end = 0, len(text)
-    while end - pos > limit:
-        window = pos + limit + 1
-        last = max(text.rfind("\n", pos, window), text.rfind("\r", pos, window))
-        if last < 0:  # pos starts a line (it follows a break), and no break within the limit
-            stops = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
-            length = (min(stops) if stops else end) - pos
-            number = text.count("\n", 0, pos) + text.count("\r", 0, pos) - text.count("\r\n", 0, pos) + 1
-            raise LineTooLongError(
-                f"line {number:,} is {length:,} characters long; over the {limit:,}-character limit "
-                "for one paragraph (see --max-line-chars)")
-        pos = last + 1
+    return Chain(options)(doc)
 
 
-def clean_text(
-    text: str,
-    *,
-    id: str = "<text>",
-    rule_dirs: Iterable[str] = (),
-    ascii_punctuation: bool = False,
-) -> Document:
+def clean_text(text: str, *, id: str = "<text>", rule_dirs: Iterable[str] = (),
+               ascii_punctuation: bool = False) -> Document:
     """Clean a string; return the finished :class:`Document` (``.to_record()`` for a dict).
 
     Never raises on any ``str``: empty input gives an empty record flagged
@@ -204,12 +144,12 @@ def clean_text(
     handing over a string has already decided to clean it); ``clean_bytes``,
     ``clean_html``, the command line and batch runs apply ``max_line_chars``.
     """
-    options = CleanOptions(rule_dirs=tuple(rule_dirs), ascii_punctuation=ascii_punctuation, max_line_chars=None)
+    options = CleanOptions(rule_dirs=tuple(rule_dirs), ascii_punctuation=ascii_punctuation, max_line_chars=0)
     return clean_document(Document(id=id, text=text, encoding=None), options)
 
 
 def clean_bytes(data: bytes, *, id: str = "<bytes>", path: str | None = None, format: str | None = None,
-                url: str | None = None, options: CleanOptions = CleanOptions()) -> Document:
+                url: str | None = None, options: CleanOptions | None = None) -> Document:
     """Clean raw bytes (decoded as described in :mod:`pipeline.stages.decode`).
 
     ``format`` is "text", "html" or None to sniff; ``url`` helps extraction
@@ -219,6 +159,6 @@ def clean_bytes(data: bytes, *, id: str = "<bytes>", path: str | None = None, fo
 
 
 def clean_html(html: str, *, id: str = "<html>", url: str | None = None,
-               options: CleanOptions = CleanOptions()) -> Document:
+               options: CleanOptions | None = None) -> Document:
     """Clean an HTML page given as a string: main content, page metadata, then the text stages."""
     return clean_document(Document(id=id, html=html, format="html", url=url), options)

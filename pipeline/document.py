@@ -136,3 +136,45 @@ class Document:
 
 
 _FIELD_NAMES = frozenset(f.name for f in fields(Document))
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A document that could not be processed: which one, at which step, and why.
+
+    The one shape of failure everywhere: readers yield it for an input that
+    cannot be read (``stage`` "read"), the chain returns it for a document a
+    stage refused or failed on, the command line prints it as one line, and
+    batch runs write it to ``rejects.jsonl``. Nothing is dropped silently.
+    """
+
+    id: str
+    path: str | None
+    #: "read", or the name of the stage that raised
+    stage: str
+    #: the exception's class name (``UndecodableInputError``, ...)
+    error: str
+    message: str
+    #: False for a DocumentError (the input's fault); True for anything else: a bug
+    internal: bool = False
+
+    @classmethod
+    def of(cls, doc_id: str, path: str | None, stage: str, exc: BaseException) -> Reject:
+        from pipeline.errors import DocumentError
+
+        return cls(doc_id, path, stage, type(exc).__name__, str(exc), internal=not isinstance(exc, DocumentError))
+
+    def describe(self) -> str:
+        """The reason as the one error line says it."""
+        if self.internal:
+            return f"internal error ({self.error}: {self.message}); please report it"
+        return self.message
+
+    def to_record(self) -> dict[str, Any]:
+        """The line of ``rejects.jsonl`` (documented in the README)."""
+        return {"id": self.id, "path": self.path, "stage": self.stage, "error": self.error, "message": self.message}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Reject:
+        return cls(record["id"], record["path"], record["stage"], record["error"], record["message"],
+                   internal=bool(record.get("internal", False)))

@@ -33,17 +33,15 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from pipeline.chain import CleanOptions, finish
-from pipeline.stages.decode import decode
+from pipeline.chain import Chain
 from pipeline.document import Document
-from pipeline.stages.extract import extract
+from pipeline.options import CleanOptions
 from pipeline.stages.metadata import detect_language
-from pipeline.stages.repair import repair
 
 #: A system under evaluation: page bytes and URL in, extracted text out.
 System = Callable[[bytes, "str | None"], "str | None"]
@@ -186,29 +184,36 @@ def summarise_snippets(counts: Sequence[tuple[int, int, int, int]]) -> dict[str,
 
 # --- systems -------------------------------------------------------------------
 
-@dataclass
 class PipelineSystem:
-    """boilerstrip's whole chain on an HTML page; ``text`` is the record's body.
+    """boilerstrip's whole chain on an HTML page, with the same options and input limits as
+    ``boilerstrip clean``; ``text`` is the record's body.
 
-    Also accumulates the time spent in the rule-independent first part
-    (decode and extract), which is what extraction speed is compared on.
+    Also accumulates the time spent in decode and extract, which is what
+    extraction speed is compared on.
     """
 
-    options: CleanOptions = field(default_factory=CleanOptions)
-    extraction_seconds: float = 0.0
+    #: The stages whose time counts as extraction.
+    EXTRACTION_STAGES = ("decode", "extract")
+
+    def __init__(self, options: CleanOptions | None = None) -> None:
+        self.options = options if options is not None else CleanOptions()
+        self.chain = Chain(self.options)
+        self.extraction_seconds = 0.0
 
     def warm_up(self) -> None:
-        """Load what the first page would otherwise pay for: rules, extractors, stop lists."""
+        """Load what the first page would otherwise pay for: extractors, stop lists."""
         from pipeline.stages.extract import warm_up
 
-        self.options.ruleset()
         warm_up()
 
     def __call__(self, data: bytes, url: str | None) -> str:
-        started = time.perf_counter()
-        doc = extract(decode(Document(id=url or "<page>", raw=data, format="html", url=url)))
-        self.extraction_seconds += time.perf_counter() - started
-        return finish(repair(doc), self.options).text
+        doc = Document(id=url or "<page>", raw=data, format="html", url=url)
+        for stage in self.chain.stages:
+            started = time.perf_counter()
+            doc = stage(doc)
+            if stage.name in self.EXTRACTION_STAGES:
+                self.extraction_seconds += time.perf_counter() - started
+        return doc.text
 
 
 def trafilatura_default(data: bytes, url: str | None) -> str | None:
@@ -241,6 +246,24 @@ class Report:
             figures["errors"] = sum(1 for r in results if r["error"])
             figures["seconds"] = sum(r["seconds"] for r in results)
             out[name] = figures
+        return out
+
+    def table(self, title: str, language: str | None = None) -> list[str]:
+        """The figures per system as text lines (what ``boilerstrip evaluate`` prints)."""
+        lines = [title, f"  {'system':<14} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>8} {'ms/page':>8}"]
+        for name, f in self.summary(language).items():
+            ms = 1000 * f["seconds"] / f["pages"] if f["pages"] else 0.0
+            lines.append(f"  {name:<14} {f['pages']:>6} {f['precision']:>10.4f} {f['recall']:>8.4f} "
+                         f"{f['f1']:>8.4f} {ms:>8.1f}")
+        return lines
+
+    def lines(self, languages: int = 3) -> list[str]:
+        """The whole report: all pages, then the ``languages`` most frequent gold languages."""
+        out = [f"gold: {self.gold.path} ({self.gold.kind}, {len(self.documents)} pages)"]
+        out += self.table("all pages:")
+        counts = Counter(d["language"] for d in self.documents if d["language"])
+        for language, _ in counts.most_common(languages):
+            out += self.table(f"language {language}:", language)
         return out
 
     def to_json(self) -> dict[str, Any]:

@@ -13,14 +13,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from gzip import open as gzip_open
 from pathlib import Path
 
 import luigi
-from gzip import open as gzip_open
 import pytest
 
 from benchmarks.generate_corpus import generate
-from pipeline.batch.tasks import CleanCorpus, CleanDaily
+from pipeline.batch.tasks import CleanDaily
 
 from .conftest import SEEDS, run_cli
 
@@ -78,7 +78,7 @@ def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir
     assert _batch(str(seed_dir), str(out), "--shard-size", "2").returncode == 0
     runs_log = out / ".stages" / "runs.log"
     first = runs_log.read_text().splitlines()
-    # A user rule file: repair stays cached, rule-dependent stages rerun.
+    # A user rule file: the prepare segment stays cached, the finish segment reruns.
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "site.toml").write_text(
@@ -88,7 +88,7 @@ def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir
     result = _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules))
     assert result.returncode == 0, result.stderr
     second = runs_log.read_text().splitlines()[len(first):]
-    assert Counter(line.split()[0] for line in second) == {"strip": 3, "metadata": 3, "normalize": 3}
+    assert Counter(line.split()[0] for line in second) == {"finish": 3}
     records = [json.loads(line) for line in _parts(out).splitlines()]
     assert not any("KCNA" in r["text"] for r in records)
     assert any(r["rule"] == "site-kcna" for rec in records for r in rec["removed"])
@@ -97,7 +97,7 @@ def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir
     third_start = len(runs_log.read_text().splitlines())
     assert _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules)).returncode == 0
     third = runs_log.read_text().splitlines()[third_start:]
-    assert {line.split()[1] for line in third} == {"0"} and len(third) == 4
+    assert {line.split()[1] for line in third} == {"0"} and len(third) == 2  # prepare and finish
 
 
 def test_luigi_build_api_and_dated_runs(seed_dir, tmp_path):
@@ -204,7 +204,7 @@ def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path, luig
     assert len(ids) == len(set(ids)) == 800
     runs = [line.split() for line in (out / ".stages" / "runs.log").read_text().splitlines()]
     per_task = Counter((stage, shard) for stage, shard, _ in runs)
-    assert len(per_task) == 4 * 20 and set(per_task.values()) == {1}  # every stage of every shard ran once
+    assert len(per_task) == 2 * 20 and set(per_task.values()) == {1}  # every segment of every shard ran once
     assert len({pid for *_, pid in runs}) >= 2  # and the work was shared
 
 
@@ -322,7 +322,7 @@ def test_a_process_waits_for_the_corpus_another_worker_holds(tmp_path, luigid, h
     assert results[1][0].decode().startswith("boilerstrip batch: 40 documents in 4 shards")
     assert len(_parts(out).splitlines()) == 40
     runs = Counter(line.split()[0] for line in (out / ".stages" / "runs.log").read_text().splitlines())
-    assert runs == {"repair": 4, "strip": 4, "metadata": 4, "normalize": 4}  # the waiter ran nothing
+    assert runs == {"prepare": 4, "finish": 4}  # the waiter ran nothing
 
 
 def test_a_waiting_process_fails_when_the_holder_fails(tmp_path, luigid, hooked_batch):
@@ -406,7 +406,7 @@ def test_two_processes_on_one_luigid_both_exit_0_every_time(tmp_path, luigid, ho
         ids = [json.loads(l)["id"] for l in _parts(out).splitlines()]
         assert len(ids) == len(set(ids)) == 300
         runs = Counter(tuple(line.split()[:2]) for line in (out / ".stages" / "runs.log").read_text().splitlines())
-        assert len(runs) == 4 * 30 and set(runs.values()) == {1}
+        assert len(runs) == 2 * 30 and set(runs.values()) == {1}
     assert not failures, f"{len(failures)} of 20 runs failed: {failures}"
 
 
@@ -437,3 +437,45 @@ def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["files"], manifest["inputs"], manifest["documents"]) == (4, 14, 13)
     assert len(manifest["shards"]) >= 4  # the 10-line JSONL file was cut into line ranges
+
+
+def _non_default(value):
+    """A value of the same kind as an option's default, but different from it."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, tuple):
+        return ["extra-rules"]
+    if isinstance(value, (int, float)):
+        return value + 7
+    return value + "elsewhere"
+
+
+def test_clean_daily_hands_every_option_to_the_corpus(tmp_path):
+    from dataclasses import fields
+
+    from pipeline.options import BatchOptions, CleanOptions, field_default
+
+    names = [f for cls in (CleanOptions, BatchOptions) for f in fields(cls) if "flag" in f.metadata]
+    assert len(names) >= 10
+    values = {f.name: _non_default(field_default(f)) for f in names}
+    daily = CleanDaily(date=__import__("datetime").date(2024, 10, 19), input_root=str(tmp_path / "in"),
+                       output_root=str(tmp_path / "out"), **values)
+    corpus = daily.corpus()
+    for name, value in values.items():
+        assert getattr(corpus, name) == (tuple(value) if isinstance(value, list) else value), name
+
+
+def test_clean_daily_runs_with_options_end_to_end(seed_dir, tmp_path):
+    day_in = tmp_path / "daily" / "2024-10-19"
+    shutil.copytree(seed_dir, day_in)
+    task = CleanDaily(date=__import__("datetime").date(2024, 10, 19), input_root=str(tmp_path / "daily"),
+                      output_root=str(tmp_path / "out"), ascii_punctuation=True, gzip_output=True, shard_size=2)
+    result = luigi.build([task], local_scheduler=True, detailed_summary=True, log_level="WARNING")
+    assert result.status.name == "SUCCESS", result.summary_text
+    day_out = tmp_path / "out" / "2024-10-19"
+    parts = sorted(day_out.glob("part-*.jsonl.gz"))
+    assert len(parts) == 3
+    text = "".join(gzip_open(p, "rt", encoding="utf-8").read() for p in parts)
+    cleaned = run_cli("clean", "--format", "jsonl", "--ascii-punctuation", str(day_in))
+    assert text == cleaned.stdout.decode()
+    assert "’" not in text and "“" not in text

@@ -8,9 +8,9 @@ import textwrap
 import pytest
 
 from pipeline import clean_bytes, clean_text
-from pipeline.stages.strip import strip_boilerplate
-from pipeline.stages.repair import repair_text
 from pipeline.rules import load_rules
+from pipeline.stages.repair import repair_text
+from pipeline.stages.strip import strip_boilerplate
 
 from .conftest import SHARED
 

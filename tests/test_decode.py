@@ -8,8 +8,8 @@ import pytest
 
 import pipeline.stages.codepages as codepages
 import pipeline.stages.decode as decode_module
-from pipeline.stages.decode import decode_bytes
 from pipeline.errors import EmptyInputError, UndecodableInputError
+from pipeline.stages.decode import decode_bytes
 
 TEXT = "Les élèves ont réussi l’examen — 95 % d’entre eux, selon le ministère.\nSecond line."
 

@@ -1,7 +1,7 @@
 """The HTML path on real pages of the shared trafilatura evaluation set (skipped without it).
 
 The quality gate itself (F1 against trafilatura on all 990 pages) is
-benchmarks/eval_gate.py, which CI runs after the tests.
+``python -m benchmarks.eval_gate``, which CI runs after the tests.
 """
 
 from __future__ import annotations

@@ -125,3 +125,22 @@ def test_evaluate_command_prints_figures_and_writes_per_document_json(tmp_path):
     assert set(report["summary"]) == {"boilerstrip", "trafilatura"}
     assert report["documents"][1]["systems"]["boilerstrip"]["recall"] == pytest.approx(50 / 62)
     assert run_cli("evaluate", str(tmp_path / "nothing-here")).returncode == 2
+
+
+def test_evaluate_applies_the_same_input_limits_as_clean():
+    """evaluate runs the chain, limits included: a page over --max-page-chars is an error
+    there exactly as it is for `boilerstrip clean`."""
+    from pipeline.errors import InputTooLargeError
+    from pipeline.options import CleanOptions
+
+    gold = load_gold(GOLD)
+    page = gold.pages[0]
+    limited = PipelineSystem(CleanOptions(max_page_chars=100))
+    with pytest.raises(InputTooLargeError, match="100-character limit"):
+        limited(page.read(), page.url)
+    report = evaluate(gold, {"boilerstrip": limited}, gold.pages)
+    assert report.summary()["boilerstrip"]["errors"] == len(gold.pages)
+    result = run_cli("evaluate", str(GOLD), "--baseline", "none", "--max-page-chars", "100")
+    assert result.returncode == 0 and b"failed on 3 pages" in result.stderr
+    clean = run_cli("clean", str(page.html_path), "--max-page-chars", "100")
+    assert clean.returncode == 1 and b"100-character limit" in clean.stderr

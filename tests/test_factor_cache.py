@@ -6,8 +6,8 @@ import json
 
 import pipeline.rules.factor_cache as factor_cache
 import pipeline.rules.loader as rules_module
-from pipeline.rules.factor_cache import FILE_NAME, FactorCache, cache_dir
 from pipeline.rules import load_rules
+from pipeline.rules.factor_cache import FILE_NAME, FactorCache, cache_dir
 
 
 def _factors(ruleset):

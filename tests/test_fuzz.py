@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import clean_html, clean_text
-from pipeline.stages.decode import decode, decode_bytes, decode_html_bytes
 from pipeline.document import Document
 from pipeline.errors import DocumentError
-from pipeline.io.sources import parse_record
+from pipeline.io.jsonl import parse_record
+from pipeline.stages.decode import decode, decode_bytes, decode_html_bytes
 
 EXAMPLES = int(os.environ.get("BOILERSTRIP_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None if EXAMPLES > 1000 else 2000, derandomize=EXAMPLES <= 1000,

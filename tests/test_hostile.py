@@ -21,11 +21,19 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.chain import CleanOptions, check_line_length, clean_document
-from pipeline.document import Document
-from pipeline.errors import (DocumentError, EmptyInputError, InputNotFoundError, InputTooLargeError, LineTooLongError,
-                             UnextractableInputError)
-from pipeline.io.sources import ReadFailure, Skipped, Source, walk_directory
+from pipeline.chain import clean_document
+from pipeline.document import Document, Reject
+from pipeline.errors import (
+    DocumentError,
+    EmptyInputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    LineTooLongError,
+    UnextractableInputError,
+)
+from pipeline.io.sources import Skipped, Source, walk_directory
+from pipeline.options import CleanOptions
+from pipeline.stages.repair import check_line_length
 
 from .conftest import ROOT, run_cli
 
@@ -469,7 +477,7 @@ def test_unreadable_file_and_directory(tmp_path):
 
 def test_permission_errors_become_document_errors(tmp_path, monkeypatch):
     """The same mapping as above, where the tests run as root (which reads anything)."""
-    import pipeline.io.sources as readers
+    import pipeline.io.reading as readers
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -477,8 +485,8 @@ def test_permission_errors_become_document_errors(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     monkeypatch.setattr(readers, "open", denied, raising=False)
     [item] = Source("a.txt", str(tmp_path / "a.txt"), format="text").documents()
-    assert isinstance(item, ReadFailure) and isinstance(item.error, InputNotFoundError)
-    assert str(item.error) == "permission denied"
+    assert isinstance(item, Reject) and item.error == InputNotFoundError.__name__
+    assert item.message == "permission denied"
 
     def unlistable(top, onerror=None, followlinks=False):
         onerror(PermissionError(13, "Permission denied", str(top)))
@@ -562,14 +570,15 @@ def test_batch_applies_the_same_limits_as_clean(tmp_path):
     assert [line.split(": ", 3)[3] for line in errors(clean)] == [r["message"] for r in rejects]
 
 
-def test_batch_plan_key_changes_with_the_limits(tmp_path):
-    from pipeline.batch.tasks import make_plan, plan_limits
+def test_batch_keys_change_with_the_limits(tmp_path):
+    """A limit decides what the first segment produces: changing one reruns the shard."""
+    from pipeline.batch.tasks import CleanCorpus
 
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
-    plans = [make_plan(str(tmp_path), 10), make_plan(str(tmp_path), 10, max_line_chars=5),
-             make_plan(str(tmp_path), 10, max_page_chars=5), make_plan(str(tmp_path), 10, max_bytes=5)]
-    assert len({p["key"] for p in plans}) == 4
-    assert len({json.dumps(plan_limits(p), sort_keys=True) for p in plans}) == 4
+    variants = [{}, {"max_line_chars": 5}, {"max_page_chars": 5}, {"max_bytes": 5}]
+    tasks = [CleanCorpus(input_dir=str(tmp_path), output_dir=str(tmp_path / "out"), **v) for v in variants]
+    assert len({t.run_key() for t in tasks}) == 4
+    assert len({t.requires()[0].previous().key() for t in tasks}) == 4  # the prepare segment's own key
 
 
 def test_options_carry_the_limits_through_the_python_api():
@@ -577,5 +586,5 @@ def test_options_carry_the_limits_through_the_python_api():
         clean_document(Document(id="d", raw=b"z" * 3000, format="text"), CleanOptions(max_line_chars=2000))
     with pytest.raises(InputTooLargeError, match="over the 100-character limit for one HTML page"):
         clean_document(Document(id="d", html=PAGE.format(body=PARAGRAPH), format="html"), CleanOptions(max_page_chars=100))
-    assert clean_document(Document(id="d", raw=b"z" * 3000, format="text"), CleanOptions(max_line_chars=None)).text
+    assert clean_document(Document(id="d", raw=b"z" * 3000, format="text"), CleanOptions(max_line_chars=0)).text
     assert issubclass(LineTooLongError, InputTooLargeError) and issubclass(EmptyInputError, DocumentError)

@@ -11,10 +11,10 @@ import zlib
 import pytest
 
 from pipeline import clean_bytes
-from pipeline.errors import UnsupportedInputError
+from pipeline.errors import MalformedRecordError, UnsupportedInputError
+from pipeline.io.formats import SUFFIXES, looks_like_jsonl
 from pipeline.io.http import split_http_response
-from pipeline.io.sources import SUFFIXES, looks_like_jsonl, parse_record
-from pipeline.errors import MalformedRecordError
+from pipeline.io.jsonl import parse_record
 
 from .conftest import SEEDS, eval_data_dir, run_cli
 

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from pipeline.document import Document
+from pipeline.batch.plan import jsonl_chunks
+from pipeline.document import Document, Reject
 from pipeline.errors import EmptyInputError, InputTooLargeError, MalformedRecordError
-from pipeline.io.sources import ReadFailure, Source, parse_record
-from pipeline.batch.tasks import jsonl_chunks
+from pipeline.io.jsonl import parse_record
+from pipeline.io.sources import Source
 
 from .conftest import FIXTURES
 
@@ -58,9 +59,9 @@ def test_a_file_with_bad_lines_keeps_every_good_document(tmp_path):
     )
     items = list(Source("crawl.jsonl", str(path), format="jsonl").documents())
     assert [(type(i).__name__, i.id) for i in items] == [
-        ("Document", "good-1"), ("ReadFailure", "crawl.jsonl:2"), ("Document", "crawl.jsonl:4"),
-        ("ReadFailure", "crawl.jsonl:5"), ("Document", "../../etc/passwd"), ("Document", "tail")]
-    assert str(items[1].error).startswith("line 2: not valid JSON")
+        ("Document", "good-1"), ("Reject", "crawl.jsonl:2"), ("Document", "crawl.jsonl:4"),
+        ("Reject", "crawl.jsonl:5"), ("Document", "../../etc/passwd"), ("Document", "tail")]
+    assert items[1].message.startswith("line 2: not valid JSON") and items[1].stage == "read"
     assert all(i.path == str(path) for i in items)
 
 
@@ -70,15 +71,15 @@ def test_huge_line_is_rejected_without_reading_it_into_memory(tmp_path):
         out.write(_line(id="before", text=STORY) + _line(id="huge", text="x" * 5000) + _line(id="after", text=STORY))
     items = list(Source("big.jsonl.gz", str(path), max_bytes=1000, format="jsonl").documents())
     assert [i.id for i in items] == ["before", "big.jsonl.gz:2", "after"]
-    assert isinstance(items[1], ReadFailure) and isinstance(items[1].error, InputTooLargeError)
-    assert "line 2: longer than the 1,000-byte limit" in str(items[1].error)
+    assert isinstance(items[1], Reject) and items[1].error == InputTooLargeError.__name__
+    assert "line 2: longer than the 1,000-byte limit" in items[1].message
 
 
 def test_missing_and_corrupt_files_are_one_failure_each(tmp_path):
     (tmp_path / "bad.jsonl.gz").write_bytes(b"not gzip at all")
     for name in ("missing.jsonl", "bad.jsonl.gz"):
         items = list(Source(name, str(tmp_path / name), format="jsonl").documents())
-        assert len(items) == 1 and isinstance(items[0], ReadFailure)
+        assert len(items) == 1 and isinstance(items[0], Reject)
 
 
 @pytest.mark.parametrize("trailing_newline", [True, False])

@@ -8,9 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.stages.metadata import (LANGUAGE_MIN_LETTERS, LANGUAGE_SAMPLE_CHARS, TITLE_MAX_WORDS, TITLE_MIN_WORDS,
-                               _iso_639_1, _language_sample, detect_language, leading_title, parse_date)
 from pipeline.shape import looks_like_headline, word_count
+from pipeline.stages.metadata import (
+    LANGUAGE_MIN_LETTERS,
+    LANGUAGE_SAMPLE_CHARS,
+    TITLE_MAX_WORDS,
+    TITLE_MIN_WORDS,
+    _iso_639_1,
+    _language_sample,
+    detect_language,
+    leading_title,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(

@@ -42,8 +42,10 @@ def test_the_chain_runs_each_stage_once(monkeypatch):
     import pipeline.chain as chain
 
     calls = []
-    for name in ("decode", "repair", "strip", "extract_metadata", "normalize"):
-        original = getattr(chain, name)
-        monkeypatch.setattr(chain, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
-    chain.clean_bytes("Council votes\n\nAdvertisement\nThe council voted on Monday.".encode(), id="x")
-    assert calls == ["decode", "repair", "strip", "extract_metadata", "normalize"]
+    for segment in chain.SEGMENTS.values():
+        for stage in segment:
+            original = stage.__call__
+            monkeypatch.setattr(stage, "__call__",
+                                lambda self, doc, _f=original: calls.append(self.name) or _f(self, doc))
+    chain.clean_bytes(b"Council votes\n\nAdvertisement\nThe council voted on Monday.", id="x")
+    assert calls == ["decode", "extract", "repair", "strip", "metadata", "normalize"]

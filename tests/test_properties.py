@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.stages.repair import repair_text
 from pipeline.rules import load_rules
+from pipeline.stages.repair import repair_text
 
 RULES = load_rules()
 BOILERPLATE = [ex for rule in RULES for ex in rule.match]

@@ -8,14 +8,22 @@ import unicodedata
 from pathlib import Path
 
 import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers 'sloppy-windows-1252' and friends)
+import ftfy.bad_codecs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import reference_repair
 from pipeline.document import Document
-from pipeline.stages.repair import FTFY_CONFIG, canonical_line, needs_ftfy, repair, repair_field, repair_line, repair_text
-from tests import reference_repair
+from pipeline.stages.repair import (
+    FTFY_CONFIG,
+    canonical_line,
+    needs_ftfy,
+    repair,
+    repair_field,
+    repair_line,
+    repair_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

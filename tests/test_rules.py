@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 
-from pipeline.stages.strip import judge_line
 from pipeline.errors import RuleError
 from pipeline.rules import RuleSet, load_rules
+from pipeline.stages.strip import judge_line
 
 BUILTIN = load_rules()
 MATCH = [(r.id, ex) for r in BUILTIN for ex in r.match]

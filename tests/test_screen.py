@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from regex import _regex
 
-from pipeline.stages.strip import _DECORATION, strip_boilerplate
 from pipeline.rules import load_rules
 from pipeline.rules.factors import necessary_factors
 from pipeline.rules.screen import Screen, lets_through
 from pipeline.rules.screened import SYMBOL, screen_text
+from pipeline.stages.strip import _DECORATION, strip_boilerplate
 
 ROOT = Path(__file__).parent.parent
 #: Generated lines per property; a long local run: BOILERSTRIP_SCREEN_EXAMPLES=100000 pytest tests/test_screen.py
@@ -158,10 +158,11 @@ def test_screened_and_unscreened_stripping_agree_on_generated_documents(lines):
 
 
 def _corpus_texts() -> list[str]:
-    from pipeline.chain import prepare
+    from pipeline.chain import Chain
     from pipeline.document import Document
     from pipeline.errors import DocumentError
 
+    prepare = Chain(segments=["prepare"])
     texts = []
     for path in sorted(ROOT.glob("tests/corpus*/*.txt")) + sorted(ROOT.glob("fixtures/seeds/*.txt")):
         try:
@@ -179,11 +180,11 @@ def test_screened_and_unscreened_stripping_agree_on_the_corpora():
 
 
 def test_benchmark_corpus_strips_identically(tmp_path):
-    sys.path.insert(0, str(ROOT))
     from benchmarks.generate_corpus import generate
-    from pipeline.chain import prepare
+    from pipeline.chain import Chain
     from pipeline.document import Document
 
+    prepare = Chain(segments=["prepare"])
     for path in generate(tmp_path, 300, seed=11):
         text = prepare(Document(id=path.name, raw=path.read_bytes())).text
         assert strip_boilerplate(text, RULES, screened=True) == strip_boilerplate(text, RULES, screened=False)

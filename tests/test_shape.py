@@ -8,7 +8,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.shape import QUESTION_HEADLINE_WORDS, _CLOSERS, looks_like_headline, looks_like_prose, word_count
+from pipeline.shape import _CLOSERS, QUESTION_HEADLINE_WORDS, looks_like_headline, looks_like_prose, word_count
 
 # The definitions before final_mark (regex searches anchored at the end of the line).
 _TERMINAL = regex.compile(r"[.!…。！][\p{Pf}\p{Pe}\"'’”»)\]]*$")

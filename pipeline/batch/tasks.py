@@ -1,23 +1,26 @@
-"""Batch cleaning with Luigi: the same stages as ``boilerstrip clean``, per shard.
+"""Batch cleaning with Luigi: the chain of ``boilerstrip clean``, per shard and segment.
 
-The corpus is split into *shards* (``DEFAULT_SHARD_SIZE`` documents in sorted
-id order): shards, not documents, are Luigi's unit of scheduling, so the
-scheduler's per-task cost (a few milliseconds locally, a round trip with
-luigid) stays small against the cleaning work. Each shard runs four tasks,
+The corpus is cut into shards (:mod:`pipeline.batch.plan`). Each shard runs one
+:class:`ShardTask` per segment of the chain (:data:`pipeline.chain.SEGMENTS`),
 each with its own target, so a failed or killed run resumes from the last
-completed stage::
+completed segment::
 
-    RepairShard -> StripShard -> MetadataShard -> NormalizeShard -> CleanCorpus
-    (read, decode, extract HTML, repair)
+    ShardTask(prepare): read, decode, extract, repair  ->  ShardTask(finish): strip, metadata, normalize
+                                                            -> records.jsonl, summary.json  ->  CleanCorpus
 
-Targets are content-addressed. A shard's key hashes its members (id, size,
-modification time), the package and extractor versions and, from the strip stage on, the
-rules fingerprint and options: unchanged inputs are never redone, and an
-edited rule recomputes the stages it affects instead of serving stale results.
-Every file is written atomically (``LocalTarget.open('w')`` renames a
-temporary file into place), and ``_SUCCESS`` is written last.
+Targets are content-addressed. A segment's key hashes the previous segment's
+key (the first: the shard's members, their sizes and modification times, and
+the read limit) with the chain's fingerprint for that segment: the package
+version, the options each stage reads and the libraries it calls (rules
+fingerprint, extractor versions, limits). Unchanged inputs are never redone,
+and an edited rule reruns the finish segment only. Every file is written with
+:func:`~pipeline.io.writers.open_output` (complete or absent), and ``_SUCCESS``
+last.
 
-Run it with ``boilerstrip batch`` or the plain Luigi way::
+Every task takes the same cleaning options as ``boilerstrip clean``, as Luigi
+parameters built from :class:`~pipeline.options.CleanOptions` (and the batch
+ones from :class:`~pipeline.options.BatchOptions`). Run it with
+``boilerstrip batch`` or the plain Luigi way::
 
     luigi --module pipeline.batch.tasks CleanCorpus --input-dir in/ --output-dir out/ --local-scheduler --workers 2
 """
@@ -25,35 +28,26 @@ Run it with ``boilerstrip batch`` or the plain Luigi way::
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
-import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
-from functools import lru_cache
+from dataclasses import Field, fields
+from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import luigi
-import luigi.interface
-import luigi.worker
-import orjson
 from luigi.configuration import get_config
-from luigi.rpc import RemoteScheduler, RPCError
-from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
 from pipeline import __version__
-from pipeline.stages.strip import strip
-from pipeline.chain import DEFAULT_MAX_LINE_CHARS, DEFAULT_SHARD_SIZE, CleanOptions, prepare
-from pipeline.document import Document
-from pipeline.errors import DocumentError
-from pipeline.stages.extract import DEFAULT_MAX_PAGE_CHARS, extractor_versions
-from pipeline.stages.metadata import extract_metadata
-from pipeline.stages.normalize import normalize
-from pipeline.io.sources import DEFAULT_MAX_BYTES, ReadFailure, Skipped, Source, walk_directory
+from pipeline.batch.plan import Plan, load_plan, make_plan, save_plan
+from pipeline.batch.stagefile import read_stage_file, write_stage_file
+from pipeline.chain import SEGMENT_NAMES, Chain, digest
+from pipeline.document import Document, Reject
+from pipeline.io.writers import open_output
+from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
 
 STAGES_DIRNAME = ".stages"
 
@@ -75,346 +69,158 @@ def _default_retcodes() -> None:
 _default_retcodes()
 
 
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
+# --- parameters from the options ----------------------------------------------------
+
+def _parameter(f: Field[Any]) -> luigi.Parameter:
+    """The Luigi parameter for one option field (its help text as the description)."""
+    default = field_default(f)
+    description = f.metadata["help"].format(default=default)
+    if isinstance(default, bool):
+        return luigi.BoolParameter(default=default, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
+                                   description=description)
+    if isinstance(default, tuple):
+        return luigi.ListParameter(default=list(default), description=description)
+    if isinstance(default, int):
+        return luigi.IntParameter(default=default, description=description)
+    if isinstance(default, float):
+        return luigi.FloatParameter(default=default, description=description)
+    return luigi.Parameter(default=default, description=description)
 
 
-# --- the shard plan ------------------------------------------------------------
-# A plan member is one unit of input: [id, path, size, mtime_ns, format, first_line, n_lines, offset].
-# A text or HTML file is one member (one document); a plain JSONL file is cut
-# into members of at most shard_size lines (byte offset of the first, for a
-# direct seek); a compressed JSONL file cannot be seeked and stays one member.
-
-def jsonl_chunks(path: str, lines_per_chunk: int) -> Iterator[tuple[int, int, int]]:
-    """``(first_line, n_lines, byte_offset)`` ranges covering a JSONL file, found by
-    counting newlines block by block (so a huge line never sits in memory)."""
-    first, count, offset, position, last_byte = 1, 0, 0, 0, b"\n"
-    with open(path, "rb") as stream:
-        while block := stream.read(1 << 20):
-            start = 0
-            while (newline := block.find(b"\n", start)) >= 0:
-                count += 1
-                start = newline + 1
-                if count == lines_per_chunk:
-                    yield first, count, offset
-                    first, count, offset = first + count, 0, position + start
-            position += len(block)
-            last_byte = block[-1:]
-    if last_byte != b"\n":
-        count += 1  # a last line without a newline
-    if count:
-        yield first, count, offset
+def _parameters_of(options_class: type) -> dict[str, luigi.Parameter]:
+    return {f.name: _parameter(f) for f in option_fields(options_class)}
 
 
-def _members(entry: Source, shard_size: int) -> list[list]:
-    try:
-        st = os.stat(entry.path)
-    except OSError as exc:  # vanished or unreadable: still an input, rejected when read
-        return [[entry.id, entry.path, -1, str(exc), entry.format, 1, None, 0]]
-    head = [entry.id, entry.path, st.st_size, st.st_mtime_ns, entry.format]
-    if entry.format != "jsonl" or entry.path.endswith(".gz"):
-        return [head + [1, None, 0]]
-    try:
-        chunks = list(jsonl_chunks(entry.path, shard_size))
-        if len(chunks) > 1 and _has_content(entry.path):
-            return [head + list(chunk) for chunk in chunks]
-    except OSError:
-        pass
-    # One chunk, an empty or blank file, or an unreadable one: read as a whole, so
-    # that an empty file is reported (as `clean` does) and read errors show up.
-    return [head + [1, None, 0]]
+#: Mixins holding one Luigi parameter per option: every task takes every option.
+CleanParameters = type("CleanParameters", (), _parameters_of(CleanOptions))
+BatchParameters = type("BatchParameters", (), _parameters_of(BatchOptions))
+_CLEAN_NAMES = tuple(f.name for f in option_fields(CleanOptions))
+_BATCH_NAMES = tuple(f.name for f in option_fields(BatchOptions))
 
 
-def _has_content(path: str) -> bool:
-    """Whether a file holds anything but whitespace (reads only up to the first such byte)."""
-    with open(path, "rb") as stream:
-        while block := stream.read(1 << 20):
-            if block.strip():
-                return True
-    return False
+def clean_options_of(task: luigi.Task) -> CleanOptions:
+    """The CleanOptions a task's parameters describe."""
+    values = {name: getattr(task, name) for name in _CLEAN_NAMES}
+    values["rule_dirs"] = tuple(values["rule_dirs"])
+    return CleanOptions(**values)
 
 
-def _weight(member: list, shard_size: int) -> int:
-    """Documents a member stands for (a compressed JSONL file: a whole shard's worth)."""
-    if member[4] != "jsonl":
-        return 1
-    return member[6] if member[6] is not None else shard_size
+def option_values(options: CleanOptions | BatchOptions) -> dict[str, Any]:
+    """Keyword arguments for a task, from options (tuples become lists, as Luigi keeps them)."""
+    return {f.name: list(v) if isinstance(v := getattr(options, f.name), tuple) else v
+            for f in fields(options) if "flag" in f.metadata}
 
 
-def make_plan(input_dir: str, shard_size: int, max_bytes: int = DEFAULT_MAX_BYTES,
-              max_line_chars: int = DEFAULT_MAX_LINE_CHARS, max_page_chars: int = DEFAULT_MAX_PAGE_CHARS) -> dict[str, Any]:
-    """List the inputs (sorted, as ``boilerstrip clean DIR`` does) and cut them into shards
-    of about ``shard_size`` documents."""
-    members, skipped = [], []
-    for entry in walk_directory(Path(input_dir), max_bytes):
-        if isinstance(entry, Skipped):
-            skipped.append({"path": entry.path, "reason": entry.reason, **({"error": True} if entry.error else {})})
-        else:
-            members += _members(entry, shard_size)
-    shards: list[list[list]] = []
-    filled = shard_size
-    for member in members:
-        weight = _weight(member, shard_size)
-        if filled + weight > shard_size:
-            shards.append([])
-            filled = 0
-        shards[-1].append(member)
-        filled += weight
-    return {
-        "input_dir": input_dir,
-        "shard_size": shard_size,
-        "max_bytes": max_bytes,
-        "max_line_chars": max_line_chars,
-        "max_page_chars": max_page_chars,
-        "shards": shards,
-        "skipped": skipped,
-        "key": _digest(__version__, extractor_versions(), shard_size, max_bytes, max_line_chars, max_page_chars,
-                       shards, skipped),
-    }
-
-
-def plan_limits(plan: dict[str, Any]) -> dict[str, int]:
-    """The input limits a plan was made with: they change what the first stage produces."""
-    return {k: plan[k] for k in ("max_bytes", "max_line_chars", "max_page_chars") if k in plan}
-
-
-def plan_bytes(plan: dict[str, Any]) -> int:
-    """Total size of the plan's input files (each file once, however it was cut)."""
-    sizes = {m[1]: m[2] for shard in plan["shards"] for m in shard}
-    return sum(size for size in sizes.values() if size > 0)
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    target = luigi.LocalTarget(str(path))
-    with target.open("w") as out:
-        json.dump(data, out, ensure_ascii=False, indent=1)
-
-
-def _plan_file(work_dir: str, key: str) -> Path:
-    return Path(work_dir) / "plans" / f"{key}.json"
-
-
-def save_plan(work_dir: str, plan: dict[str, Any]) -> None:
-    path = _plan_file(work_dir, plan["key"])
-    if not path.exists():
-        _write_json_atomic(path, plan)
-
-
-@lru_cache(maxsize=4)
-def load_plan(work_dir: str, key: str) -> dict[str, Any]:
-    """A saved plan. Plans are content-addressed (never change), so caching is safe;
-    Luigi asks every task for its output() many times during scheduling."""
-    return json.loads(_plan_file(work_dir, key).read_text(encoding="utf-8"))
-
-
-# --- stage files ---------------------------------------------------------------
-# One JSON object per line: {"doc": state}, {"reject": {...}} or, last, {"timings": {...}}.
-# Written and read with orjson: with the json module, handing documents from stage to
-# stage cost as much as cleaning them.
-
-def _line(entry: dict[str, Any]) -> str:
-    return orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
-
-
-def _read_stage(path: str) -> tuple[list[Document | dict], dict[str, float]]:
-    items: list[Document | dict] = []
-    timings: dict[str, float] = {}
-    with open(path, "rb") as stream:
-        for line in stream:
-            entry = orjson.loads(line)
-            if "doc" in entry:
-                items.append(Document.from_state(entry["doc"]))
-            elif "reject" in entry:
-                items.append(entry["reject"])
-            else:
-                timings = entry["timings"]
-    return items, timings
-
-
-def reject_record(doc_id: str, path: str | None, stage: str, exc: BaseException) -> dict[str, Any]:
-    """What the rejects file says about a document that could not be processed."""
-    return {"id": doc_id, "path": path, "stage": stage, "error": type(exc).__name__, "message": str(exc)}
-
-
-def log_run(work_dir: str, stage: str, shard: int) -> None:
-    """Append 'stage shard pid' to WORK_DIR/runs.log: an audit of which process ran what.
+def log_run(work_dir: str, segment: str, shard: int) -> None:
+    """Append 'segment shard pid' to WORK_DIR/runs.log: an audit of which process ran what.
 
     One short ``O_APPEND`` write per task, so concurrent workers never interleave.
     """
     fd = os.open(Path(work_dir) / "runs.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, f"{stage} {shard} {os.getpid()}\n".encode())
+        os.write(fd, f"{segment} {shard} {os.getpid()}\n".encode())
     finally:
         os.close(fd)
 
 
-class ShardTask(luigi.Task):
-    """Common parameters and target layout of the four per-shard stage tasks."""
+# --- per shard --------------------------------------------------------------------------
+
+class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
+    """One segment of the chain on one shard: the first reads the shard's inputs, each later one
+    the previous segment's stage file; the last writes the shard's records and summary."""
 
     work_dir = luigi.Parameter()
     plan_key = luigi.Parameter()
     shard = luigi.IntParameter()
-    rules = luigi.ListParameter(default=[])
-    builtin_rules = luigi.BoolParameter(default=True, parsing=luigi.BoolParameter.EXPLICIT_PARSING)
-    ascii_punctuation = luigi.BoolParameter(default=False)
-
-    stage = ""
-    uses_rules = True
+    segment = luigi.ChoiceParameter(choices=SEGMENT_NAMES, var_type=str)
 
     @property
+    def position(self) -> int:
+        return SEGMENT_NAMES.index(self.segment)
+
+    @property
+    def is_last(self) -> bool:
+        return self.position == len(SEGMENT_NAMES) - 1
+
     def options(self) -> CleanOptions:
-        return CleanOptions(rule_dirs=tuple(self.rules), builtin_rules=self.builtin_rules,
-                            ascii_punctuation=self.ascii_punctuation)
+        if getattr(self, "_options", None) is None:
+            self._options = clean_options_of(self)
+        return self._options
 
-    def members(self) -> list[list]:
-        return load_plan(self.work_dir, self.plan_key)["shards"][self.shard]
+    def members(self) -> tuple[Any, ...]:
+        return load_plan(self.work_dir, self.plan_key).shards[self.shard]
 
-    def shard_key(self) -> str:
-        """Computed once per task instance (Luigi reuses instances with equal parameters)."""
-        if getattr(self, "_shard_key", None) is None:
-            key = _digest(__version__, extractor_versions(), self.members(),
-                          plan_limits(load_plan(self.work_dir, self.plan_key)))
-            if self.uses_rules:
-                key = _digest(key, self.options.ruleset().fingerprint, self.ascii_punctuation)
-            self._shard_key = key
-        return self._shard_key
+    def previous(self) -> ShardTask | None:
+        if self.position == 0:
+            return None
+        params = {name: getattr(self, name) for name in self.get_param_names()}
+        return ShardTask(**{**params, "segment": SEGMENT_NAMES[self.position - 1]})
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.work_dir) / "shards" / self.shard_key() / f"{self.stage}.jsonl"))
+    def key(self) -> str:
+        """What this segment's output is made from (computed once per task instance: Luigi
+        reuses instances with equal parameters and asks for output() many times)."""
+        if getattr(self, "_key", None) is None:
+            previous = self.previous()
+            upstream = previous.key() if previous else digest([list(m) for m in self.members()],
+                                                               self.options().max_bytes)
+            self._key = digest(upstream, Chain(self.options(), [self.segment]).fingerprint())
+        return self._key
 
-    def upstream(self) -> ShardTask:
-        raise NotImplementedError
+    def requires(self) -> list[ShardTask]:
+        previous = self.previous()
+        return [previous] if previous else []
 
-    def transform(self, doc: Document) -> Document:
-        raise NotImplementedError
+    def output(self) -> Any:
+        base = Path(self.work_dir) / "shards" / self.key()
+        if self.is_last:
+            return {"records": luigi.LocalTarget(str(base / "records.jsonl")),
+                    "summary": luigi.LocalTarget(str(base / "summary.json"))}
+        return luigi.LocalTarget(str(base / f"{self.segment}.jsonl"))
 
-    def run(self) -> None:
-        started = time.perf_counter()
-        items, timings = _read_stage(self.input().path)
-        with self.output().open("w") as out:
-            for item in items:
-                result = self._process(item)
-                out.write(_line({"reject": result} if isinstance(result, dict) else {"doc": result.to_state()}))
-            timings[self.stage] = time.perf_counter() - started
-            out.write(_line({"timings": timings}))
-        log_run(self.work_dir, self.stage, self.shard)
-
-    def _process(self, item: Document | dict) -> Document | dict:
-        """The transformed document, or a reject record (passed on, or made here)."""
-        if isinstance(item, dict):
-            return item
-        try:
-            return self.transform(item)
-        except Exception as exc:  # one bad document never stops the shard
-            return reject_record(item.id, item.path, self.stage, exc)
-
-    def requires(self) -> ShardTask | list:
-        return self.upstream()
-
-    def _params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in ShardTask.get_param_names()}
-
-
-class RepairShard(ShardTask):
-    """Read every document of the shard; decode, extract (HTML) and repair it."""
-
-    stage = "repair"
-    uses_rules = False
-
-    def requires(self) -> list:
-        return []
+    def _inputs(self, timings: dict[str, float]) -> Iterator[tuple[str, Document | Reject]]:
+        if self.position == 0:
+            for member in self.members():
+                source = member.source(self.options().max_bytes)
+                for item in source.documents(member.first_line, member.n_lines, member.offset):
+                    yield item.id, item
+            return
+        stage_file = read_stage_file(self.input()[0].path)
+        timings.update(stage_file.timings)
+        for item in stage_file.items:
+            yield item.id, item
 
     def run(self) -> None:
-        started = time.perf_counter()
-        plan = load_plan(self.work_dir, self.plan_key)
-        options = replace(self.options, max_line_chars=plan["max_line_chars"], max_page_chars=plan["max_page_chars"])
-        with self.output().open("w") as out:
-            for doc_id, path, _size, _mtime, fmt, first_line, n_lines, offset in self.members():
-                source = Source(id=doc_id, path=path, max_bytes=plan["max_bytes"], format=fmt)
-                for item in source.documents(first_line, n_lines, offset):
-                    out.write(_line(self._prepared(item, options)))
-            out.write(_line({"timings": {self.stage: time.perf_counter() - started}}))
-        log_run(self.work_dir, self.stage, self.shard)
+        timings: dict[str, float] = {}
+        chain = Chain(self.options(), [self.segment])
+        cleaned = (item for _, item in chain.stream(self._inputs(timings), timings))
+        if self.is_last:
+            self._finish(cleaned, timings)
+        else:
+            write_stage_file(self.output().path, cleaned, timings)
+        log_run(self.work_dir, self.segment, self.shard)
 
-    def _prepared(self, item: Document | ReadFailure, options: CleanOptions) -> dict[str, Any]:
-        if isinstance(item, ReadFailure):
-            return {"reject": reject_record(item.id, item.path, "read", item.error)}
-        try:
-            return {"doc": prepare(item, options).evolve(raw=None).to_state()}
-        except DocumentError as exc:
-            return {"reject": reject_record(item.id, item.path, "read", exc)}
-        except Exception as exc:
-            return {"reject": reject_record(item.id, item.path, self.stage, exc)}
-
-
-class StripShard(ShardTask):
-    """Apply the boilerplate rules."""
-
-    stage = "strip"
-
-    def upstream(self) -> ShardTask:
-        return RepairShard(**self._params())
-
-    def transform(self, doc: Document) -> Document:
-        return strip(doc, self.options.ruleset(), self.options.match_timeout)
-
-
-class MetadataShard(ShardTask):
-    """Title, date, publisher, author, language."""
-
-    stage = "metadata"
-
-    def upstream(self) -> ShardTask:
-        return StripShard(**self._params())
-
-    def transform(self, doc: Document) -> Document:
-        return extract_metadata(doc)
-
-
-class NormalizeShard(ShardTask):
-    """Final form; writes ``records.jsonl`` (the exact JSONL lines) beside the stage file."""
-
-    stage = "normalize"
-
-    def upstream(self) -> ShardTask:
-        return MetadataShard(**self._params())
-
-    def transform(self, doc: Document) -> Document:
-        return normalize(doc, self.ascii_punctuation)
-
-    def output(self) -> dict[str, luigi.LocalTarget]:
-        base = Path(super().output().path).parent
-        return {
-            "records": luigi.LocalTarget(str(base / "records.jsonl")),
-            "summary": luigi.LocalTarget(str(base / "summary.json")),
-        }
-
-    def run(self) -> None:
-        started = time.perf_counter()
-        items, timings = _read_stage(self.input().path)
-        rejects: list[dict] = []
+    def _finish(self, cleaned: Iterator[Document | Reject], timings: dict[str, float]) -> None:
+        """Write the exact JSONL lines of ``clean`` and the shard's summary."""
+        rejects: list[dict[str, Any]] = []
         removed_by_rule: Counter[str] = Counter()
         documents = 0
-        with self.output()["records"].open("w") as out:
-            for item in items:
-                doc = self._process(item)
-                if isinstance(doc, dict):
-                    rejects.append(doc)
+        with open_output(self.output()["records"].path) as out:
+            for item in cleaned:
+                if isinstance(item, Reject):
+                    rejects.append(item.to_record())
                     continue
-                out.write(doc.to_json_line())
+                out.write(item.to_json_line())
                 documents += 1
-                removed_by_rule.update(r.rule for r in doc.removed)
-        timings[self.stage] = time.perf_counter() - started
+                removed_by_rule.update(r.rule for r in item.removed)
         summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
                    "timings": timings}
-        with self.output()["summary"].open("w") as out:
+        with open_output(self.output()["summary"].path) as out:
             json.dump(summary, out, ensure_ascii=False)
-        log_run(self.work_dir, self.stage, self.shard)
 
 
-# --- the corpus ----------------------------------------------------------------
+# --- the corpus -------------------------------------------------------------------------
 
-class CleanCorpus(luigi.Task):
+class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[misc,valid-type]
     """Clean every document under ``input_dir`` into ``output_dir/part-NNNNN.jsonl``.
 
     Also writes ``rejects.jsonl`` (documents that could not be processed, and
@@ -425,51 +231,35 @@ class CleanCorpus(luigi.Task):
 
     input_dir = luigi.Parameter()
     output_dir = luigi.Parameter()
-    work_dir = luigi.OptionalParameter(default=None, description="intermediates (default OUTPUT_DIR/.stages)")
-    shard_size = luigi.IntParameter(default=DEFAULT_SHARD_SIZE)
-    rules = luigi.ListParameter(default=[])
-    builtin_rules = luigi.BoolParameter(default=True, parsing=luigi.BoolParameter.EXPLICIT_PARSING)
-    ascii_punctuation = luigi.BoolParameter(default=False)
-    max_bytes = luigi.IntParameter(default=DEFAULT_MAX_BYTES)
-    max_line_chars = luigi.IntParameter(default=DEFAULT_MAX_LINE_CHARS, description="0: no limit")
-    max_page_chars = luigi.IntParameter(default=DEFAULT_MAX_PAGE_CHARS, description="0: no limit")
-    gzip_output = luigi.BoolParameter(default=False)
-    remove_stages = luigi.BoolParameter(default=False, description="delete intermediates after success")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plan: dict[str, Any] | None = None
+        self._plan: Plan | None = None
 
     @property
     def stages_dir(self) -> str:
         return self.work_dir or str(Path(self.output_dir) / STAGES_DIRNAME)
 
-    @property
     def options(self) -> CleanOptions:
-        return CleanOptions(rule_dirs=tuple(self.rules), builtin_rules=self.builtin_rules,
-                            ascii_punctuation=self.ascii_punctuation)
+        return clean_options_of(self)
 
-    def plan(self) -> dict[str, Any]:
+    def plan(self) -> Plan:
         if self._plan is None:
             if not Path(self.input_dir).is_dir():
                 raise FileNotFoundError(f"input directory not found: {self.input_dir}")
-            self._plan = make_plan(self.input_dir, self.shard_size, self.max_bytes, self.max_line_chars,
-                                   self.max_page_chars)
+            self._plan = make_plan(self.input_dir, self.shard_size)
             save_plan(self.stages_dir, self._plan)
         return self._plan
 
     def run_key(self) -> str:
-        """What the outputs were made from: inputs, rules and options."""
-        return _digest(self.plan()["key"], self.options.ruleset().fingerprint, self.ascii_punctuation,
-                       self.gzip_output)
+        """What the outputs were made from: inputs, chain (options, rules, versions), output form."""
+        return digest(self.plan().key, self.options().max_bytes, Chain(self.options()).fingerprint(), self.gzip_output)
 
-    def requires(self) -> list[NormalizeShard]:
+    def requires(self) -> list[ShardTask]:
         plan = self.plan()
-        return [
-            NormalizeShard(work_dir=self.stages_dir, plan_key=plan["key"], shard=i, rules=self.rules,
-                           builtin_rules=self.builtin_rules, ascii_punctuation=self.ascii_punctuation)
-            for i in range(len(plan["shards"]))
-        ]
+        clean = {name: getattr(self, name) for name in _CLEAN_NAMES}
+        return [ShardTask(work_dir=self.stages_dir, plan_key=plan.key, shard=i, segment=SEGMENT_NAMES[-1], **clean)
+                for i in range(len(plan.shards))]
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(Path(self.output_dir) / "_SUCCESS"))
@@ -479,7 +269,7 @@ class CleanCorpus(luigi.Task):
         if not (self.output().exists() and manifest.exists()):
             return False
         try:
-            return json.loads(manifest.read_text(encoding="utf-8")).get("run_key") == self.run_key()
+            return bool(json.loads(manifest.read_text(encoding="utf-8")).get("run_key") == self.run_key())
         except (ValueError, OSError):
             return False
 
@@ -492,20 +282,16 @@ class CleanCorpus(luigi.Task):
         success = Path(self.output().path)
         success.unlink(missing_ok=True)  # outputs are about to change: not a success until the end
         plan = self.plan()
-        shards, all_rejects, removed, timings = [], [], Counter(), Counter()
-        for entry in plan["skipped"]:  # a directory that could not be listed: its documents are unaccounted for
-            if entry.get("error"):
-                all_rejects.append({"id": Path(entry["path"]).relative_to(self.input_dir).as_posix()
-                                    if Path(entry["path"]).is_relative_to(self.input_dir) else entry["path"],
-                                    "path": entry["path"], "stage": "read", "error": "InputNotFoundError",
-                                    "message": entry["reason"]})
+        shards: list[dict[str, Any]] = []
+        all_rejects: list[dict[str, Any]] = self._unlisted_directories(plan)
+        removed: Counter[str] = Counter()
+        timings: Counter[str] = Counter()
         for index, task in enumerate(self.requires()):
             summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
             part = self.part_name(index)
             self._publish(task.output()["records"].path, out_dir / part)
             shards.append({"part": part, "inputs": summary["documents"] + len(summary["rejects"]),
-                           "documents": summary["documents"],
-                           "rejected": len(summary["rejects"])})
+                           "documents": summary["documents"], "rejected": len(summary["rejects"])})
             all_rejects += summary["rejects"]
             removed.update(summary["removed_by_rule"])
             timings.update(summary["timings"])
@@ -513,147 +299,54 @@ class CleanCorpus(luigi.Task):
         for stale in out_dir.glob("part-*.jsonl*"):
             if stale.name not in keep:
                 stale.unlink()
-        with luigi.LocalTarget(str(out_dir / "rejects.jsonl")).open("w") as out:
+        with open_output(out_dir / "rejects.jsonl") as out:
             for reject in all_rejects:
                 out.write(json.dumps(reject, ensure_ascii=False) + "\n")
         manifest = {
             "package_version": __version__,
             "run_key": self.run_key(),
             "input_dir": self.input_dir,
-            "files": len({m[1] for shard in plan["shards"] for m in shard}),
+            "files": plan.files,
             "inputs": sum(s["inputs"] for s in shards),
             "documents": sum(s["documents"] for s in shards),
             "rejected": all_rejects,
-            "skipped": plan["skipped"],
+            "skipped": [{"path": s.path, "reason": s.reason, **({"error": True} if s.error else {})}
+                        for s in plan.skipped],
             "shard_size": self.shard_size,
             "shards": shards,
-            "rules_fingerprint": self.options.ruleset().fingerprint,
+            "rules_fingerprint": self.options().ruleset().fingerprint,
             "removed_by_rule": dict(sorted(removed.items())),
             "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
         }
-        _write_json_atomic(out_dir / "manifest.json", manifest)
-        with self.output().open("w") as out:
+        with open_output(out_dir / "manifest.json") as out:
+            json.dump(manifest, out, ensure_ascii=False, indent=1)
+        with open_output(success) as out:
             out.write("")
         if self.remove_stages:
             shutil.rmtree(self.stages_dir, ignore_errors=True)
 
+    def _unlisted_directories(self, plan: Plan) -> list[dict[str, Any]]:
+        """Rejects for directories that could not be listed: their documents are unaccounted for."""
+        rejects = []
+        for entry in plan.skipped:
+            if entry.error:
+                path = Path(entry.path)
+                doc_id = path.relative_to(self.input_dir).as_posix() if path.is_relative_to(self.input_dir) \
+                    else entry.path
+                rejects.append(Reject(doc_id, entry.path, "read", "InputNotFoundError", entry.reason).to_record())
+        return rejects
+
     def _publish(self, source: str, target: Path) -> None:
         """Copy a shard's records to their part file, atomically (gzip without a timestamp)."""
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        with open(source, "rb") as records, open(tmp, "wb") as raw:
+        with open(source, "rb") as records, open_output(target, binary=True) as raw:
             if self.gzip_output:
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:  # type: ignore[arg-type]
                     shutil.copyfileobj(records, out)
             else:
-                shutil.copyfileobj(records, raw)
-        os.replace(tmp, target)
+                shutil.copyfileobj(records, raw)  # type: ignore[arg-type]
 
 
-# --- sharing a central scheduler ------------------------------------------------
-# Why a process sharing luigid must wait after luigi.build returns (issue 9):
-#
-# With ``[worker] keep_alive``, Luigi's worker loop (``Worker.run``) leaves as soon as
-# ``get_work`` hands it no task and ``Worker._keep_alive`` says no. That looks only at the
-# reply's ``n_pending_tasks`` (``Scheduler.count_pending``: the tasks this worker asked for that
-# are PENDING or FAILED); tasks RUNNING on another worker are merely listed in
-# ``running_tasks``. At the end of a shared run the worker that finished the last shard is
-# granted CleanCorpus; the other one, idle and polling, then has nothing pending, leaves,
-# and ``luigi.build`` returns NOT_RUN while ``_SUCCESS`` does not exist yet: whether that
-# process exited 0 depended on CleanCorpus finishing before its own ``complete()`` check.
-# No worker setting closes this: ``count_uniques`` and ``count_last_scheduled`` keep a worker
-# alive for fewer tasks, ``max_keep_alive_idle_duration`` only bounds the stay, and an
-# ``assistant`` never leaves. So the waiting happens here, after the build.
-
-class SharedRunWorker(luigi.worker.Worker):
-    """Luigi's worker, except that it stops waiting for work once this run cannot succeed.
-
-    With ``keep_alive``, Luigi keeps a worker alive while ``count_pending`` is non-zero, and
-    that counts FAILED tasks as pending: a process whose shard failed (a full disk, a bug)
-    would wait for luigid to offer the task again after ``retry_delay`` (15 minutes), then
-    fail again, forever; a process waiting for a shard that failed on another worker would
-    wait the same way. This worker leaves once one of its own tasks failed, or once the
-    scheduler reports a task this run scheduled as FAILED or DISABLED (asked at most every
-    ``FAILURE_CHECK_SECONDS``), so ``boilerstrip batch`` exits non-zero instead.
-    """
-
-    FAILURE_CHECK_SECONDS = 2.0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._failure_checked = 0.0
-
-    def _keep_alive(self, get_work_response: Any) -> bool:
-        if not self.run_succeeded:
-            return False
-        now = time.monotonic()
-        if now - self._failure_checked >= self.FAILURE_CHECK_SECONDS:
-            self._failure_checked = now
-            if _scheduled_task_failed(self._scheduler, self._scheduled_tasks):
-                return False
-        return super()._keep_alive(get_work_response)
-
-
-def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
-    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED."""
-    for status in (FAILED, DISABLED):
-        try:
-            failed = scheduler.task_list(status, "")
-        except RPCError:
-            return False  # an unreachable scheduler: keep waiting, as Luigi would
-        if any(task_id in scheduled for task_id in failed):
-            return True
-    return False
-
-
-class WorkerFactory(luigi.interface._WorkerSchedulerFactory):
-    """Makes :class:`SharedRunWorker` workers (``luigi.build(worker_scheduler_factory=...)``)."""
-
-    def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> luigi.worker.Worker:
-        return SharedRunWorker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
-
-
-WaitOutcome = Literal["complete", "failed", "unheld", "timeout"]
-_UNHELD_GRACE = 1.0  # seconds a task must stay unheld before the caller builds it again
-
-
-def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> WaitOutcome:
-    """Wait while a worker of the central scheduler at ``scheduler_url`` runs ``task``.
-
-    ``task.complete()`` (the files) decides success; the scheduler only says whether anyone
-    still holds the task. Returns ``"complete"``; ``"failed"`` when the scheduler reports
-    the task FAILED or DISABLED (it failed on its worker, or that worker died: luigid fails
-    the task of a worker silent for ``worker_disconnect_delay``); ``"unheld"`` when it has
-    been neither running nor complete for a second (for instance luigid still calls it DONE
-    from an earlier run and ignores PENDING claims for ``stable_done_cooldown_secs``): the
-    caller should build it again; ``"timeout"`` once ``time.monotonic()`` passes ``deadline``.
-    An unreachable scheduler counts as still holding the task: its worker may yet finish.
-    """
-    scheduler = RemoteScheduler(scheduler_url)
-    pause, unheld_since = 0.05, None
-    while True:
-        if task.complete():
-            return "complete"
-        try:
-            graph = scheduler.dep_graph(task.task_id)  # the task and everything it needs
-            status = graph.get(task.task_id, {}).get("status")
-            if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
-                return "failed"  # the task, or a shard it needs, failed on its worker
-        except RPCError:
-            status = RUNNING
-        now = time.monotonic()
-        if status in (RUNNING, BATCH_RUNNING):
-            unheld_since = None
-        elif unheld_since is None:
-            unheld_since = now
-        elif now - unheld_since >= _UNHELD_GRACE:
-            return "unheld"
-        if now >= deadline:
-            return "timeout"
-        time.sleep(min(pause, max(deadline - now, 0)))
-        pause = min(pause * 1.5, 1.0)
-
-
-# --- dated runs ----------------------------------------------------------------
+# --- dated runs ---------------------------------------------------------------------------
 
 class InputDirectory(luigi.ExternalTask):
     """A directory of raw documents that something else (a crawler) produces."""
@@ -664,25 +357,25 @@ class InputDirectory(luigi.ExternalTask):
         return luigi.LocalTarget(self.path)
 
 
-class CleanDaily(luigi.Task):
-    """Clean ``INPUT_ROOT/YYYY-MM-DD/`` into ``OUTPUT_ROOT/YYYY-MM-DD/``; for cron and RangeDaily backfills."""
+class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[misc,valid-type]
+    """Clean ``INPUT_ROOT/YYYY-MM-DD/`` into ``OUTPUT_ROOT/YYYY-MM-DD/``; for cron and RangeDaily
+    backfills. Takes every option :class:`CleanCorpus` takes and hands them all on."""
 
-    date = luigi.DateParameter()
+    date: Date = luigi.DateParameter()
     input_root = luigi.Parameter()
     output_root = luigi.Parameter()
-    shard_size = luigi.IntParameter(default=DEFAULT_SHARD_SIZE)
-    rules = luigi.ListParameter(default=[])
 
     def corpus(self) -> CleanCorpus:
         day = self.date.isoformat()
+        options = {name: getattr(self, name) for name in _CLEAN_NAMES + _BATCH_NAMES}
         return CleanCorpus(input_dir=str(Path(self.input_root) / day), output_dir=str(Path(self.output_root) / day),
-                           shard_size=self.shard_size, rules=self.rules)
+                           **options)
 
     def requires(self) -> InputDirectory:
         return InputDirectory(path=str(Path(self.input_root) / self.date.isoformat()))
 
     def complete(self) -> bool:
-        return self.requires().complete() and self.corpus().complete()
+        return bool(self.requires().complete() and self.corpus().complete())
 
     def output(self) -> luigi.LocalTarget:
         return self.corpus().output()

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from pipeline.document import Document
 from pipeline.errors import OutputError
-from pipeline.io.sources import SUFFIXES
+from pipeline.io.formats import SUFFIXES
 
 _INPUT_SUFFIXES = tuple(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 # A link to an open file descriptor (/dev/stdout -> /proc/self/fd/1): the file behind it is
@@ -225,3 +225,37 @@ def render_text(doc: Document, body_only: bool = False) -> str:
     if body_only:
         return doc.text + "\n" if doc.text else ""
     return doc.rendered()
+
+
+class TextFolder:
+    """``clean --format text -o DIR``: one ``.txt`` per document, mirroring the ids' tree.
+
+    The policy lives here, not in the command line: a name already written in
+    this run is not overwritten (two ids that map to one file name), a name that
+    would leave the folder or is unusable is refused, and each file is written
+    with :func:`open_output`. Each refusal is the document's own failure; the
+    folder itself is created and checked up front (:func:`prepare_output_dir`).
+    """
+
+    def __init__(self, root: str | os.PathLike[str], body_only: bool = False) -> None:
+        self.root = Path(root)
+        self.body_only = body_only
+        self._written: dict[str, str] = {}
+        prepare_output_dir(self.root)
+
+    def write(self, doc: Document, label: str, stdin_id: str) -> str | None:
+        """Write ``doc``; return why it could not be written (one line), or None."""
+        name = text_output_name("stdin" if doc.id == stdin_id else doc.id)
+        if name in self._written:
+            return f"output {name} already written for {self._written[name]}; not overwritten"
+        try:
+            target = safe_output_path(self.root, name)
+        except ValueError as exc:
+            return str(exc)
+        self._written[name] = label
+        try:
+            with open_output(target) as out:
+                out.write(render_text(doc, self.body_only))
+        except OutputError as exc:  # a name too long for the file system, ...
+            return f"cannot write {exc}"
+        return None

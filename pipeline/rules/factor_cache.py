@@ -21,12 +21,13 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
+from pipeline.errors import OutputError
+from pipeline.io.writers import open_output
 from pipeline.rules import factors, screened
 from pipeline.rules.factors import Factors, necessary_factors
 
@@ -91,17 +92,11 @@ class FactorCache:
         return found
 
     def save(self) -> None:
-        """Write the cache back (atomically) if it grew; any failure is silently ignored."""
+        """Write the cache back (atomically) if it grew; a failure only means no cache next time."""
         if self.directory is None or not self.added:
             return
         entries = self.entries if len(self.entries) <= MAX_ENTRIES else {}
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with contextlib.suppress(OutputError):  # a cache that cannot be written is no error
+            with open_output(self.directory / FILE_NAME) as out:
                 json.dump({"version": _code_version(), "factors": entries}, out, ensure_ascii=False)
-            os.replace(tmp, self.directory / FILE_NAME)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
         self.added = 0

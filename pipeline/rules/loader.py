@@ -41,7 +41,14 @@ from pipeline.document import METADATA_FIELDS
 from pipeline.errors import RuleError
 from pipeline.rules.factor_cache import FactorCache
 from pipeline.rules.factors import necessary_factors
-from pipeline.rules.model import ACTIONS, CASES, DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
+from pipeline.rules.model import (
+    ACTIONS,
+    CASES,
+    DEFAULT_MATCH_TIMEOUT,
+    INLINE_GROUP,
+    Rule,
+    RuleSet,
+)
 from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}

@@ -134,7 +134,7 @@ def _script(letters: frozenset[str], paragraph: bool = False) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_page(name: str) -> tuple[tuple[str, ...], bytes]:
     """A single-byte code page's 256 characters (U+FFFD where undefined) and a translation
     table to word classes: "a" ASCII letter, "L" other Latin letter, "N" non-Latin letter,

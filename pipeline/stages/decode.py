@@ -26,10 +26,16 @@ import codecs
 
 import regex
 
-from pipeline.stages.codepages import WESTERN, decode_legacy
+from pipeline import flags as F
 from pipeline.document import Document
-from pipeline.errors import EmptyInputError, UndecodableInputError, UnsupportedInputError
+from pipeline.errors import (
+    EmptyInputError,
+    UndecodableInputError,
+    UnsupportedInputError,
+)
 from pipeline.io.http import inflate, split_http_response
+from pipeline.stages import Stage
+from pipeline.stages.codepages import WESTERN, decode_legacy
 
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.
@@ -139,7 +145,7 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
                     text = data[len(bom) :].decode(name)
                 except UnicodeDecodeError as exc:
                     raise UndecodableInputError(f"starts with a {name} byte-order mark but is not {name}: {exc.reason}") from None
-                return text, name + "-sig" if name == "utf-8" else name, ("bom-removed",)
+                return text, name + "-sig" if name == "utf-8" else name, (F.BOM_REMOVED,)
     if sniffed := _sniff_utf16_32(data):
         return data.decode(sniffed), sniffed, ()
     try:
@@ -147,9 +153,9 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     except UnicodeDecodeError:
         pass
     if _mostly_utf8(data):
-        return data.decode("utf-8", errors="boilerstrip-cp1252"), "utf-8", ("invalid-utf8-bytes-repaired",)
+        return data.decode("utf-8", errors="boilerstrip-cp1252"), "utf-8", (F.INVALID_UTF8_BYTES_REPAIRED,)
     text, encoding = decode_legacy(data)
-    return text, encoding, ("encoding-detected",)
+    return text, encoding, (F.ENCODING_DETECTED,)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
@@ -286,7 +292,7 @@ def _payload(doc: Document) -> tuple[bytes, str | None, str | None, tuple[str, .
     except ValueError as exc:
         raise UndecodableInputError(f"HTTP body: {exc}") from None
     charset = charset_codec(response.charset) if response.charset else None
-    return body, response.format, charset, ("http-headers-removed",)
+    return body, response.format, charset, (F.HTTP_HEADERS_REMOVED,)
 
 
 def decode(doc: Document) -> Document:
@@ -305,3 +311,12 @@ def decode(doc: Document) -> Document:
         return doc.evolve(html=html, format=kind, encoding=encoding, add_flags=http_flags + flags)
     text, encoding, flags = _decode_as_declared(data, charset) or decode_bytes(data)
     return doc.evolve(text=text, format=kind, encoding=encoding, add_flags=http_flags + flags)
+
+
+class Decode(Stage):
+    """Bytes to text, or to a page's source (documents that arrive as text pass through)."""
+
+    name = "decode"
+
+    def __call__(self, doc: Document) -> Document:
+        return decode(doc) if doc.raw is not None else doc

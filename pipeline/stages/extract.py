@@ -38,9 +38,11 @@ from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
+from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.errors import InputTooLargeError, UnextractableInputError
 from pipeline.shape import word_count
+from pipeline.stages import Stage
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,
@@ -55,12 +57,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 FALLBACK_BELOW_WORDS = 50
 #: jusText's text replaces trafilatura's only with at least this many times the words.
 JUSTEXT_MIN_GAIN = 3
-#: Largest page source accepted, in characters (``--max-page-chars``): trafilatura's
-#: own MAX_FILE_SIZE, above which its command line and downloader refuse a page.
-#: Real pages are far smaller (the largest of the 1,033 pages of trafilatura's
-#: evaluation set is 1.6 MB); extraction alone takes about 6 s at this size, and
-#: the text stages after it as long again per megabyte of text as for a text file.
-DEFAULT_MAX_PAGE_CHARS = 20_000_000
 # Lone surrogates: a str can hold them (a JSONL "\ud800" escape, a caller's
 # string), no encoder can, and lxml silently drops the page's text after one.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -261,11 +257,26 @@ def extract(doc: Document) -> Document:
     if _NEEDS_SANITISING.search(html):  # rare; one scan settles the common case (0.6 ms a page, not 1.4)
         if _LONE_SURROGATE.search(html):
             html = _LONE_SURROGATE.sub("\ufffd", html)
-            flags.append("surrogates-repaired")
+            flags.append(F.SURROGATES_REPAIRED)
         if _XML_FORBIDDEN.search(html) or "\x0c" in html:
             html = _XML_FORBIDDEN.sub("", html).replace("\x0c", " ")
-            flags.append("control-chars-removed")
+            flags.append(F.CONTROL_CHARS_REMOVED)
     text, extractor, meta = extract_main_text(html, doc.url)
     fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
     extracted = doc.evolve(text=text, extractor=extractor, add_flags=tuple(flags), **fields)
-    return extracted if text.strip() else extracted.with_flags("no-main-content")
+    return extracted if text.strip() else extracted.with_flags(F.NO_MAIN_CONTENT)
+
+
+class Extract(Stage):
+    """A page's main content and metadata (text documents pass through), within the page-size limit."""
+
+    name = "extract"
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.html is None:
+            return doc
+        check_page_size(doc.html, self.options.max_page_chars)
+        return extract(doc)
+
+    def fingerprint(self) -> Any:
+        return {"extractors": extractor_versions(), "max_page_chars": self.options.max_page_chars}

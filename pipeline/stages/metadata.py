@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib.metadata import version
+from typing import Any
 
 import pycld2
 import regex
 
+from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.shape import looks_like_headline
+from pipeline.stages import Stage
 
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
@@ -221,7 +225,7 @@ def extract_metadata(doc: Document) -> Document:
         if name == "date":
             iso = parse_date(value, dayfirst)
             if iso is None:
-                flags.append("unparsed-date")
+                flags.append(F.UNPARSED_DATE)
                 continue
             value = iso
         if name == "author" and value.isupper():
@@ -243,3 +247,15 @@ def extract_metadata(doc: Document) -> Document:
     body = "\n".join(lines)
     fields = {k: v for k, v in found.items() if getattr(doc, k) is None}
     return doc.evolve(text=body, title=doc.title or title, language=language, add_flags=tuple(flags), **fields)
+
+
+class Metadata(Stage):
+    """Title, date, publisher, author, url and language."""
+
+    name = "metadata"
+
+    def __call__(self, doc: Document) -> Document:
+        return extract_metadata(doc)
+
+    def fingerprint(self) -> Any:
+        return {"pycld2": version("pycld2")}

@@ -9,7 +9,11 @@ typographic punctuation to ASCII for consumers that want it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pipeline import flags as F
 from pipeline.document import Document
+from pipeline.stages import Stage
 
 _ASCII_PUNCTUATION = str.maketrans(
     {
@@ -37,5 +41,17 @@ def normalize(doc: Document, ascii_punctuation: bool = False) -> Document:
     if ascii_punctuation:
         text = fold_punctuation(text)
         title = fold_punctuation(title) if title else title
-    flags = ("empty-after-cleaning",) if not text else ()
+    flags = (F.EMPTY_AFTER_CLEANING,) if not text else ()
     return doc.evolve(text=text, title=title, add_flags=flags)
+
+
+class Normalize(Stage):
+    """The canonical output form (and ASCII punctuation, if asked)."""
+
+    name = "normalize"
+
+    def __call__(self, doc: Document) -> Document:
+        return normalize(doc, self.options.ascii_punctuation)
+
+    def fingerprint(self) -> Any:
+        return {"ascii_punctuation": self.options.ascii_punctuation}

@@ -32,12 +32,17 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
 
 import ftfy
 import regex
 from ftfy import badness, chardata
 
+from pipeline import flags as F
 from pipeline.document import Document
+from pipeline.errors import LineTooLongError
+from pipeline.stages import Stage
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=True,
@@ -49,15 +54,15 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # Which flag an ftfy explanation step raises.
 _STEP_FLAGS = {
-    "encode": "mojibake-repaired",
-    "decode": "mojibake-repaired",
-    "transcode": "mojibake-repaired",
-    "unescape_html": "html-entities-unescaped",
-    "fix_c1_controls": "control-chars-removed",
-    "remove_control_chars": "control-chars-removed",
-    "remove_terminal_escapes": "control-chars-removed",
-    "fix_surrogates": "surrogates-repaired",
-    "fix_latin_ligatures": "ligatures-expanded",
+    "encode": F.MOJIBAKE_REPAIRED,
+    "decode": F.MOJIBAKE_REPAIRED,
+    "transcode": F.MOJIBAKE_REPAIRED,
+    "unescape_html": F.HTML_ENTITIES_UNESCAPED,
+    "fix_c1_controls": F.CONTROL_CHARS_REMOVED,
+    "remove_control_chars": F.CONTROL_CHARS_REMOVED,
+    "remove_terminal_escapes": F.CONTROL_CHARS_REMOVED,
+    "fix_surrogates": F.SURROGATES_REPAIRED,
+    "fix_latin_ligatures": F.LIGATURES_EXPANDED,
 }
 
 # Format characters (Cf) other than ZWNJ/ZWJ: zero-width space, word joiner,
@@ -201,13 +206,13 @@ def canonical_line(line: str) -> tuple[str, set[str]]:
         return line, flags  # the usual case after ftfy; the code below would change nothing
     if not line.isascii():
         if _NON_ASCII_SPACE.search(line):
-            flags.add("unicode-spaces-replaced")
+            flags.add(F.UNICODE_SPACES_REPLACED)
         stripped = _INVISIBLE.sub("", line)
         if stripped != line:
-            flags.add("invisible-chars-removed")
+            flags.add(F.INVISIBLE_CHARS_REMOVED)
             line = unicodedata.normalize("NFC", stripped)
     if _CONTROL.search(line):
-        flags.add("control-chars-removed")
+        flags.add(F.CONTROL_CHARS_REMOVED)
         line = _CONTROL.sub(" ", line)
     return _SPACE_RUN.sub(" ", line).strip(), flags
 
@@ -382,7 +387,7 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     """
     flags: set[str] = set()
     if "\r" in text:
-        flags.add("line-breaks-normalized")
+        flags.add(F.LINE_BREAKS_NORMALIZED)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     spans = _lines_to_repair(text)
     if not spans:
@@ -437,3 +442,39 @@ def repair(doc: Document) -> Document:
             if fixed != value:
                 fields[name] = fixed
     return doc.evolve(text=text, add_flags=tuple(sorted(flags)), **fields)
+
+
+def check_line_length(text: str, limit: int | None) -> None:
+    """Raise :class:`LineTooLongError` when a line of ``text`` (split as repair splits:
+    CRLF, CR, LF) is longer than ``limit`` characters.
+
+    Linear and allocation-free: each window of ``limit + 1`` characters either
+    holds a line break (and the scan jumps past the last one) or is a line too long.
+    """
+    if not limit or len(text) <= limit:
+        return
+    pos, end = 0, len(text)
+    while end - pos > limit:
+        window = pos + limit + 1
+        last = max(text.rfind("\n", pos, window), text.rfind("\r", pos, window))
+        if last < 0:  # pos starts a line (it follows a break), and no break within the limit
+            stops = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+            length = (min(stops) if stops else end) - pos
+            number = text.count("\n", 0, pos) + text.count("\r", 0, pos) - text.count("\r\n", 0, pos) + 1
+            raise LineTooLongError(
+                f"line {number:,} is {length:,} characters long; over the {limit:,}-character limit "
+                "for one paragraph (see --max-line-chars)")
+        pos = last + 1
+
+
+class Repair(Stage):
+    """Encoding damage repaired and every line canonical, within the line-length limit."""
+
+    name = "repair"
+
+    def __call__(self, doc: Document) -> Document:
+        check_line_length(doc.text, self.options.max_line_chars)
+        return repair(doc)
+
+    def fingerprint(self) -> Any:
+        return {"ftfy": version("ftfy"), "max_line_chars": self.options.max_line_chars}

@@ -26,15 +26,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 import regex
-from dataclasses import dataclass, field
 
+from pipeline import flags as F
 from pipeline.document import Document, Removal
+from pipeline.options import CleanOptions
 from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
 from pipeline.rules.screened import DECORATION
 from pipeline.shape import looks_like_headline, looks_like_prose
+from pipeline.stages import Stage
 
 _DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
 
@@ -221,5 +225,21 @@ def strip(doc: Document, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_T
         text="\n".join(lines),
         removed=doc.removed + tuple(removed),
         captured=doc.captured + tuple(captures),
-        add_flags=tuple(f"rule-timeout:{rid}" for rid in dict.fromkeys(timeouts)),
+        add_flags=tuple(F.rule_timeout(rid) for rid in dict.fromkeys(timeouts)),
     )
+
+
+class Strip(Stage):
+    """The boilerplate rules, loaded once when the chain is built."""
+
+    name = "strip"
+
+    def __init__(self, options: CleanOptions) -> None:
+        super().__init__(options)
+        self.rules = options.ruleset()
+
+    def __call__(self, doc: Document) -> Document:
+        return strip(doc, self.rules, self.options.match_timeout or None)
+
+    def fingerprint(self) -> Any:
+        return {"rules": self.rules.fingerprint, "match_timeout": self.options.match_timeout}

@@ -37,7 +37,6 @@ import ftfy
 import regex
 from ftfy import badness, chardata
 
-
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=True,
     uncurl_quotes=False,

@@ -1,0 +1,230 @@
+"""Running a batch: Luigi's configuration, the build, waiting on a shared luigid, the report.
+
+The command line calls :func:`run_batch` and prints what it returns; the
+Luigi tasks themselves are in :mod:`pipeline.batch.tasks`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import luigi
+import luigi.interface
+import luigi.worker
+from luigi.configuration import get_config
+from luigi.execution_summary import LuigiStatusCode
+from luigi.rpc import RemoteScheduler, RPCError
+from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
+
+from pipeline.batch.tasks import CleanCorpus
+from pipeline.options import DEFAULT_WAIT_TIMEOUT
+
+
+def configure_luigi(shared: bool) -> None:
+    """Worker settings for short shard tasks (unless luigi.cfg sets them).
+
+    A worker with nothing runnable sleeps ``wait_interval`` plus up to
+    ``wait_jitter`` seconds (Luigi's defaults: 1 s and 5 s), which near the end
+    of a run left one core idle for seconds; shard tasks are short, so poll
+    quickly. With a shared luigid, ``keep_alive`` makes a worker wait for
+    shards other workers hold instead of leaving at once.
+    """
+    config = get_config()
+    if not config.has_section("worker"):
+        config.add_section("worker")
+    for option, value in (("wait_interval", "0.1"), ("wait_jitter", "0.1")):
+        if not config.has_option("worker", option):
+            config.set("worker", option, value)
+    if shared:
+        config.set("worker", "keep_alive", "true")
+
+
+# Why a process sharing luigid must wait after luigi.build returns:
+#
+# With ``[worker] keep_alive``, Luigi's worker loop (``Worker.run``) leaves as soon as
+# ``get_work`` hands it no task and ``Worker._keep_alive`` says no. That looks only at the
+# reply's ``n_pending_tasks`` (``Scheduler.count_pending``: the tasks this worker asked for that
+# are PENDING or FAILED); tasks RUNNING on another worker are merely listed in
+# ``running_tasks``. At the end of a shared run the worker that finished the last shard is
+# granted CleanCorpus; the other one, idle and polling, then has nothing pending, leaves,
+# and ``luigi.build`` returns NOT_RUN while ``_SUCCESS`` does not exist yet: whether that
+# process exited 0 depended on CleanCorpus finishing before its own ``complete()`` check.
+# No worker setting closes this: ``count_uniques`` and ``count_last_scheduled`` keep a worker
+# alive for fewer tasks, ``max_keep_alive_idle_duration`` only bounds the stay, and an
+# ``assistant`` never leaves. So the waiting happens here, after the build.
+
+class SharedRunWorker(luigi.worker.Worker):
+    """Luigi's worker, except that it stops waiting for work once this run cannot succeed.
+
+    With ``keep_alive``, Luigi keeps a worker alive while ``count_pending`` is non-zero, and
+    that counts FAILED tasks as pending: a process whose shard failed (a full disk, a bug)
+    would wait for luigid to offer the task again after ``retry_delay`` (15 minutes), then
+    fail again, forever; a process waiting for a shard that failed on another worker would
+    wait the same way. This worker leaves once one of its own tasks failed, or once the
+    scheduler reports a task this run scheduled as FAILED or DISABLED (asked at most every
+    ``FAILURE_CHECK_SECONDS``), so ``boilerstrip batch`` exits non-zero instead.
+    """
+
+    FAILURE_CHECK_SECONDS = 2.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._failure_checked = 0.0
+
+    def _keep_alive(self, get_work_response: Any) -> bool:
+        if not self.run_succeeded:
+            return False
+        now = time.monotonic()
+        if now - self._failure_checked >= self.FAILURE_CHECK_SECONDS:
+            self._failure_checked = now
+            if _scheduled_task_failed(self._scheduler, self._scheduled_tasks):
+                return False
+        return super()._keep_alive(get_work_response)
+
+
+def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
+    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED."""
+    for status in (FAILED, DISABLED):
+        try:
+            failed = scheduler.task_list(status, "")
+        except RPCError:
+            return False  # an unreachable scheduler: keep waiting, as Luigi would
+        if any(task_id in scheduled for task_id in failed):
+            return True
+    return False
+
+
+class WorkerFactory(luigi.interface._WorkerSchedulerFactory):
+    """Makes :class:`SharedRunWorker` workers (``luigi.build(worker_scheduler_factory=...)``)."""
+
+    def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> luigi.worker.Worker:
+        return SharedRunWorker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+
+
+WaitOutcome = Literal["complete", "failed", "unheld", "timeout"]
+_UNHELD_GRACE = 1.0  # seconds a task must stay unheld before the caller builds it again
+
+
+def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> WaitOutcome:
+    """Wait while a worker of the central scheduler at ``scheduler_url`` runs ``task``.
+
+    ``task.complete()`` (the files) decides success; the scheduler only says whether anyone
+    still holds the task. Returns ``"complete"``; ``"failed"`` when the scheduler reports
+    the task FAILED or DISABLED (it failed on its worker, or that worker died: luigid fails
+    the task of a worker silent for ``worker_disconnect_delay``); ``"unheld"`` when it has
+    been neither running nor complete for a second (for instance luigid still calls it DONE
+    from an earlier run and ignores PENDING claims for ``stable_done_cooldown_secs``): the
+    caller should build it again; ``"timeout"`` once ``time.monotonic()`` passes ``deadline``.
+    An unreachable scheduler counts as still holding the task: its worker may yet finish.
+    """
+    scheduler = RemoteScheduler(scheduler_url)
+    pause, unheld_since = 0.05, None
+    while True:
+        if task.complete():
+            return "complete"
+        try:
+            graph = scheduler.dep_graph(task.task_id)  # the task and everything it needs
+            status = graph.get(task.task_id, {}).get("status")
+            if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
+                return "failed"  # the task, or a shard it needs, failed on its worker
+        except RPCError:
+            status = RUNNING
+        now = time.monotonic()
+        if status in (RUNNING, BATCH_RUNNING):
+            unheld_since = None
+        elif unheld_since is None:
+            unheld_since = now
+        elif now - unheld_since >= _UNHELD_GRACE:
+            return "unheld"
+        if now >= deadline:
+            return "timeout"
+        time.sleep(min(pause, max(deadline - now, 0)))
+        pause = min(pause * 1.5, 1.0)
+
+
+@dataclass
+class BatchResult:
+    """How a run ended: ``error`` (one line, with Luigi's summary in ``details``) or the manifest."""
+
+    error: str | None = None
+    details: str = ""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    up_to_date: bool = False
+    seconds: float = 0.0
+    input_bytes: int = 0
+
+    def report(self, output_dir: str) -> list[str]:
+        """The lines ``boilerstrip batch`` prints after a successful run."""
+        m = self.manifest
+        state = " (up to date: nothing to do)" if self.up_to_date else ""
+        lines = [f"boilerstrip batch: {m['documents']} documents in {len(m['shards'])} shards -> {output_dir}{state}"]
+        rejected = m["rejected"]
+        lines.append(f"  rejected: {len(rejected)}" + (f" (see {Path(output_dir) / 'rejects.jsonl'})" if rejected else ""))
+        unsupported = sum(not s.get("error") for s in m["skipped"])
+        if unsupported:
+            lines.append(f"  skipped (unsupported files): {unsupported}")
+        by_rule = sorted(m["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
+        lines.append("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
+        if not self.up_to_date and self.seconds > 0:
+            lines.append(f"  time: {self.seconds:.1f} s, {m['inputs'] / self.seconds:.1f} docs/s, "
+                         f"{self.input_bytes / self.seconds / 1e6:.2f} MB/s")
+        return lines
+
+
+def run_batch(task: CleanCorpus, workers: int = 1, scheduler_url: str | None = None,
+              wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+              progress: Callable[[CleanCorpus, threading.Event], None] | None = None) -> BatchResult:
+    """Build ``task`` with Luigi (locally, or with the luigid at ``scheduler_url``) until the
+    corpus is complete or cannot be; never reports success unless ``task.complete()``.
+
+    ``progress``, if given, runs in a thread until the build ends (a progress bar).
+    """
+    configure_luigi(shared=bool(scheduler_url))
+    up_to_date = task.complete()
+    started = time.perf_counter()
+    stop = threading.Event()
+    thread = threading.Thread(target=progress, args=(task, stop), daemon=True) if progress else None
+    if thread:
+        thread.start()
+    # NOT_RUN: tasks went to other workers of a shared luigid; fine once the corpus is complete.
+    not_failed = (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY, LuigiStatusCode.NOT_RUN)
+    deadline = None
+    try:
+        while True:
+            result = luigi.build(
+                [task], workers=workers, local_scheduler=not scheduler_url, scheduler_url=scheduler_url or "",
+                detailed_summary=True, log_level="WARNING", worker_scheduler_factory=WorkerFactory(),
+            )
+            done = task.complete()
+            if result.status not in not_failed or not (done or scheduler_url):
+                return BatchResult(error=f"batch did not complete ({result.status.name})", details=result.summary_text)
+            if done:
+                break
+            assert scheduler_url  # a local build that did not fail completes the corpus
+            # Luigi's worker leaves while another worker still runs a task this run needs
+            # (see wait_while_held): wait for it, within wait_timeout.
+            if deadline is None:
+                deadline = time.monotonic() + wait_timeout
+            outcome = wait_while_held(task, scheduler_url, deadline)
+            if outcome == "complete":
+                break
+            if outcome == "failed":
+                return BatchResult(error="batch did not complete: another worker failed to finish it or died "
+                                         "(see that process's errors); rerun to resume")
+            if outcome == "timeout":
+                return BatchResult(error=f"batch did not complete: still incomplete after waiting --wait-timeout "
+                                         f"{wait_timeout:g} s for other workers; rerun to wait again")
+            # "unheld": no worker has it, so build it (again) here.
+    finally:
+        stop.set()
+        if thread:
+            thread.join()
+    manifest = json.loads((Path(task.output_dir) / "manifest.json").read_text(encoding="utf-8"))
+    return BatchResult(manifest=manifest, up_to_date=up_to_date, seconds=time.perf_counter() - started,
+                       input_bytes=task.plan().total_bytes)

@@ -1,0 +1,58 @@
+"""The files batch tasks hand documents on in: one JSON object per line.
+
+``{"doc": state}`` for a document (everything but its raw bytes and page
+source: extraction happens in the first segment, so later ones never need
+them), ``{"reject": record}`` for a document that failed, and last
+``{"timings": {stage: seconds}}``. Written and read with orjson: with the json
+module, handing documents from task to task cost as much as cleaning them.
+Written with :func:`~pipeline.io.writers.open_output`, so a stage file is
+complete or absent, never half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from pipeline.document import Document, Reject
+from pipeline.io.writers import open_output
+
+
+@dataclass
+class StageFile:
+    items: list[Document | Reject] = field(default_factory=list)
+    #: seconds spent per stage on this shard so far
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _line(entry: dict[str, object]) -> bytes:
+    return orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def write_stage_file(path: str | Path, items: Iterable[Document | Reject], timings: dict[str, float]) -> None:
+    """Write ``items`` as they come (a generator keeps memory flat), then ``timings``, which
+    the generator may still fill while it runs."""
+    with open_output(path, binary=True) as out:
+        for item in items:
+            if isinstance(item, Reject):
+                out.write(_line({"reject": {**item.to_record(), "internal": item.internal}}))
+            else:
+                out.write(_line({"doc": item.to_state()}))
+        out.write(_line({"timings": timings}))
+
+
+def read_stage_file(path: str | Path) -> StageFile:
+    found = StageFile()
+    with open(path, "rb") as stream:
+        for line in stream:
+            entry = orjson.loads(line)
+            if "doc" in entry:
+                found.items.append(Document.from_state(entry["doc"]))
+            elif "reject" in entry:
+                found.items.append(Reject.from_record(entry["reject"]))
+            else:
+                found.timings = entry["timings"]
+    return found
