@@ -92,11 +92,11 @@ def damage(article: Article) -> bytes:
     lines = list(article.source_lines)
     d = set(article.damages)
     if "entities" in d:
-        lines = _every_other(lines, lambda l: l.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;"))
+        lines = _every_other(lines, lambda line: line.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;"))
     if "nbsp" in d:
-        lines = _every_other(lines, lambda l: l.replace(" ", "\u00a0", 3))
+        lines = _every_other(lines, lambda line: line.replace(" ", "\u00a0", 3))
     if "zerowidth" in d:
-        lines = [l.replace(" ", " \u200b", 2) if i % 3 == 0 else l for i, l in enumerate(lines)]
+        lines = [line.replace(" ", " \u200b", 2) if i % 3 == 0 else line for i, line in enumerate(lines)]
     text = "\n".join(lines) + "\n"
     if "mojibake" in d:
         text = text.encode("utf-8").decode("sloppy-windows-1252")

@@ -84,7 +84,7 @@ def document(rng: random.Random) -> str:
     if rng.random() < 0.7:
         lines.append(rng.choice(HEADLINES))
     lines += rng.sample(BOILERPLATE_TOP, rng.randint(0, 4))
-    for i in range(rng.randint(4, 14)):
+    for _ in range(rng.randint(4, 14)):
         lines.append(paragraph(rng))
         roll = rng.random()
         if roll < 0.15:

@@ -134,7 +134,7 @@ def _detector_needs_hint() -> bool:
         if any(s is not None and s <= single for s in sets):
             continue
         if any(a is not None and b is not None and min(a) >= 0x80 and min(b) >= 0x80
-               for a, b in zip(sets, sets[1:])):
+               for a, b in zip(sets, sets[1:], strict=False)):
             continue
         return False
     return True

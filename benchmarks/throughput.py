@@ -35,8 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
 from benchmarks.generate_corpus import generate
 
 #: Peak RSS of the whole corpus may exceed that of its first tenth by this factor at most.

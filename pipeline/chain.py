@@ -19,7 +19,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pipeline import __version__
 from pipeline.document import Document, Reject
@@ -50,7 +50,7 @@ K = TypeVar("K")
 _DEBUG = bool(os.environ.get("BOILERSTRIP_DEBUG"))
 
 
-def digest(*parts: Any) -> str:
+def digest(*parts: object) -> str:
     """A short stable hash of JSON-able parts (batch keys, fingerprints)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
 

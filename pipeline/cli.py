@@ -19,9 +19,9 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -105,10 +105,10 @@ def _options(args: argparse.Namespace) -> CleanOptions | None:
 # --- clean ---------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _output_stream(target: str | None) -> Iterator[TextIO]:
+def _output_stream(target: str | None) -> Iterator[OutputStream[str]]:
     if target in (None, "-"):
         out = OutputStream(sys.stdout, "standard output")
-        yield out  # type: ignore[misc]
+        yield out
         out.flush()
     else:
         with open_output(target) as stream:
@@ -142,7 +142,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         _error(overlap)
         return EXIT_USAGE
 
-    entries: Any = iter_sources(args.paths, options.max_bytes, args.input_format)
+    entries: Iterable[Source | Skipped] = iter_sources(args.paths, options.max_bytes, args.input_format)
     # One path that is not a directory (or stdin) is one entry: look at it. Anything else
     # is streamed, never listed whole: memory must not grow with the number of files.
     single = len(args.paths) <= 1 and not (args.paths and os.path.isdir(args.paths[0]))
@@ -197,8 +197,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 if problem:
                     fail(label, problem)
             elif fmt == "jsonl":
+                assert stream is not None  # no folder: the output stream is open
                 stream.write(doc.to_json_line())
             else:
+                assert stream is not None
                 stream.write(render_text(doc, args.body_only))
 
     documents, failures = tally["documents"], tally["failures"]

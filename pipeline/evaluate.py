@@ -279,7 +279,7 @@ class Report:
 
 
 def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage] | None = None,
-             progress: Callable[[Iterable], Iterable] = lambda it: it) -> Report:
+             progress: Callable[[Iterable[GoldPage]], Iterable[GoldPage]] = lambda it: it) -> Report:
     """Run every system on every page (alternating their order) and score the outputs."""
     names = list(systems)
     pages = list(pages if pages is not None else gold.pages)
@@ -289,6 +289,8 @@ def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage
         # Only where CLD2 is sure: its best guess for a short gold text it cannot place is English.
         language = detect_language(page.gold_text, best_effort=False)
         entry: dict[str, Any] = {"id": page.id, "url": page.url, "language": language, "systems": {}}
+        data: bytes | None
+        read_error: str | None
         try:
             data = page.read()
         except OSError as exc:
@@ -332,5 +334,5 @@ def _score(kind: str, page: GoldPage, text: str | None) -> dict[str, Any]:
     if kind == "article-body":
         counts = shingle_counts(page.article_body or "", text or "")
         return {"counts": list(counts), "precision": _precision(*counts), "recall": _recall(*counts)}
-    counts = snippet_counts(text, page.must_have, page.must_not)
-    return {"counts": list(counts)}
+    snippets = snippet_counts(text, page.must_have, page.must_not)
+    return {"counts": list(snippets)}

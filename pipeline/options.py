@@ -18,7 +18,7 @@ import argparse
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pipeline.rules import RuleSet
@@ -108,8 +108,11 @@ def human_size(size: int) -> str:
 
 # --- the options ----------------------------------------------------------------------
 
-def option(default: Any, flag: str, help: str, *, parse: Callable[[str], Any] | None = None,
-           metavar: str | None = None, negate: str | None = None, repeat: bool = False) -> Any:
+_T = TypeVar("_T")
+
+
+def option(default: _T, flag: str, help: str, *, parse: Callable[[str], _T] | None = None,
+           metavar: str | None = None, negate: str | None = None, repeat: bool = False) -> _T:
     """A dataclass field that is also a command-line option and a Luigi parameter.
 
     ``flag`` is the long option; ``parse`` turns its text into a value; a
@@ -175,7 +178,11 @@ class BatchOptions:
     remove_stages: bool = option(False, "--remove-stages", "delete the intermediates once the run succeeded")
 
 
-def option_fields(options_class: type) -> Iterator[Field[Any]]:
+#: An options class: what the command line and the Luigi tasks build their arguments from.
+_Options = TypeVar("_Options", CleanOptions, BatchOptions)
+
+
+def option_fields(options_class: type[CleanOptions | BatchOptions]) -> Iterator[Field[Any]]:
     """The fields of ``options_class`` that are options (those with a flag)."""
     return (f for f in fields(options_class) if "flag" in f.metadata)
 
@@ -193,7 +200,7 @@ def _shown_default(value: Any, parse: Callable[[str], Any] | None) -> str:
     return str(value)
 
 
-def add_arguments(parser: argparse.ArgumentParser, options_class: type) -> None:
+def add_arguments(parser: argparse.ArgumentParser, options_class: type[CleanOptions | BatchOptions]) -> None:
     """Add one command-line option per field of ``options_class`` (destination: the field name)."""
     for f in option_fields(options_class):
         meta = f.metadata
@@ -211,7 +218,7 @@ def add_arguments(parser: argparse.ArgumentParser, options_class: type) -> None:
                                 metavar=meta["metavar"], help=help_text)
 
 
-def from_arguments(args: argparse.Namespace, options_class: type, **extra: Any) -> Any:
+def from_arguments(args: argparse.Namespace, options_class: type[_Options], **extra: Any) -> _Options:
     """The ``options_class`` instance the parsed arguments describe."""
     values: dict[str, Any] = {}
     for f in option_fields(options_class):

@@ -189,7 +189,7 @@ def test_removed_accounts_for_every_dropped_line():
     repaired = repair_text(source)[0].split("\n")
     lines, removed, _, _ = strip_boilerplate("\n".join(repaired), __import__("pipeline.rules.loader", fromlist=["x"]).load_rules())
     removed_lines = {r.line for r in removed}
-    for number, (before, after) in enumerate(zip(repaired, lines), start=1):
+    for number, (before, after) in enumerate(zip(repaired, lines, strict=True), start=1):
         if before and not after:
             assert number in removed_lines, f"line {number} {before!r} dropped without a record"
         if after:

@@ -146,7 +146,7 @@ def test_binary_files_are_refused_and_nul_bytes_inside_text_are_removed(tmp_path
     assert result.returncode == 1
     lines = errors(result)
     assert len(lines) == len(cases)
-    for line, (name, (_, message)) in zip(lines, cases.items()):
+    for line, (name, (_, message)) in zip(lines, cases.items(), strict=True):
         assert line.startswith(f"boilerstrip: error: {tmp_path / name}: {message}"), line
     [record] = records(result)
     assert record["id"] == "nuls.txt" and "\x00" not in record["text"]

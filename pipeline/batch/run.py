@@ -85,7 +85,8 @@ class SharedRunWorker(luigi.worker.Worker):
             self._failure_checked = now
             if _scheduled_task_failed(self._scheduler, self._scheduled_tasks):
                 return False
-        return super()._keep_alive(get_work_response)
+        keep_alive: bool = super()._keep_alive(get_work_response)
+        return keep_alive
 
 
 def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
@@ -129,7 +130,8 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
         if task.complete():
             return "complete"
         try:
-            graph = scheduler.dep_graph(task.task_id)  # the task and everything it needs
+            # the task and everything it needs (RemoteScheduler's methods are made at run time)
+            graph = scheduler.dep_graph(task.task_id)  # type: ignore[attr-defined]
             status = graph.get(task.task_id, {}).get("status")
             if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
                 return "failed"  # the task, or a shard it needs, failed on its worker

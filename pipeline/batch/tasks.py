@@ -34,7 +34,6 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import Field, fields
-from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,7 @@ import luigi
 from luigi.configuration import get_config
 
 from pipeline import __version__
-from pipeline.batch.plan import Plan, load_plan, make_plan, save_plan
+from pipeline.batch.plan import Plan, PlanMember, load_plan, make_plan, save_plan
 from pipeline.batch.stagefile import read_stage_file, write_stage_file
 from pipeline.chain import SEGMENT_NAMES, Chain, digest
 from pipeline.document import Document, Reject
@@ -71,7 +70,7 @@ _default_retcodes()
 
 # --- parameters from the options ----------------------------------------------------
 
-def _parameter(f: Field[Any]) -> luigi.Parameter:
+def _parameter(f: Field[Any]) -> luigi.Parameter[Any]:
     """The Luigi parameter for one option field (its help text as the description)."""
     default = field_default(f)
     description = f.metadata["help"].format(default=default)
@@ -79,7 +78,7 @@ def _parameter(f: Field[Any]) -> luigi.Parameter:
         return luigi.BoolParameter(default=default, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
                                    description=description)
     if isinstance(default, tuple):
-        return luigi.ListParameter(default=list(default), description=description)
+        return luigi.ListParameter(default=default, description=description)  # a tuple, as Luigi keeps it
     if isinstance(default, int):
         return luigi.IntParameter(default=default, description=description)
     if isinstance(default, float):
@@ -87,7 +86,7 @@ def _parameter(f: Field[Any]) -> luigi.Parameter:
     return luigi.Parameter(default=default, description=description)
 
 
-def _parameters_of(options_class: type) -> dict[str, luigi.Parameter]:
+def _parameters_of(options_class: type[CleanOptions | BatchOptions]) -> dict[str, luigi.Parameter[Any]]:
     return {f.name: _parameter(f) for f in option_fields(options_class)}
 
 
@@ -147,7 +146,7 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             self._options = clean_options_of(self)
         return self._options
 
-    def members(self) -> tuple[Any, ...]:
+    def members(self) -> tuple[PlanMember, ...]:
         return load_plan(self.work_dir, self.plan_key).shards[self.shard]
 
     def previous(self) -> ShardTask | None:
@@ -340,10 +339,10 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         """Copy a shard's records to their part file, atomically (gzip without a timestamp)."""
         with open(source, "rb") as records, open_output(target, binary=True) as raw:
             if self.gzip_output:
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:  # type: ignore[arg-type]
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
                     shutil.copyfileobj(records, out)
             else:
-                shutil.copyfileobj(records, raw)  # type: ignore[arg-type]
+                shutil.copyfileobj(records, raw)
 
 
 # --- dated runs ---------------------------------------------------------------------------
@@ -361,7 +360,7 @@ class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[
     """Clean ``INPUT_ROOT/YYYY-MM-DD/`` into ``OUTPUT_ROOT/YYYY-MM-DD/``; for cron and RangeDaily
     backfills. Takes every option :class:`CleanCorpus` takes and hands them all on."""
 
-    date: Date = luigi.DateParameter()
+    date = luigi.DateParameter()
     input_root = luigi.Parameter()
     output_root = luigi.Parameter()
 

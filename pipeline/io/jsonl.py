@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from enum import Enum
 
 from pipeline import flags as F
 from pipeline.document import Document, Reject
@@ -18,6 +18,7 @@ from pipeline.errors import (
     InputTooLargeError,
     MalformedRecordError,
 )
+from pipeline.io.reading import ByteStream
 from pipeline.stages.metadata import parse_date
 
 _CHUNK = 1 << 20
@@ -36,16 +37,18 @@ def skip_budget(limit: int) -> int:
     return max(SKIP_LIMIT_FACTOR * limit, SKIP_MIN_BYTES)
 
 
-#: What :func:`_lines` yields in place of a line longer than the limit, and of one
-#: that was still going after ``SKIP_LIMIT_FACTOR`` times the limit (reading stops there).
-_TOO_LONG = object()
-_ENDLESS = object()
+class _Overlong(Enum):
+    """What :func:`_lines` yields in place of a line longer than the limit (TOO_LONG), and of one
+    that was still going after ``SKIP_LIMIT_FACTOR`` times the limit (ENDLESS: reading stops there)."""
+
+    TOO_LONG = "too long"
+    ENDLESS = "endless"
 
 
-def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[bytes | object]:
+def _lines(stream: ByteStream, limit: int, max_lines: int | None) -> Iterator[bytes | _Overlong]:
     """The stream's lines, at most ``max_lines``. A line longer than ``limit`` is
-    skipped without holding it in memory and yields ``_TOO_LONG``; one that has
-    not ended after ``skip_budget(limit)`` bytes yields ``_ENDLESS`` and
+    skipped without holding it in memory and yields ``TOO_LONG``; one that has
+    not ended after ``skip_budget(limit)`` bytes yields ``ENDLESS`` and
     ends the iteration (a gzip bomb of one line is not inflated to its end)."""
     count = 0
     while max_lines is None or count < max_lines:
@@ -58,14 +61,14 @@ def _lines(stream: BinaryIO, limit: int, max_lines: int | None) -> Iterator[byte
             while (rest := stream.readline(min(_CHUNK, budget - skipped + 1))) and not rest.endswith(b"\n"):
                 skipped += len(rest)
                 if skipped > budget:
-                    yield _ENDLESS
+                    yield _Overlong.ENDLESS
                     return
-            yield _TOO_LONG
+            yield _Overlong.TOO_LONG
         else:
             yield line
 
 
-def _record_id(line: bytes | object, number: int, source_id: str) -> str:
+def _record_id(line: bytes | _Overlong, number: int, source_id: str) -> str:
     """The id a failed line is reported under: its own, if it can be read, else ``file:line``."""
     fallback = f"{source_id}:{number}"
     if not isinstance(line, bytes):
@@ -114,10 +117,11 @@ def parse_record(line: bytes, number: int, default_id: str, path: str | None = N
         doc_id = default_id
     elif isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
         raise MalformedRecordError(f"line {number}: field 'id' must be a string or an integer, got {type(doc_id).__name__}")
-    html, text = record.get("html"), record.get("text")
-    if html is None and text is None:
-        raise MalformedRecordError(f"line {number}: no 'text' or 'html' field")
+    html: str | None = record.get("html")
+    text: str | None = record.get("text")
     body = html if html is not None else text
+    if body is None:
+        raise MalformedRecordError(f"line {number}: no 'text' or 'html' field")
     if not body.strip():
         raise EmptyInputError(f"line {number}: empty {'html' if html is not None else 'text'} field")
     flags: tuple[str, ...] = ()
@@ -140,7 +144,7 @@ def is_unicode(value: str) -> bool:
     return True
 
 
-def records(stream: BinaryIO, source_id: str, path: str | None, max_bytes: int, first_line: int = 1,
+def records(stream: ByteStream, source_id: str, path: str | None, max_bytes: int, first_line: int = 1,
             max_lines: int | None = None) -> Iterator[Document | Reject]:
     """The documents of a JSONL stream, one per non-blank line (at most ``max_lines`` lines,
     numbered from ``first_line``); a line that is not a usable record is a Reject naming it.
@@ -156,9 +160,9 @@ def records(stream: BinaryIO, source_id: str, path: str | None, max_bytes: int, 
             continue  # blank lines separate nothing and hold no document
         found += 1
         try:
-            if line is _TOO_LONG:
+            if line is _Overlong.TOO_LONG:
                 raise InputTooLargeError(f"line {number}: longer than the {max_bytes:,}-byte limit (see --max-bytes)")
-            if line is _ENDLESS:
+            if line is _Overlong.ENDLESS:
                 raise InputTooLargeError(
                     f"line {number}: longer than the {max_bytes:,}-byte limit (see --max-bytes), and still "
                     f"no line break after {skip_budget(max_bytes):,} bytes: the rest of the file "

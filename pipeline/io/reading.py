@@ -13,18 +13,29 @@ import io
 import os
 import zlib
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from pipeline.errors import InputNotFoundError, InputTooLargeError
 from pipeline.io.formats import GZIP_SUFFIX
 
 _CHUNK = 1 << 20
 
+
+class ByteStream(Protocol):
+    """What the readers need of an input: a file, a gzip file or stdin's binary buffer."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+    def readline(self, size: int = ..., /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
+
+
 def too_large(what: str, limit: int) -> InputTooLargeError:
     return InputTooLargeError(f"{what} exceeds the {limit:,}-byte limit (see --max-bytes)")
 
 
-def read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
+def read_limited(stream: ByteStream, limit: int, what: str) -> bytes:
     chunks, size = [], 0
     while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
         size += len(chunk)
@@ -35,7 +46,7 @@ def read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
 
 
 @contextlib.contextmanager
-def reading(path: str) -> Iterator[BinaryIO]:
+def reading(path: str) -> Iterator[ByteStream]:
     """Open ``path`` (decompressing ``.gz``), turning OS and gzip errors into :class:`InputNotFoundError`."""
     try:
         with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
@@ -84,7 +95,7 @@ def read_file(path: str, limit: int) -> bytes:
 class Prefixed(io.RawIOBase):
     """A stream that gives back ``head`` (already read, to sniff it) before the rest of ``rest``."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: ByteStream) -> None:
         self._head = memoryview(head)
         self._rest = rest
 

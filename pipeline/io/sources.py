@@ -25,7 +25,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from pipeline.document import Document, Reject
 from pipeline.errors import DocumentError
@@ -37,7 +36,7 @@ from pipeline.io.formats import (
     supported_names,
 )
 from pipeline.io.jsonl import is_unicode, records
-from pipeline.io.reading import Prefixed, read_file, read_limited, reading
+from pipeline.io.reading import ByteStream, Prefixed, read_file, read_limited, reading
 from pipeline.options import DEFAULT_MAX_BYTES
 
 STDIN_ID = "<stdin>"
@@ -56,13 +55,13 @@ class Source:
     head: bytes | None = field(default=None, repr=False, compare=False)
 
     @contextlib.contextmanager
-    def _stream(self) -> Iterator[BinaryIO]:
+    def _stream(self) -> Iterator[ByteStream]:
         """The input as a binary stream from its first byte (decompressed, after any sniffed head)."""
         if self.path is not None:
             with reading(self.path) as stream:
                 yield stream
         elif self.head is not None:
-            yield io.BufferedReader(Prefixed(self.head, sys.stdin.buffer))  # type: ignore[arg-type]
+            yield io.BufferedReader(Prefixed(self.head, sys.stdin.buffer))
         else:
             yield sys.stdin.buffer
 
@@ -202,9 +201,9 @@ def overlapping_arguments(args: Sequence[str]) -> str | None:
         seen[key] = arg
         if arg != "-" and os.path.isdir(arg):
             directories.append((Path(key), arg))
-    for arg, key in ((a, Path(k)) for k, a in seen.items() if a != "-"):
+    for arg, real in ((a, Path(k)) for k, a in seen.items() if a != "-"):
         for directory, name in directories:
-            if key != directory and key.is_relative_to(directory):
+            if real != directory and real.is_relative_to(directory):
                 return f"{arg}: inside {name}, which is also given; its files would be cleaned twice"
     return None
 
@@ -237,7 +236,7 @@ def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
     """
     forced = None if input_format == "auto" else input_format
     args = list(args) or ["-"]
-    for arg, prefix in zip(args, _id_prefixes(args)):
+    for arg, prefix in zip(args, _id_prefixes(args), strict=True):
         if arg == "-":
             yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
         elif os.path.isdir(arg):

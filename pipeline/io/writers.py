@@ -26,7 +26,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, AnyStr, Generic, Literal, overload
 
 from pipeline.document import Document
 from pipeline.errors import OutputError
@@ -66,14 +66,15 @@ def _current_umask() -> int:
     return mask
 
 
-class OutputStream:
-    """A text or binary stream whose OS errors become :class:`OutputError` naming the output."""
+class OutputStream(Generic[AnyStr]):
+    """A text (``OutputStream[str]``) or binary (``OutputStream[bytes]``) stream whose OS errors
+    become :class:`OutputError` naming the output."""
 
-    def __init__(self, stream: IO[Any], name: str) -> None:
-        self._stream = stream
+    def __init__(self, stream: IO[AnyStr], name: str) -> None:
+        self._stream: IO[AnyStr] = stream
         self.name = name
 
-    def write(self, data: Any) -> int:
+    def write(self, data: AnyStr) -> int:
         try:
             return self._stream.write(data)
         except OSError as exc:
@@ -90,8 +91,14 @@ class OutputStream:
             raise OutputError(self.name, describe_os_error(exc)) from None
 
 
+@overload
+def open_output(path: str | os.PathLike[str], *,
+                binary: Literal[False] = False) -> contextlib.AbstractContextManager[OutputStream[str]]: ...
+@overload
+def open_output(path: str | os.PathLike[str], *,
+                binary: Literal[True]) -> contextlib.AbstractContextManager[OutputStream[bytes]]: ...
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[Any]:
+def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[OutputStream[Any]]:
     """Open ``path`` for writing (text: UTF-8 with ``\\n`` line ends), as the module docstring
     describes; the output is complete only if the block succeeds.
 
@@ -124,7 +131,7 @@ def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
 
 
 def _atomic(name: str, target: str, existing: os.stat_result | None, mode: str,
-            text_args: dict[str, Any]) -> Iterator[Any]:
+            text_args: dict[str, Any]) -> Iterator[OutputStream[Any]]:
     """Write ``target`` under a temporary name beside it, then rename it into place."""
     parent = os.path.dirname(target) or "."
     try:

@@ -51,6 +51,7 @@ def _code_version() -> str:
     regex module changes."""
     digest = hashlib.sha256()
     for module in (factors, screened):
+        assert module.__file__ is not None  # modules of this package, loaded from their files
         digest.update(Path(module.__file__).read_bytes())
     digest.update(regex.__version__.encode())
     return digest.hexdigest()[:16]

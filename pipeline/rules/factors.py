@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeAlias
 
 import ahocorasick_rs
 import regex
-from regex import _regex_core
+from regex import _regex_core as _typed_regex_core
 
 from pipeline.rules.screened import SPACE_RUN_TEXT, SYMBOL, screen_text, screened_char
 
@@ -34,10 +35,14 @@ ANCHOR_BONUS = 4
 
 _FULL_IGNORECASE = int(regex.IGNORECASE | regex.FULLCASE)
 
+#: The regex module's parser and its parse tree's node classes: private, and not in its
+#: stubs (types-regex), so untyped here; the walk checks node types itself.
+_regex_core: Any = _typed_regex_core
+
 #: Factors of a rule: screened strings one of which every match contains. A line
 #: is screened with a line break before and after it, and a pattern's ``^`` and
 #: ``$`` stand for those line breaks, so "\nby " means "starts with 'by '".
-Factors = frozenset
+Factors: TypeAlias = frozenset[str]
 
 _EMPTY = frozenset([""])
 _SPACE_ONLY = frozenset([" "])
@@ -101,7 +106,7 @@ def _cross(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None
     return frozenset(a + b for a in left for b in right)
 
 
-def _case_unknown(node) -> bool:
+def _case_unknown(node: Any) -> bool:
     # Full case folding lets one character match several ('ß' ~ 'ss'); not modelled.
     flags = getattr(node, "case_flags", 0)
     return bool(flags) and (int(flags) & _FULL_IGNORECASE) == _FULL_IGNORECASE
@@ -110,14 +115,14 @@ def _case_unknown(node) -> bool:
 _MEMO: dict[int, _Info] = {}  # node id -> info, within one necessary_factors call
 
 
-def _info(node) -> _Info:
+def _info(node: Any) -> _Info:
     found = _MEMO.get(id(node))
     if found is None:
         found = _MEMO[id(node)] = _node_info(node)
     return found
 
 
-def _node_info(node) -> _Info:
+def _node_info(node: Any) -> _Info:
     kind, core = type(node), _regex_core
     if kind is core.Character:
         if not node.positive or node.zerowidth or _case_unknown(node):
@@ -160,7 +165,7 @@ _ZERO_WIDTH_NODES = _node_types(
 )
 
 
-def _set_info(node) -> _Info:
+def _set_info(node: Any) -> _Info:
     if not node.positive or node.zerowidth or _case_unknown(node) or len(node.items) > MAX_CLASS_CHARS:
         return _UNKNOWN
     members = []
@@ -180,8 +185,10 @@ def _repeat_info(sub: _Info, low: int, high: int | None) -> _Info:
     if sub.exact == _SPACE_ONLY:  # screen_text makes any run of whitespace one space
         return _exact(_SPACE_ONLY if low else _EMPTY | _SPACE_ONLY)
     if sub.exact is not None and high is not None and high <= MAX_REPEAT:
-        strings, power = set(), _EMPTY
+        strings: set[str] = set()
+        power: frozenset[str] | None = _EMPTY
         for count in range(high + 1):  # power = count copies of the sub-pattern
+            assert power is not None  # a product too large to hold ended the loop
             if count >= low:
                 strings |= power
             if count < high and (power := _cross(power, sub.exact)) is None:
@@ -194,16 +201,20 @@ def _repeat_info(sub: _Info, low: int, high: int | None) -> _Info:
                  nullable=low == 0 or sub.nullable)
 
 
+def _union(sets: Sequence[frozenset[str] | None]) -> frozenset[str] | None:
+    """Every string of ``sets``; None when one of them is None (unknown)."""
+    known = [s for s in sets if s is not None]
+    return frozenset().union(*known) if len(known) == len(sets) else None
+
+
 def _branch_info(branches: list[_Info]) -> _Info:
-    if all(b.exact is not None for b in branches):
-        return _exact(frozenset().union(*(b.exact for b in branches)))
-    needed = [b.necessary() for b in branches]
-    starts = [b.prefixes for b in branches]
-    ends = [b.suffixes for b in branches]
+    exact = _union([b.exact for b in branches])
+    if exact is not None:
+        return _exact(exact)
     return _Info(
-        factors=None if None in needed else frozenset().union(*needed),  # one alternative without: none
-        prefixes=None if None in starts else frozenset().union(*starts),
-        suffixes=None if None in ends else frozenset().union(*ends),
+        factors=_union([b.necessary() for b in branches]),  # one alternative without: none
+        prefixes=_union([b.prefixes for b in branches]),
+        suffixes=_union([b.suffixes for b in branches]),
         nullable=any(b.nullable for b in branches),
     )
 
@@ -211,7 +222,8 @@ def _branch_info(branches: list[_Info]) -> _Info:
 def _sequence_info(items: list[_Info]) -> _Info:
     """Exact runs are concatenated; the best of the runs, of the items' own factors
     and of what the sequence starts with is necessary."""
-    run, candidates, exact = _EMPTY, [], True
+    run, exact = _EMPTY, True
+    candidates: list[frozenset[str] | None] = []
     for item in items:
         if item.exact is not None and (joined := _cross(run, item.exact)) is not None:
             run = joined
@@ -230,7 +242,7 @@ def _sequence_info(items: list[_Info]) -> _Info:
                  suffixes=None if "" in ends else ends, nullable=all(item.nullable for item in items))
 
 
-def _distributed(items: list, infos: list[_Info], found: _Info) -> _Info:
+def _distributed(items: list[Any], infos: list[_Info], found: _Info) -> _Info:
     """``a(?:b|c)d`` must contain what ``abd`` or ``acd`` contains: with the first
     alternation taken apart, each alternative gets its own best factors (one anchored
     at the line start, another not); used when that screens better."""
@@ -240,9 +252,9 @@ def _distributed(items: list, infos: list[_Info], found: _Info) -> _Info:
         if type(item) is not _regex_core.Branch or infos[k].exact is not None:
             continue
         per_branch = [_sequence_info(infos[:k] + [_info(b)] + infos[k + 1:]).necessary() for b in item.branches]
-        if None in per_branch:
+        distributed = _union(per_branch)
+        if distributed is None:
             return found
-        distributed = frozenset().union(*per_branch)
         own = found.necessary()
         if own is None or _best(own, distributed) is distributed:
             return _Info(exact=found.exact, factors=distributed, prefixes=found.prefixes,
@@ -286,7 +298,7 @@ def _ends(items: Sequence[_Info]) -> frozenset[str]:
     return last.suffixes | _ends(rest) if last.nullable else last.suffixes
 
 
-def _parse(pattern: str, flags: int):
+def _parse(pattern: str, flags: int) -> Any:
     """The ``regex`` module's parse tree of ``pattern``, as ``regex.compile`` builds it."""
     core = _regex_core
     while True:
@@ -307,7 +319,8 @@ def _parse(pattern: str, flags: int):
 def _class_value(escape: str) -> int:
     """The property value regex's parser gives a class escape such as ``\\s``."""
     (node,) = _parse(escape, 0).items
-    return node.value
+    value: int = node.value
+    return value
 
 
 #: \s, \d and \p{So} as regex parses them (Property nodes), and what screen_text makes of them

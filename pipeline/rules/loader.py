@@ -62,14 +62,14 @@ def _fail(source: str, rule_id: str | None, reason: str) -> RuleError:
     return RuleError(f"{where}: {reason}")
 
 
-def _string_list(raw: dict, key: str, source: str, rid: str) -> tuple[str, ...]:
+def _string_list(raw: dict[str, Any], key: str, source: str, rid: str) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _fail(source, rid, f"'{key}' must be a list of strings")
     return tuple(value)
 
 
-def _positive_int(raw: dict, key: str, default: int, source: str, rid: str, minimum: int = 1) -> int:
+def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid: str, minimum: int = 1) -> int:
     value = raw.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise _fail(source, rid, f"'{key}' must be an integer >= {minimum}, got {value!r}")
@@ -211,7 +211,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
     unique across everything loaded.
     """
     builtin_dir = default_rules_dir() if builtin else None
-    directories: list[Any] = [builtin_dir] if builtin else []
+    directories: list[Path | Traversable] = [builtin_dir] if builtin_dir is not None else []
     directories += [Path(d) for d in extra_dirs]
     rules: list[Rule] = []
     errors: list[str] = []  # report every bad rule at once, not one per run

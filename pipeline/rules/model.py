@@ -9,7 +9,6 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import regex
 
@@ -52,13 +51,14 @@ class Rule:
     tail_window: int = 15
     #: drop_tail: prose-looking lines allowed between marker and end
     max_prose_after: int = 0
-    compiled: Any = field(default=None, compare=False, repr=False)
+    #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
+    compiled: regex.Pattern[str] = field(kw_only=True, compare=False, repr=False)
     #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
     builtin: bool = False
     #: strings one of which every match contains (see pipeline.rules.screen); None: tried on every line
     factors: Factors | None = field(default=None, compare=False, repr=False)
 
-    def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match | None:
+    def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match[str] | None:
         """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
 
         The ``regex`` module's timeout costs about 2 microseconds per search,
@@ -89,7 +89,7 @@ class RuleSet:
 
     def selected(self, mask: int) -> tuple[Rule, ...]:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
-        cache = self.__dict__.setdefault("_selected", {})
+        cache: dict[int, tuple[Rule, ...]] = self.__dict__.setdefault("_selected", {})
         if mask not in cache:
             if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
                 cache.clear()

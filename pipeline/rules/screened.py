@@ -56,7 +56,7 @@ def _screen_char(char: str) -> tuple[bytes, bytes, bool]:
         return original, SYMBOL.encode(), decoration
     # regex's simple case folding, except that it keeps the Turkic dotted and dotless
     # i apart from I while its matcher lets i match İ and I match ı: all fold to i here.
-    folded = _regex.fold_case(_SIMPLE_FOLDING, char)
+    folded: str = _regex.fold_case(_SIMPLE_FOLDING, char)  # type: ignore[attr-defined]  # private: not in types-regex
     if folded in ("I", "\u0130", "\u0131"):
         return original, b"i", decoration
     return original, folded.encode("utf-8", "surrogatepass"), decoration

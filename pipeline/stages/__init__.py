@@ -10,7 +10,7 @@ names them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pipeline.document import Document
 from pipeline.options import CleanOptions
@@ -29,7 +29,7 @@ class Stage(ABC):
     def __call__(self, doc: Document) -> Document:
         """The document with this stage's work done; raises a DocumentError for input it refuses."""
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object] | None:
         """What, besides the package version and the input, changes this stage's output: the
         options it reads and the versions of the libraries it calls. Batch runs key their
         intermediate files on it, so a change reruns exactly the stages it affects."""

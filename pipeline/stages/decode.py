@@ -81,8 +81,10 @@ _NOT_BINARY_CONTROL_BYTES = bytes(b for b in range(256) if not _BINARY_CONTROL.m
 _CONTROLS_ARE_BYTES = frozenset({"utf-8", "utf-8-sig", WESTERN})
 
 
-def _cp1252_for_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_for_stray_bytes(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: read an invalid UTF-8 byte as cp1252 (latin-1 if undefined)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error  # a decoding handler: encoding with it is not supported
     byte = error.object[error.start : error.start + 1]
     try:
         char = byte.decode("cp1252")
@@ -103,7 +105,7 @@ def _sniff_utf16_32(data: bytes) -> str | None:
     if len(data) < 4 or data.find(b"\x00", 0, 4096) < 0:  # find: no copy of the sample
         return None
     sample = data[:4096]
-    candidates = []
+    candidates: list[tuple[str, int, int, tuple[int, ...]]] = []
     if len(data) % 4 == 0:
         candidates += [("utf-32-le", 1, 4, (1, 2, 3)), ("utf-32-be", 1, 4, (0, 1, 2))]
     if len(data) % 2 == 0:

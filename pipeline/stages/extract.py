@@ -278,5 +278,5 @@ class Extract(Stage):
         check_page_size(doc.html, self.options.max_page_chars)
         return extract(doc)
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object]:
         return {"extractors": extractor_versions(), "max_page_chars": self.options.max_page_chars}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from importlib.metadata import version
-from typing import Any
 
 import pycld2
 import regex
@@ -154,7 +153,8 @@ def _cld2_language(sample: str, best_effort: bool = True) -> str:
         details = pycld2.detect(sample, isPlainText=True, bestEffort=best_effort)[2]
     except (pycld2.error, UnicodeEncodeError):
         details = pycld2.detect(_CLD2_REFUSES.sub(" ", sample), isPlainText=True, bestEffort=best_effort)[2]
-    return details[0][1]
+    code: str = details[0][1]
+    return code
 
 
 def _iso_639_1(code: str) -> str | None:
@@ -257,5 +257,5 @@ class Metadata(Stage):
     def __call__(self, doc: Document) -> Document:
         return extract_metadata(doc)
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object]:
         return {"pycld2": version("pycld2")}

@@ -9,8 +9,6 @@ typographic punctuation to ASCII for consumers that want it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.stages import Stage
@@ -53,5 +51,5 @@ class Normalize(Stage):
     def __call__(self, doc: Document) -> Document:
         return normalize(doc, self.options.ascii_punctuation)
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object]:
         return {"ascii_punctuation": self.options.ascii_punctuation}

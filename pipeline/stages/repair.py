@@ -111,8 +111,8 @@ def _detector_needs_hint() -> bool:
     disqualifies the branch, and then ``is_bad`` is always consulted.
     """
     try:
-        from re import _constants as sre
-        from re import _parser as sre_parse
+        from re import _constants as sre  # type: ignore[attr-defined]  # private: not in typeshed
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
 
         tree = sre_parse.parse(badness.BADNESS_RE.pattern, badness.BADNESS_RE.flags)
         (op, (_, branches)), = tree.data
@@ -122,7 +122,7 @@ def _detector_needs_hint() -> bool:
         return False
     single = {c for c in range(0x80, 0xA0)} | set(map(ord, "ŒœÃÂ"))
 
-    def charset(item) -> set[int] | None:
+    def charset(item: tuple[Any, Any]) -> set[int] | None:
         """The code points one item matches, or None for 'not exactly one char / unknown'."""
         op, av = item
         if op is sre.LITERAL:
@@ -144,7 +144,7 @@ def _detector_needs_hint() -> bool:
         if any(s is not None and s <= single for s in sets):
             continue
         if any(a is not None and b is not None and min(a) >= 0x80 and min(b) >= 0x80
-               for a, b in zip(sets, sets[1:])):
+               for a, b in zip(sets, sets[1:], strict=False)):
             continue
         return False
     return True
@@ -365,7 +365,7 @@ def _mark_unnormalized_lines(starts: set[int], text: str) -> None:
         start += len(line) + 1
 
 
-def _mark_matching_lines(starts: set[int], text: str, pattern: re.Pattern | regex.Pattern,
+def _mark_matching_lines(starts: set[int], text: str, pattern: re.Pattern[str] | regex.Pattern[str],
                          test: Callable[[str], bool] | None = None) -> None:
     """Add the lines where ``pattern`` matches (and, if given, ``test(line)`` holds,
     asked only of lines not added yet); one search per such line."""
@@ -476,5 +476,5 @@ class Repair(Stage):
         check_line_length(doc.text, self.options.max_line_chars)
         return repair(doc)
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object]:
         return {"ftfy": version("ftfy"), "max_line_chars": self.options.max_line_chars}

@@ -25,10 +25,9 @@ recorded with its rule id and line number.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
 
 import regex
 
@@ -72,8 +71,8 @@ class _LineVerdict:
         return self.rule is not None and self.rule.action == "drop_block" and not self.has_inline_headline
 
 
-def _first_match(line: str, rules: Sequence[Rule], skip: set[str], timeouts: list[str],
-                 timeout: float | None) -> tuple[Rule, regex.Match] | None:
+def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: list[str],
+                 timeout: float | None) -> tuple[Rule, regex.Match[str]] | None:
     """The first rule (not in ``skip``) that matches ``line``, and its match."""
     # strip_match cuts positions of the real line; the others test the undecorated text
     probe = line if line[:1].isascii() else _DECORATION.sub("", line)
@@ -185,6 +184,7 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
     # Blocks: a marker takes the headline-like lines after it.
     for i in blocks:
         rule, count = verdicts[i].rule, 0
+        assert rule is not None  # a block marker is a line its rule dropped
         for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
             if owner[j] is not None:
                 if j in verdicts and verdicts[j].has_inline_headline:
@@ -201,6 +201,7 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
     # Lines a rule or a block already owns keep their owner.
     for i in tails:
         rule = verdicts[i].rule
+        assert rule is not None  # a tail marker is a line its rule dropped
         after = nonblank[bisect_right(nonblank, i) :]
         if len(after) + 1 > rule.tail_window:
             continue
@@ -241,5 +242,5 @@ class Strip(Stage):
     def __call__(self, doc: Document) -> Document:
         return strip(doc, self.rules, self.options.match_timeout or None)
 
-    def fingerprint(self) -> Any:
+    def fingerprint(self) -> dict[str, object]:
         return {"rules": self.rules.fingerprint, "match_timeout": self.options.match_timeout}
