@@ -142,6 +142,10 @@ class CleanOptions:
         "seconds one rule may spend on one line before it is skipped there and the record flagged "
         "rule-timeout:ID (default {default}; 0: no limit; built-in rules are audited and skip it on lines "
         "of up to 2,000 characters)", parse=parse_seconds, metavar="SECONDS")
+    keep_comments: bool = option(
+        False, "--keep-comments",
+        "keep reader comments after an article (default: a comment thread is removed as one tail, and "
+        "trafilatura leaves comments out of a page's text)")
     max_bytes: int = option(
         DEFAULT_MAX_BYTES, "--max-bytes",
         "reject inputs (for JSONL: lines) larger than SIZE after decompression (bytes, or with a unit: 64M, "

@@ -52,7 +52,8 @@ from pipeline.rules.model import (
 from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
-_OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "expect"}
+_OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_match",
+             "requires_no_match", "group", "expect"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -118,6 +119,33 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     if raw["action"] == "strip_match" and not (pattern.startswith("^") or pattern.rstrip().endswith("$")):
         raise _fail(source, rid, "strip_match patterns must be anchored with ^ or $ so only a prefix or suffix is cut")
 
+    requires_after = None
+    if "requires_after" in raw:
+        if raw["action"] != "drop_tail":
+            raise _fail(source, rid, "'requires_after' is only for drop_tail rules (what must follow the marker)")
+        if not isinstance(raw["requires_after"], str) or not raw["requires_after"].strip():
+            raise _fail(source, rid, "'requires_after' must be a non-empty pattern")
+        try:
+            requires_after = regex.compile(raw["requires_after"], flags=CASES[raw["case"]] | regex.V0)
+        except regex.error as exc:
+            raise _fail(source, rid, f"invalid 'requires_after' pattern: {exc}") from None
+        if requires_after.search("") is not None:
+            raise _fail(source, rid, "'requires_after' matches the empty line, so it would require nothing")
+        examples = _string_list(raw, "requires_match", source, rid), _string_list(raw, "requires_no_match", source, rid)
+        if not all(examples):
+            raise _fail(source, rid, "'requires_after' needs 'requires_match' and 'requires_no_match' examples")
+        for example in examples[0]:
+            if requires_after.search(example) is None:
+                raise _fail(source, rid, f"'requires_after' does not match its own example {example!r}")
+        for example in examples[1]:
+            if requires_after.search(example) is not None:
+                raise _fail(source, rid, f"'requires_after' matches its own 'requires_no_match' example {example!r}")
+    elif "requires_match" in raw or "requires_no_match" in raw:
+        raise _fail(source, rid, "'requires_match'/'requires_no_match' need a 'requires_after' pattern")
+    group = raw.get("group")
+    if group is not None and (not isinstance(group, str) or not _ID_SHAPE.match(group)):
+        raise _fail(source, rid, f"'group' must be lowercase words joined by '-' or '_', got {group!r}")
+
     expect = raw.get("expect", [])
     if not isinstance(expect, list) or not all(isinstance(e, dict) for e in expect):
         raise _fail(source, rid, "'expect' must be a list of tables")
@@ -141,6 +169,8 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         max_words=_positive_int(raw, "max_words", 24, source, rid),
         tail_window=_positive_int(raw, "tail_window", 15, source, rid),
         max_prose_after=_positive_int(raw, "max_prose_after", 0, source, rid, minimum=0),
+        requires_after=requires_after,
+        group=group,
         compiled=compiled,
     )
     if not rule.match or not rule.no_match:

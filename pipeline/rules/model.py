@@ -51,6 +51,11 @@ class Rule:
     tail_window: int = 15
     #: drop_tail: prose-looking lines allowed between marker and end
     max_prose_after: int = 0
+    #: drop_tail: a line after the marker must match this for the tail to be taken
+    #: (a comment thread is told from article prose by its "Name says:" and "Reply" lines)
+    requires_after: regex.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    #: a family that an option can switch off as a whole ("comments": --keep-comments)
+    group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
     compiled: regex.Pattern[str] = field(kw_only=True, compare=False, repr=False)
     #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
@@ -96,6 +101,10 @@ class RuleSet:
             cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
         return cache[mask]
 
+    def without_group(self, group: str) -> RuleSet:
+        """These rules less the family ``group`` (its own screen, its own fingerprint)."""
+        return RuleSet(tuple(rule for rule in self.rules if rule.group != group))
+
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
@@ -111,8 +120,9 @@ class RuleSet:
         """
         h = hashlib.sha256()
         for r in self.rules:
+            requires_after = r.requires_after.pattern if r.requires_after is not None else None
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
-                         r.tail_window, r.max_prose_after):
+                         r.tail_window, r.max_prose_after, requires_after, r.group):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

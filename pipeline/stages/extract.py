@@ -186,7 +186,8 @@ def parse_page(html: str) -> Any:
         raise UnextractableInputError("no HTML content: the page holds no element and no text") from None
 
 
-def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict[str, str | None]]:
+def extract_main_text(html: str, url: str | None = None,
+                      include_comments: bool = False) -> tuple[str, str, dict[str, str | None]]:
     """Main text of a page, the extractor that found it, and the page metadata.
 
     Raises :class:`UnextractableInputError` when the source holds nothing to
@@ -199,8 +200,11 @@ def extract_main_text(html: str, url: str | None = None) -> tuple[str, str, dict
         tree = parse_page(html)
         _check_parser_limits()
         meta = page_metadata(tree, url)
-        result = lib.trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+        result = lib.trafilatura.bare_extraction(tree, url=url,
+                                                 **{**TRAFILATURA_OPTIONS, "include_comments": include_comments})
         text = (result.text if result is not None else None) or ""
+        if include_comments and result is not None and result.comments:
+            text = f"{text}\n{result.comments}" if text else result.comments  # trafilatura keeps them apart
         extractor = "trafilatura"
         words = word_count(text)
         if words < FALLBACK_BELOW_WORDS:
@@ -245,7 +249,7 @@ def check_page_size(html: str, limit: int | None) -> None:
             "(see --max-page-chars)")
 
 
-def extract(doc: Document) -> Document:
+def extract(doc: Document, include_comments: bool = False) -> Document:
     """Stage function: fill ``text``, ``extractor`` and page metadata from ``html``.
 
     Metadata the caller supplied (a JSONL record's ``url``/``date``) wins over
@@ -261,7 +265,7 @@ def extract(doc: Document) -> Document:
         if _XML_FORBIDDEN.search(html) or "\x0c" in html:
             html = _XML_FORBIDDEN.sub("", html).replace("\x0c", " ")
             flags.append(F.CONTROL_CHARS_REMOVED)
-    text, extractor, meta = extract_main_text(html, doc.url)
+    text, extractor, meta = extract_main_text(html, doc.url, include_comments)
     fields = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
     extracted = doc.evolve(text=text, extractor=extractor, add_flags=tuple(flags), **fields)
     return extracted if text.strip() else extracted.with_flags(F.NO_MAIN_CONTENT)
@@ -276,7 +280,8 @@ class Extract(Stage):
         if doc.html is None:
             return doc
         check_page_size(doc.html, self.options.max_page_chars)
-        return extract(doc)
+        return extract(doc, self.options.keep_comments)
 
     def fingerprint(self) -> dict[str, object]:
-        return {"extractors": extractor_versions(), "max_page_chars": self.options.max_page_chars}
+        return {"extractors": extractor_versions(), "max_page_chars": self.options.max_page_chars,
+                "keep_comments": self.options.keep_comments}

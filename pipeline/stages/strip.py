@@ -159,7 +159,7 @@ def strip_boilerplate(
     if blocks or tails:
         # Lines with something on them; a line emptied by cuts counts as blank.
         nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
-        taken = _take_blocks_and_tails(blocks, tails, nonblank, kept, owner, verdicts)
+        taken = _take_blocks_and_tails(blocks, tails, nonblank, lines, kept, owner, verdicts)
 
     removed: list[Removal] = []
     captures: list[tuple[str, str]] = []
@@ -176,8 +176,8 @@ def strip_boilerplate(
     return kept, removed, captures, timeouts
 
 
-def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[int], kept: list[str],
-                           owner: list[Rule | None], verdicts: dict[int, _LineVerdict]) -> list[int]:
+def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[int], lines: list[str],
+                           kept: list[str], owner: list[Rule | None], verdicts: dict[int, _LineVerdict]) -> list[int]:
     """The structure pass: give the lines a block or tail marker takes to its rule (in
     ``owner``); return them."""
     taken: list[int] = []
@@ -208,6 +208,8 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         prose = (j for j in after if owner[j] is None and looks_like_prose(kept[j]))
         if next(islice(prose, rule.max_prose_after, None), None) is not None:
             continue  # more prose lines after it than the rule allows (counted no further)
+        if rule.requires_after is not None and not any(rule.requires_after.search(lines[j]) for j in after):
+            continue  # what follows does not look like what the marker announces
         tail_markers = set(tails)
         for j in after:
             if j in tail_markers:
@@ -230,6 +232,10 @@ def strip(doc: Document, rules: RuleSet, timeout: float | None = DEFAULT_MATCH_T
     )
 
 
+#: The rule group --keep-comments switches off.
+COMMENTS_GROUP = "comments"
+
+
 class Strip(Stage):
     """The boilerplate rules, loaded once when the chain is built."""
 
@@ -237,7 +243,9 @@ class Strip(Stage):
 
     def __init__(self, options: CleanOptions) -> None:
         super().__init__(options)
-        self.rules = options.ruleset()
+        rules = options.ruleset()
+        #: --keep-comments: the comment-thread family is off (the forms around it still go)
+        self.rules = rules.without_group(COMMENTS_GROUP) if options.keep_comments else rules
 
     def __call__(self, doc: Document) -> Document:
         return strip(doc, self.rules, self.options.match_timeout or None)
