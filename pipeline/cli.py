@@ -86,7 +86,7 @@ def _error(message: str) -> None:
 
 def _explain(doc: Document) -> None:
     lines = [f"== {doc.id}: {len(doc.removed)} removed" + (f"; flags: {', '.join(doc.flags)}" if doc.flags else "")]
-    lines += [f"  line {r.line} [{r.rule}] {r.text}" for r in doc.removed]
+    lines += [f"  line {r.line} [{r.rule}{'' if r.score is None else f' {r.score:.3f}'}] {r.text}" for r in doc.removed]
     tqdm.write("\n".join(lines), file=sys.stderr)
 
 

@@ -18,14 +18,23 @@ METADATA_FIELDS = ("title", "date", "publisher", "author", "url")
 
 @dataclass(frozen=True)
 class Removal:
-    """One piece of text a rule took out of the document, and why."""
+    """One piece of text a rule (or the line model) took out of the document, and why."""
 
     rule: str
     text: str
     line: int  # 1-based line number in the repaired text
+    #: the line model's P(boilerplate) for a line it removed ("rule": "line-model")
+    score: float | None = None
+    #: a whole line a rule matched on its own (not taken with a block or tail) without capturing
+    #: metadata: the line model may veto such a hit on a line it finds clearly prose. Known only
+    #: between the strip and line-model stages; not part of the record.
+    vetoable: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "line": self.line, "text": self.text}
+        found: dict[str, Any] = {"rule": self.rule, "line": self.line, "text": self.text}
+        if self.score is not None:
+            found["score"] = self.score
+        return found
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,17 @@ def parse_seconds(value: str) -> float:
     return number
 
 
+def parse_probability(value: str) -> float:
+    """A probability: a number from 0 to 1."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value!r}")
+    return number
+
+
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
                "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
 _SIZE = re.compile(r"^\s*([0-9][0-9_,]*)\s*([a-z]*)\s*$", re.IGNORECASE)
@@ -142,6 +153,13 @@ class CleanOptions:
         "seconds one rule may spend on one line before it is skipped there and the record flagged "
         "rule-timeout:ID (default {default}; 0: no limit; built-in rules are audited and skip it on lines "
         "of up to 2,000 characters)", parse=parse_seconds, metavar="SECONDS")
+    line_model: bool = option(
+        True, "--line-model", "rules only: no line model after the rules", negate="--no-line-model")
+    line_model_threshold: float = option(
+        0.0, "--line-model-threshold",
+        "the line model removes a line no rule claimed when its boilerplate probability is at least P "
+        "(default 0: the shipped model's own threshold, chosen on held-out pages for precision)",
+        parse=parse_probability, metavar="P")
     keep_comments: bool = option(
         False, "--keep-comments",
         "keep reader comments after an article (default: a comment thread is removed as one tail, and "
