@@ -24,7 +24,7 @@ from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
-from pipeline import clean_bytes
+from pipeline import CleanOptions, clean_bytes
 from pipeline.stages.repair import repair_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,11 +148,11 @@ class Score:
         }
 
 
-def evaluate(corpus: Path = CORPUS) -> Score:
+def evaluate(corpus: Path = CORPUS, options: CleanOptions | None = None) -> Score:
     score = Score()
     for path in sorted(corpus.glob("*.txt")):
         article = parse_article(path)
-        doc = clean_bytes(damage(article), id=path.name)
+        doc = clean_bytes(damage(article), id=path.name, options=options)
         paragraphs = set(doc.text.split("\n\n")) if doc.text else set()
         misses: list[str] = []
         for line in article.boilerplate:
@@ -190,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--verbose", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--no-line-model", action="store_true", help="rules only")
     args = parser.parse_args(argv)
-    score = evaluate(args.corpus)
+    score = evaluate(args.corpus, CleanOptions(line_model=not args.no_line_model))
     if args.json:
         print(json.dumps(score.summary(), indent=2))
     else:
