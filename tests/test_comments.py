@@ -72,3 +72,13 @@ def test_keep_comments_asks_trafilatura_for_a_pages_comments():
     without = clean_document(Document(id="p", html=page, format="html")).text
     assert "The council approved" in without and "great news" not in without
     assert "great news" in with_comments
+
+
+def test_a_comment_count_far_above_a_date_line_does_not_take_the_article():
+    """The first comment signs at once: a date line ten paragraphs after a comment count
+    under the headline is the article's own, not a comment's (a BBC page lost its text so)."""
+    body = "\n".join(f"Paragraph {i} of the report says the council met again to talk about it." for i in range(10))
+    text = f"Council approves flood plan\n- 941 comments\n{body}\n29 May 2015\nThe end of the story came late."
+    doc = _clean(text)
+    assert "Paragraph 9 of the report" in doc.text and "The end of the story" in doc.text
+    assert [r.text for r in doc.removed] == ["- 941 comments"]

@@ -52,8 +52,8 @@ from pipeline.rules.model import (
 from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
-_OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_match",
-             "requires_no_match", "group", "expect"}
+_OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
+             "requires_match", "requires_no_match", "group", "expect"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -140,8 +140,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         for example in examples[1]:
             if requires_after.search(example) is not None:
                 raise _fail(source, rid, f"'requires_after' matches its own 'requires_no_match' example {example!r}")
-    elif "requires_match" in raw or "requires_no_match" in raw:
-        raise _fail(source, rid, "'requires_match'/'requires_no_match' need a 'requires_after' pattern")
+    elif {"requires_match", "requires_no_match", "requires_within"} & raw.keys():
+        raise _fail(source, rid, "'requires_within', 'requires_match' and 'requires_no_match' need a 'requires_after' "
+                                 "pattern")
     group = raw.get("group")
     if group is not None and (not isinstance(group, str) or not _ID_SHAPE.match(group)):
         raise _fail(source, rid, f"'group' must be lowercase words joined by '-' or '_', got {group!r}")
@@ -170,6 +171,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         tail_window=_positive_int(raw, "tail_window", 15, source, rid),
         max_prose_after=_positive_int(raw, "max_prose_after", 0, source, rid, minimum=0),
         requires_after=requires_after,
+        requires_within=_positive_int(raw, "requires_within", 3, source, rid),
         group=group,
         compiled=compiled,
     )

@@ -54,6 +54,9 @@ class Rule:
     #: drop_tail: a line after the marker must match this for the tail to be taken
     #: (a comment thread is told from article prose by its "Name says:" and "Reply" lines)
     requires_after: regex.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    #: drop_tail: ... within this many non-blank lines after the marker (a thread's first comment
+    #: signs at once; a comment count under a headline is followed by the article)
+    requires_within: int = 3
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -122,7 +125,7 @@ class RuleSet:
         for r in self.rules:
             requires_after = r.requires_after.pattern if r.requires_after is not None else None
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
-                         r.tail_window, r.max_prose_after, requires_after, r.group):
+                         r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.group):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

@@ -211,8 +211,9 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         prose = (j for j in after if owner[j] is None and looks_like_prose(kept[j]))
         if next(islice(prose, rule.max_prose_after, None), None) is not None:
             continue  # more prose lines after it than the rule allows (counted no further)
-        if rule.requires_after is not None and not any(rule.requires_after.search(lines[j]) for j in after):
-            continue  # what follows does not look like what the marker announces
+        if rule.requires_after is not None and not any(
+                rule.requires_after.search(lines[j]) for j in after[: rule.requires_within]):
+            continue  # what follows at once does not look like what the marker announces
         tail_markers = set(tails)
         for j in after:
             if j in tail_markers:
