@@ -81,4 +81,4 @@ def test_a_comment_count_far_above_a_date_line_does_not_take_the_article():
     text = f"Council approves flood plan\n- 941 comments\n{body}\n29 May 2015\nThe end of the story came late."
     doc = _clean(text)
     assert "Paragraph 9 of the report" in doc.text and "The end of the story" in doc.text
-    assert [r.text for r in doc.removed] == ["- 941 comments"]
+    assert [r.text for r in doc.removed if r.rule == "comment-thread"] == ["- 941 comments"]
