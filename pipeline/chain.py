@@ -4,7 +4,8 @@ The chain is the one list of stages, split at its natural seam:
 
 * **prepare** (decode, extract, repair): what depends on the input alone and on
   the input limits, never on the rules;
-* **finish** (strip, metadata, normalize): what the rules and output options decide.
+* **finish** (strip, templates, metadata, normalize): what the rules, the corpus-level tables and the
+  output options decide.
 
 Everything that cleans a document runs this list, and nothing else names the
 stage modules: that is what makes ``boilerstrip clean`` and the batch tasks
@@ -32,11 +33,12 @@ from pipeline.stages.metadata import Metadata
 from pipeline.stages.normalize import Normalize
 from pipeline.stages.repair import Repair
 from pipeline.stages.strip import Strip
+from pipeline.stages.templates import Templates
 
 #: The chain, in order, cut into segments (batch runs one Luigi task per segment and shard).
 SEGMENTS: dict[str, tuple[type[Stage], ...]] = {
     "prepare": (Decode, Extract, Repair),
-    "finish": (Strip, Metadata, Normalize),
+    "finish": (Strip, Templates, Metadata, Normalize),
 }
 SEGMENT_NAMES = tuple(SEGMENTS)
 

@@ -142,6 +142,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
         _error(overlap)
         return EXIT_USAGE
 
+    if args.corpus_pass:
+        if not args.paths or "-" in args.paths:
+            _error("--corpus-pass reads the input twice: give files or directories, not standard input")
+            return EXIT_USAGE
+        options = _with_corpus_tables(args, options)
     entries: Iterable[Source | Skipped] = iter_sources(args.paths, options.max_bytes, args.input_format)
     # One path that is not a directory (or stdin) is one entry: look at it. Anything else
     # is streamed, never listed whole: memory must not grow with the number of files.
@@ -207,6 +212,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
     return EXIT_FAILED_INPUTS if failures else EXIT_OK
+
+
+def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> CleanOptions:
+    """The options with the corpus-level tables of a first pass over the inputs."""
+    from dataclasses import replace
+
+    from pipeline.corpus.passes import template_table
+
+    def documents() -> Iterator[Document | Reject]:
+        for entry in iter_sources(args.paths, options.max_bytes, args.input_format):
+            if isinstance(entry, Source):
+                yield from entry.documents()
+
+    return replace(options, templates=template_table(documents(), options) if options.template_lines else None)
 
 
 # --- batch ---------------------------------------------------------------------------------
@@ -317,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--explain", action="store_true",
                        help="print each document's removed lines and their rule ids on stderr")
     clean.add_argument("--body-only", action="store_true", help="text format: omit the title line")
+    clean.add_argument("--corpus-pass", action="store_true",
+                       help="read the inputs twice: first find each source's template lines (as batch does), "
+                       "then clean with them (files and directories only)")
     add_arguments(clean, CleanOptions)
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     clean.set_defaults(func=cmd_clean)

@@ -25,6 +25,10 @@ class Removal:
     line: int  # 1-based line number in the repaired text
     #: the line model's P(boilerplate) for a line it removed ("rule": "line-model")
     score: float | None = None
+    #: a template line ("rule": "template-line"): its source, and in how many of the source's
+    #: documents it recurs
+    source: str | None = None
+    documents: int | None = None
     #: a whole line a rule matched on its own (not taken with a block or tail) without capturing
     #: metadata: the line model may veto such a hit on a line it finds clearly prose. Known only
     #: between the strip and line-model stages; not part of the record.
@@ -34,6 +38,9 @@ class Removal:
         found: dict[str, Any] = {"rule": self.rule, "line": self.line, "text": self.text}
         if self.score is not None:
             found["score"] = self.score
+        if self.source is not None:
+            found["source"] = self.source
+            found["documents"] = self.documents
         return found
 
 

@@ -21,6 +21,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from pipeline.corpus.templates import TemplateTable
     from pipeline.rules import RuleSet
 
 #: Largest input accepted, after decompression (for JSONL: largest line).
@@ -46,6 +47,10 @@ DEFAULT_MATCH_TIMEOUT = 0.25
 #: about 0.3 s of work per task: on 6,000 documents, 100-document shards made a
 #: batch run 46% slower than a plain loop (and two workers slower than one).
 DEFAULT_SHARD_SIZE = 1000
+#: A line is template when it recurs in at least this many documents of its source ...
+DEFAULT_TEMPLATE_MIN_DOCUMENTS = 4
+#: ... and in at least this share of them (pipeline/corpus/templates.py says why).
+DEFAULT_TEMPLATE_MIN_SHARE = 0.2
 #: How long ``batch --scheduler-url`` waits, by default, for work other processes hold once
 #: it has none left (in practice the final step, about 10 s per million documents).
 #: Generous, because giving up early fails a run that is fine; a holder that dies needs no
@@ -94,6 +99,15 @@ def parse_probability(value: str) -> float:
     if not 0 <= number <= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value!r}")
     return number
+
+
+SOURCE_BY = ("auto", "host", "directory", "corpus")
+
+
+def parse_source_by(value: str) -> str:
+    if value not in SOURCE_BY:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(SOURCE_BY)}: {value!r}")
+    return value
 
 
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
@@ -176,8 +190,24 @@ class CleanOptions:
         DEFAULT_MAX_PAGE_CHARS, "--max-page-chars",
         "reject an HTML page longer than N characters (default {default}, trafilatura's own limit; 0: no limit)",
         parse=parse_count, metavar="N")
+    template_lines: bool = option(
+        True, "--template-lines",
+        "no corpus-level template lines (batch; clean --corpus-pass)", negate="--no-template-lines")
+    source_by: str = option(
+        "auto", "--source-by",
+        "what a source is, for template lines: auto (the URL's host, else the input directory), host, "
+        "directory or corpus (default {default})", parse=parse_source_by, metavar="HOW")
+    template_min_documents: int = option(
+        DEFAULT_TEMPLATE_MIN_DOCUMENTS, "--template-min-documents",
+        "a line is template when it recurs in at least N documents of its source (default {default}) ...",
+        parse=parse_positive, metavar="N")
+    template_min_share: float = option(
+        DEFAULT_TEMPLATE_MIN_SHARE, "--template-min-share",
+        "... and in at least this share of them (default {default})", parse=parse_probability, metavar="P")
     #: Rules already loaded (the Python API may pass a RuleSet); not an option of its own.
     rules: RuleSet | None = field(default=None, compare=False, repr=False)
+    #: The corpus-level table of template lines (batch runs and clean --corpus-pass make it).
+    templates: TemplateTable | None = field(default=None, compare=False, repr=False)
 
     def ruleset(self) -> RuleSet:
         """The rules these options name, loaded once per process (raises RuleError)."""

@@ -63,7 +63,7 @@ _MONTH_NAMES = [
     "november nov novembre noviembre novembro",
     "december dec décembre decembre dezember dez diciembre dic dezembro dicembre",
 ]
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
@@ -112,7 +112,7 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
         if not m:
             continue
         parts = m.groupdict()
-        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].lower())
+        month = int(parts["mon"]) if parts.get("mon") else MONTHS.get(parts["month"].lower())
         if month is None:
             continue
         try:
