@@ -82,3 +82,12 @@ def test_a_comment_count_far_above_a_date_line_does_not_take_the_article():
     doc = _clean(text)
     assert "Paragraph 9 of the report" in doc.text and "The end of the story" in doc.text
     assert [r.text for r in doc.removed if r.rule == "comment-thread"] == ["- 941 comments"]
+
+
+def test_a_comments_label_in_the_top_boilerplate_does_not_take_the_article():
+    """A thread follows an article: 'Comments' above the text, even followed by a date line
+    that looks like a comment's stamp, takes nothing (a CleanEval page lost its article so)."""
+    body = "\n".join(f"Paragraph {i} of the essay argues the point again at some length." for i in range(8))
+    text = f"Thursday 03 October 2024 07:00\nComments\nOctober 22, 2004\nBy Tom Okafor\n{body}"
+    doc = _clean(text)
+    assert "Paragraph 7 of the essay" in doc.text and "Paragraph 0 of the essay" in doc.text

@@ -53,7 +53,7 @@ from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
-             "requires_match", "requires_no_match", "group", "expect"}
+             "requires_prose_before", "requires_match", "requires_no_match", "group", "expect"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -172,6 +172,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         max_prose_after=_positive_int(raw, "max_prose_after", 0, source, rid, minimum=0),
         requires_after=requires_after,
         requires_within=_positive_int(raw, "requires_within", 3, source, rid),
+        requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
         group=group,
         compiled=compiled,
     )

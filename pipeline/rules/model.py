@@ -57,6 +57,8 @@ class Rule:
     #: drop_tail: ... within this many non-blank lines after the marker (a thread's first comment
     #: signs at once; a comment count under a headline is followed by the article)
     requires_within: int = 3
+    #: drop_tail: prose lines that must come before the marker (comments follow an article)
+    requires_prose_before: int = 0
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -125,7 +127,8 @@ class RuleSet:
         for r in self.rules:
             requires_after = r.requires_after.pattern if r.requires_after is not None else None
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
-                         r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.group):
+                         r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
+                         r.group):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

@@ -24,7 +24,7 @@ recorded with its rule id and line number.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -211,6 +211,10 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
         prose = (j for j in after if owner[j] is None and looks_like_prose(kept[j]))
         if next(islice(prose, rule.max_prose_after, None), None) is not None:
             continue  # more prose lines after it than the rule allows (counted no further)
+        if rule.requires_prose_before:
+            before = (j for j in nonblank[: bisect_left(nonblank, i)] if owner[j] is None and looks_like_prose(kept[j]))
+            if next(islice(before, rule.requires_prose_before - 1, None), None) is None:
+                continue  # a thread follows an article: a comment count above the text is not one
         if rule.requires_after is not None and not any(
                 rule.requires_after.search(lines[j]) for j in after[: rule.requires_within]):
             continue  # what follows at once does not look like what the marker announces
