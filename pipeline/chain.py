@@ -28,6 +28,7 @@ from pipeline.errors import DocumentError
 from pipeline.options import CleanOptions
 from pipeline.stages import Stage
 from pipeline.stages.decode import Decode
+from pipeline.stages.duplicates import Duplicates
 from pipeline.stages.extract import Extract
 from pipeline.stages.metadata import Metadata
 from pipeline.stages.normalize import Normalize
@@ -38,7 +39,7 @@ from pipeline.stages.templates import Templates
 #: The chain, in order, cut into segments (batch runs one Luigi task per segment and shard).
 SEGMENTS: dict[str, tuple[type[Stage], ...]] = {
     "prepare": (Decode, Extract, Repair),
-    "finish": (Strip, Templates, Metadata, Normalize),
+    "finish": (Strip, Templates, Metadata, Normalize, Duplicates),
 }
 SEGMENT_NAMES = tuple(SEGMENTS)
 

@@ -166,7 +166,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         folder = TextFolder(args.output, args.body_only)  # an OutputError now, not one per document later
 
-    tally = {"documents": 0, "failures": 0}
+    tally = {"documents": 0, "failures": 0, "dropped": 0}
 
     def fail(label: str, reason: str) -> None:
         tally["failures"] += 1
@@ -195,6 +195,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
             if isinstance(doc, Reject):
                 fail(label, doc.describe())
                 continue
+            if options.drop_duplicates and doc.duplicate_of is not None:
+                tally["dropped"] += 1
+                continue
             if args.explain:
                 _explain(doc)
             if folder is not None:
@@ -208,6 +211,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 assert stream is not None
                 stream.write(render_text(doc, args.body_only))
 
+    if tally["dropped"]:
+        _say(f"note: {tally['dropped']} duplicate records left out (--drop-duplicates)")
     documents, failures = tally["documents"], tally["failures"]
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
@@ -218,14 +223,15 @@ def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> Clea
     """The options with the corpus-level tables of a first pass over the inputs."""
     from dataclasses import replace
 
-    from pipeline.corpus.passes import template_table
+    from pipeline.corpus.passes import spooled_corpus_tables
 
     def documents() -> Iterator[Document | Reject]:
         for entry in iter_sources(args.paths, options.max_bytes, args.input_format):
             if isinstance(entry, Source):
                 yield from entry.documents()
 
-    return replace(options, templates=template_table(documents(), options) if options.template_lines else None)
+    tables = spooled_corpus_tables(documents(), options)
+    return replace(options, templates=tables.templates, duplicate_marks=tables.duplicates)
 
 
 # --- batch ---------------------------------------------------------------------------------

@@ -76,6 +76,9 @@ class Document:
     extractor: str | None = None
     removed: tuple[Removal, ...] = ()
     flags: tuple[str, ...] = ()
+    #: the id of the record this one duplicates (a corpus-level pass found it), and how alike they are
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
     #: metadata captured by rules, before the metadata stage validates it
     captured: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
@@ -127,6 +130,8 @@ class Document:
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],
             "flags": list(self.flags),
+            "duplicate_of": self.duplicate_of,
+            "duplicate_similarity": self.duplicate_similarity,
         }
 
     def to_state(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from pipeline.corpus.passes import DuplicateMarks
     from pipeline.corpus.templates import TemplateTable
     from pipeline.rules import RuleSet
 
@@ -204,10 +205,18 @@ class CleanOptions:
     template_min_share: float = option(
         DEFAULT_TEMPLATE_MIN_SHARE, "--template-min-share",
         "... and in at least this share of them (default {default})", parse=parse_probability, metavar="P")
+    duplicates: bool = option(
+        True, "--duplicates",
+        "no duplicate marks (batch; clean --corpus-pass)", negate="--no-duplicates")
+    drop_duplicates: bool = option(
+        False, "--drop-duplicates",
+        "leave records that duplicate an earlier one out of the output (default: mark them with duplicate_of)")
     #: Rules already loaded (the Python API may pass a RuleSet); not an option of its own.
     rules: RuleSet | None = field(default=None, compare=False, repr=False)
     #: The corpus-level table of template lines (batch runs and clean --corpus-pass make it).
     templates: TemplateTable | None = field(default=None, compare=False, repr=False)
+    #: The corpus-level duplicate marks (batch runs and clean --corpus-pass make them).
+    duplicate_marks: DuplicateMarks | None = field(default=None, compare=False, repr=False)
 
     def ruleset(self) -> RuleSet:
         """The rules these options name, loaded once per process (raises RuleError)."""

@@ -22,7 +22,8 @@ from .conftest import EXPECTED, FIXTURES, SEEDS, run_cli
 SEED = SEEDS[3]  # 003: title, widgets, footer navigation
 
 RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "description", "encoding", "extractor",
-               "text", "removed", "flags"]
+               "text", "removed", "flags",
+               "duplicate_of", "duplicate_similarity"]
 
 
 def test_single_file_prints_clean_text():

@@ -48,4 +48,4 @@ def test_the_chain_runs_each_stage_once(monkeypatch):
             monkeypatch.setattr(stage, "__call__",
                                 lambda self, doc, _f=original: calls.append(self.name) or _f(self, doc))
     chain.clean_bytes(b"Council votes\n\nAdvertisement\nThe council voted on Monday.", id="x")
-    assert calls == ["decode", "extract", "repair", "strip", "templates", "metadata", "normalize"]
+    assert calls == [cls.name for segment in chain.SEGMENTS.values() for cls in segment]

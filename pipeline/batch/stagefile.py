@@ -11,9 +11,10 @@ complete or absent, never half-written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -49,10 +50,23 @@ def read_stage_file(path: str | Path) -> StageFile:
     with open(path, "rb") as stream:
         for line in stream:
             entry = orjson.loads(line)
-            if "doc" in entry:
-                found.items.append(Document.from_state(entry["doc"]))
-            elif "reject" in entry:
-                found.items.append(Reject.from_record(entry["reject"]))
-            else:
+            if "timings" in entry:
                 found.timings = entry["timings"]
+            else:
+                found.items.append(_item(entry))
     return found
+
+
+def iter_stage_file(path: str | Path) -> Iterator[Document | Reject]:
+    """The items of a stage file one at a time (memory stays flat for a corpus-level pass)."""
+    with open(path, "rb") as stream:
+        for line in stream:
+            entry = orjson.loads(line)
+            if "timings" not in entry:
+                yield _item(entry)
+
+
+def _item(entry: dict[str, Any]) -> Document | Reject:
+    if "doc" in entry:
+        return Document.from_state(entry["doc"])
+    return Reject.from_record(entry["reject"])
