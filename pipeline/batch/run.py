@@ -171,6 +171,15 @@ class BatchResult:
         unsupported = sum(not s.get("error") for s in m["skipped"])
         if unsupported:
             lines.append(f"  skipped (unsupported files): {unsupported}")
+        if "templates" in m:
+            t = m["templates"]
+            lines.append(f"  template lines: {t['lines']} in {t['sources']} sources, {t['removed']} lines removed "
+                         f"(see {Path(output_dir) / 'templates.json'})")
+        if "duplicates" in m:
+            d = m["duplicates"]
+            lines.append(f"  duplicates: {d['marked']} records marked in {d['clusters']} clusters"
+                         + (f", {d['dropped']} dropped" if d["dropped"] else "")
+                         + (f" (see {Path(output_dir) / 'duplicates.jsonl'})" if d["clusters"] else ""))
         by_rule = sorted(m["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
         lines.append("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
         if not self.up_to_date and self.seconds > 0:

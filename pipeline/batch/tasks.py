@@ -33,8 +33,9 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import Field, fields
+from dataclasses import Field, fields, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import luigi
@@ -42,8 +43,9 @@ from luigi.configuration import get_config
 
 from pipeline import __version__
 from pipeline.batch.plan import Plan, PlanMember, load_plan, make_plan, save_plan
-from pipeline.batch.stagefile import read_stage_file, write_stage_file
+from pipeline.batch.stagefile import iter_stage_file, read_stage_file, write_stage_file
 from pipeline.chain import SEGMENT_NAMES, Chain, digest
+from pipeline.corpus.templates import line_keys
 from pipeline.document import Document, Reject
 from pipeline.io.writers import open_output
 from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
@@ -155,6 +157,12 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         params = {name: getattr(self, name) for name in self.get_param_names()}
         return ShardTask(**{**params, "segment": SEGMENT_NAMES[self.position - 1]})
 
+    def corpus_merges(self) -> list[CorpusMerge]:
+        """The corpus-level tables the last segment reads (none when both passes are off)."""
+        if not self.is_last:
+            return []
+        return [merge for merge in (final_templates(self), final_duplicates(self)) if merge is not None]
+
     def key(self) -> str:
         """What this segment's output is made from (computed once per task instance: Luigi
         reuses instances with equal parameters and asks for output() many times)."""
@@ -162,12 +170,14 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             previous = self.previous()
             upstream = previous.key() if previous else digest([list(m) for m in self.members()],
                                                                self.options().max_bytes)
-            self._key = digest(upstream, Chain(self.options(), [self.segment]).fingerprint())
+            self._key = digest(upstream, Chain(self.options(), [self.segment]).fingerprint(),
+                               [merge.key() for merge in self.corpus_merges()])
         return self._key
 
-    def requires(self) -> list[ShardTask]:
+    def requires(self) -> list[luigi.Task]:
         previous = self.previous()
-        return [previous] if previous else []
+        found: list[luigi.Task] = [previous] if previous else []
+        return found + list(self.corpus_merges())
 
     def output(self) -> Any:
         base = Path(self.work_dir) / "shards" / self.key()
@@ -190,7 +200,10 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
 
     def run(self) -> None:
         timings: dict[str, float] = {}
-        chain = Chain(self.options(), [self.segment])
+        options = self.options()
+        if self.is_last:
+            options = with_tables(options, final_templates(self), final_duplicates(self))
+        chain = Chain(options, [self.segment])
         cleaned = (item for _, item in chain.stream(self._inputs(timings), timings))
         if self.is_last:
             self._finish(cleaned, timings)
@@ -202,19 +215,190 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         """Write the exact JSONL lines of ``clean`` and the shard's summary."""
         rejects: list[dict[str, Any]] = []
         removed_by_rule: Counter[str] = Counter()
-        documents = 0
+        template_lines: dict[str, dict[str, tuple[str, int]]] = {}  # source -> line key -> (a text, documents)
+        documents = marked = dropped = 0
+        drop = self.options().drop_duplicates
         with open_output(self.output()["records"].path) as out:
             for item in cleaned:
                 if isinstance(item, Reject):
                     rejects.append(item.to_record())
                     continue
-                out.write(item.to_json_line())
                 documents += 1
                 removed_by_rule.update(r.rule for r in item.removed)
+                for r in item.removed:
+                    if r.source is not None and r.documents is not None:
+                        template_lines.setdefault(r.source, {}).setdefault(line_keys(r.text)[0], (r.text, r.documents))
+                if item.duplicate_of is not None:
+                    marked += 1
+                    if drop:
+                        dropped += 1
+                        continue
+                out.write(item.to_json_line())
         summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
+                   "duplicates_marked": marked, "duplicates_dropped": dropped, "template_lines": template_lines,
                    "timings": timings}
         with open_output(self.output()["summary"].path) as out:
             json.dump(summary, out, ensure_ascii=False)
+
+
+# --- corpus-level passes -----------------------------------------------------------------
+# Three steps between the chain's segments (pipeline/corpus/passes.py says why): signatures of the
+# content text -> duplicates for counting; template line counts of the kept documents -> the
+# template table; signatures of the content text less template lines -> the duplicates to mark.
+# Each step is a task per shard and one merge, with its own files, so it resumes like the rest.
+
+COUNTING_SIGNATURES, COUNTS, FINAL_SIGNATURES = "signatures-for-counting", "counts", "signatures"
+COUNTING_DUPLICATES, TEMPLATES, DUPLICATES = "duplicates-for-counting", "templates", "duplicates"
+_SHARD_STEPS = (COUNTING_SIGNATURES, COUNTS, FINAL_SIGNATURES)
+_MERGES = {COUNTING_DUPLICATES: COUNTING_SIGNATURES, TEMPLATES: COUNTS, DUPLICATES: FINAL_SIGNATURES}
+
+
+def _corpus_params(task: luigi.Task) -> dict[str, Any]:
+    """The parameters every corpus-level task shares with the shard tasks."""
+    names = ("work_dir", "plan_key", *_CLEAN_NAMES)
+    return {name: getattr(task, name) for name in names}
+
+
+def final_templates(task: Any) -> CorpusMerge | None:
+    """The template table the finish segment reads (None: template lines are off)."""
+    return CorpusMerge(step=TEMPLATES, **_corpus_params(task)) if task.template_lines else None
+
+
+def final_duplicates(task: Any) -> CorpusMerge | None:
+    """The duplicate marks the finish segment reads (None: duplicates are off)."""
+    if not task.duplicates:
+        return None
+    step = DUPLICATES if task.template_lines else COUNTING_DUPLICATES
+    return CorpusMerge(step=step, **_corpus_params(task))
+
+
+def with_tables(options: CleanOptions, templates: CorpusMerge | None, duplicates: CorpusMerge | None) -> CleanOptions:
+    """``options`` with the tables the merges wrote."""
+    from pipeline.corpus.passes import DuplicateMarks
+    from pipeline.corpus.templates import TemplateTable
+
+    table = TemplateTable.from_json(templates.load()) if templates is not None else None
+    marks = DuplicateMarks.from_json(duplicates.load()) if duplicates is not None else None
+    return replace(options, templates=table, duplicate_marks=marks)
+
+
+class CorpusStep(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
+    """One step of the corpus-level pass on one shard's prepared documents."""
+
+    work_dir = luigi.Parameter()
+    plan_key = luigi.Parameter()
+    shard = luigi.IntParameter()
+    step = luigi.ChoiceParameter(choices=_SHARD_STEPS, var_type=str)
+
+    def prepared(self) -> ShardTask:
+        return ShardTask(shard=self.shard, segment=SEGMENT_NAMES[0], **_corpus_params(self))
+
+    def upstream(self) -> CorpusMerge | None:
+        """The corpus-wide table this step needs: the duplicates to leave out of the counts, or
+        the template table to leave out of the signatures."""
+        if self.step == COUNTS and self.duplicates:
+            return CorpusMerge(step=COUNTING_DUPLICATES, **_corpus_params(self))
+        if self.step == FINAL_SIGNATURES:
+            return CorpusMerge(step=TEMPLATES, **_corpus_params(self))
+        return None
+
+    def requires(self) -> list[luigi.Task]:
+        upstream = self.upstream()
+        found: list[luigi.Task] = [self.prepared()]
+        return found + ([upstream] if upstream else [])
+
+    def key(self) -> str:
+        if getattr(self, "_key", None) is None:
+            from pipeline.corpus.duplicates import DEFAULT_PARAMS
+
+            options = self.options()
+            upstream = self.upstream()
+            self._key = digest(self.step, self.prepared().key(), upstream.key() if upstream else None,
+                               options.ruleset().fingerprint, options.source_by, options.match_timeout,
+                               DEFAULT_PARAMS.signature_fingerprint())
+        return self._key
+
+    def options(self) -> CleanOptions:
+        return clean_options_of(self)
+
+    def output(self) -> luigi.LocalTarget:
+        suffix = "json" if self.step == COUNTS else "bin"
+        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.{suffix}"))
+
+    def run(self) -> None:
+        from pipeline.corpus.duplicates import write_signatures
+        from pipeline.corpus.passes import count_templates, document_key, signature_of
+
+        options = self.options()
+        documents = [item for item in iter_stage_file(self.prepared().output().path) if isinstance(item, Document)]
+        if self.step == COUNTS:
+            upstream = self.upstream()
+            marks = with_tables(options, None, upstream).duplicate_marks if upstream else None
+            counts = count_templates(documents, options, marks)
+            with open_output(self.output().path) as out:
+                json.dump(counts.to_json(), out)
+        else:
+            table = with_tables(options, self.upstream(), None).templates if self.step == FINAL_SIGNATURES else None
+            with open_output(self.output().path, binary=True) as raw:
+                keys = [document_key(doc) for doc in documents]
+                raw.write(json.dumps(keys).encode() + b"\n")
+                write_signatures(raw, (signature_of(doc, options, table) for doc in documents))
+        log_run(self.work_dir, self.step, self.shard)
+
+
+class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
+    """One corpus-wide table from every shard's step: duplicate clusters, or the template table."""
+
+    work_dir = luigi.Parameter()
+    plan_key = luigi.Parameter()
+    step = luigi.ChoiceParameter(choices=tuple(_MERGES), var_type=str)
+
+    def shard_steps(self) -> list[CorpusStep]:
+        shards = len(load_plan(self.work_dir, self.plan_key).shards)
+        return [CorpusStep(shard=i, step=_MERGES[self.step], **_corpus_params(self)) for i in range(shards)]
+
+    def requires(self) -> list[CorpusStep]:
+        return self.shard_steps()
+
+    def key(self) -> str:
+        if getattr(self, "_key", None) is None:
+            options = clean_options_of(self)
+            thresholds = (options.template_min_documents, options.template_min_share) if self.step == TEMPLATES else ()
+            self._key = digest(self.step, [step.key() for step in self.shard_steps()], thresholds)
+        return self._key
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.json"))
+
+    def load(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(Path(self.output().path).read_text(encoding="utf-8"))
+        return loaded
+
+    def run(self) -> None:
+        if self.step == TEMPLATES:
+            from pipeline.corpus.templates import TemplateCounts
+
+            options = clean_options_of(self)
+            counts = TemplateCounts()
+            for step in self.shard_steps():
+                counts.merge(TemplateCounts.from_json(json.loads(Path(step.output().path).read_text(encoding="utf-8"))))
+            result: dict[str, Any] = counts.table(options.template_min_documents, options.template_min_share).to_json()
+        else:
+            from pipeline.corpus.passes import find_marks
+
+            result = find_marks(self._keyed_signatures()).to_json()
+        with open_output(self.output().path) as out:
+            json.dump(result, out, ensure_ascii=False)
+        log_run(self.work_dir, self.step, -1)
+
+    def _keyed_signatures(self) -> Iterator[tuple[str, Any]]:
+        """Every shard's ``(document key, signature)`` pairs, in corpus order, one at a time."""
+        from pipeline.corpus.duplicates import read_signatures
+
+        for step in self.shard_steps():
+            with open(step.output().path, "rb") as raw:
+                keys = json.loads(raw.readline())
+                yield from zip(keys, read_signatures(raw), strict=True)
 
 
 # --- the corpus -------------------------------------------------------------------------
@@ -285,8 +469,15 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         all_rejects: list[dict[str, Any]] = self._unlisted_directories(plan)
         removed: Counter[str] = Counter()
         timings: Counter[str] = Counter()
+        template_texts: dict[str, dict[str, tuple[str, int]]] = {}
+        marked = dropped = 0
         for index, task in enumerate(self.requires()):
             summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
+            for source, lines in summary.get("template_lines", {}).items():
+                for key, (text, documents) in lines.items():
+                    template_texts.setdefault(source, {}).setdefault(key, (text, documents))
+            marked += summary.get("duplicates_marked", 0)
+            dropped += summary.get("duplicates_dropped", 0)
             part = self.part_name(index)
             self._publish(task.output()["records"].path, out_dir / part)
             shards.append({"part": part, "inputs": summary["documents"] + len(summary["rejects"]),
@@ -301,6 +492,7 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         with open_output(out_dir / "rejects.jsonl") as out:
             for reject in all_rejects:
                 out.write(json.dumps(reject, ensure_ascii=False) + "\n")
+        corpus = self._write_corpus_tables(out_dir, template_texts, removed.get("template-line", 0), marked, dropped)
         manifest = {
             "package_version": __version__,
             "run_key": self.run_key(),
@@ -316,6 +508,7 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "rules_fingerprint": self.options().ruleset().fingerprint,
             "removed_by_rule": dict(sorted(removed.items())),
             "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+            **corpus,
         }
         with open_output(out_dir / "manifest.json") as out:
             json.dump(manifest, out, ensure_ascii=False, indent=1)
@@ -323,6 +516,35 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             out.write("")
         if self.remove_stages:
             shutil.rmtree(self.stages_dir, ignore_errors=True)
+
+    def _write_corpus_tables(self, out_dir: Path, template_texts: dict[str, dict[str, tuple[str, int]]],
+                             template_removed: int,
+                             marked: int, dropped: int) -> dict[str, Any]:
+        """``templates.json`` (per source, its template lines, the most frequent first: what a
+        person can read of what was learned) and ``duplicates.jsonl`` (the clusters), and what
+        the manifest says of both."""
+        found: dict[str, Any] = {}
+        shard_params = SimpleNamespace(work_dir=self.stages_dir, plan_key=self.plan().key,
+                                       **{name: getattr(self, name) for name in _CLEAN_NAMES})
+        templates = final_templates(shard_params)
+        if templates is not None:
+            table = templates.load()
+            readable = {source: {"documents": table["documents"].get(source, 0), "template_lines": len(lines),
+                                 "lines": [{"text": text, "documents": n} for text, n in
+                                           sorted(template_texts.get(source, {}).values(), key=lambda v: (-v[1], v[0]))]}
+                        for source, lines in sorted(table["lines"].items())}
+            with open_output(out_dir / "templates.json") as out:
+                json.dump(readable, out, ensure_ascii=False, indent=1)
+            found["templates"] = {"sources": len(readable), "lines": sum(v["template_lines"] for v in readable.values()),
+                                  "removed": template_removed}
+        duplicates = final_duplicates(shard_params)
+        if duplicates is not None:
+            clusters = duplicates.load()["clusters"]
+            with open_output(out_dir / "duplicates.jsonl") as out:
+                for cluster in clusters:
+                    out.write(json.dumps(cluster, ensure_ascii=False) + "\n")
+            found["duplicates"] = {"clusters": len(clusters), "marked": marked, "dropped": dropped}
+        return found
 
     def _unlisted_directories(self, plan: Plan) -> list[dict[str, Any]]:
         """Rejects for directories that could not be listed: their documents are unaccounted for."""
