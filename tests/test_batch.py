@@ -51,7 +51,7 @@ def test_batch_equals_clean_jsonl_and_reports_rejects(seed_dir, tmp_path):
     out = tmp_path / "out"
     result = _batch(str(seed_dir), str(out), "--shard-size", "2")
     assert result.returncode == 0, result.stderr
-    expected = run_cli("clean", "--format", "jsonl", str(seed_dir))
+    expected = run_cli("clean", "--corpus-pass", "--format", "jsonl", str(seed_dir))
     assert expected.returncode == 1  # the garbage file is an error for `clean`...
     assert _parts(out) == expected.stdout.decode()  # ...and the good records are byte-identical
     rejects = [json.loads(l) for l in (out / "rejects.jsonl").read_text().splitlines()]
@@ -88,7 +88,8 @@ def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir
     result = _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules))
     assert result.returncode == 0, result.stderr
     second = runs_log.read_text().splitlines()[len(first):]
-    assert Counter(line.split()[0] for line in second) == {"finish": 3}
+    reruns = Counter(line.split()[0] for line in second)
+    assert reruns["finish"] == 3 and "prepare" not in reruns  # the rules change finish and the corpus pass
     records = [json.loads(line) for line in _parts(out).splitlines()]
     assert not any("KCNA" in r["text"] for r in records)
     assert any(r["rule"] == "site-kcna" for rec in records for r in rec["removed"])
@@ -97,7 +98,8 @@ def test_changed_input_and_edited_rules_recompute_only_what_they_affect(seed_dir
     third_start = len(runs_log.read_text().splitlines())
     assert _batch(str(seed_dir), str(out), "--shard-size", "2", "--rules", str(rules)).returncode == 0
     third = runs_log.read_text().splitlines()[third_start:]
-    assert {line.split()[1] for line in third} == {"0"} and len(third) == 2  # prepare and finish
+    prepared = [line.split()[1] for line in third if line.startswith("prepare ")]
+    assert prepared == ["0"]  # only its shard is prepared again; the corpus pass then reruns what it feeds
 
 
 def test_luigi_build_api_and_dated_runs(seed_dir, tmp_path):
@@ -132,7 +134,7 @@ def test_generated_corpus_batch_equals_clean(tmp_path):
     out = tmp_path / "out"
     result = _batch(str(inputs), str(out), "--workers", "2")
     assert result.returncode == 0, result.stderr
-    expected = run_cli("clean", "--format", "jsonl", str(inputs))
+    expected = run_cli("clean", "--corpus-pass", "--format", "jsonl", str(inputs))
     assert _parts(out) == expected.stdout.decode()
     assert len(expected.stdout.splitlines()) == 2000
     assert len((out / "rejects.jsonl").read_text().splitlines()) == 4
@@ -155,7 +157,7 @@ def test_sigkill_at_a_random_point_then_rerun_completes_without_loss_or_duplicat
     records = [json.loads(l) for l in _parts(out).splitlines()]
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)) == 1500
-    assert _parts(out) == run_cli("clean", "--format", "jsonl", str(inputs)).stdout.decode()
+    assert _parts(out) == run_cli("clean", "--corpus-pass", "--format", "jsonl", str(inputs)).stdout.decode()
     # Half-written files of the killed run keep their temporary names (under .stages/), never a final one.
     assert not [p for p in out.glob("*") if "tmp" in p.name]
 
@@ -204,7 +206,7 @@ def test_two_workers_share_one_luigid_without_duplicating_a_shard(tmp_path, luig
     assert len(ids) == len(set(ids)) == 800
     runs = [line.split() for line in (out / ".stages" / "runs.log").read_text().splitlines()]
     per_task = Counter((stage, shard) for stage, shard, _ in runs)
-    assert len(per_task) == 2 * 20 and set(per_task.values()) == {1}  # every segment of every shard ran once
+    assert len(per_task) == 5 * 20 + 3 and set(per_task.values()) == {1}  # every task (5 a shard, 3 merges) ran once
     assert len({pid for *_, pid in runs}) >= 2  # and the work was shared
 
 
@@ -322,7 +324,9 @@ def test_a_process_waits_for_the_corpus_another_worker_holds(tmp_path, luigid, h
     assert results[1][0].decode().startswith("boilerstrip batch: 40 documents in 4 shards")
     assert len(_parts(out).splitlines()) == 40
     runs = Counter(line.split()[0] for line in (out / ".stages" / "runs.log").read_text().splitlines())
-    assert runs == {"prepare": 4, "finish": 4}  # the waiter ran nothing
+    assert runs["prepare"] == 4 and runs["finish"] == 4
+    pids = {line.split()[2] for line in (out / ".stages" / "runs.log").read_text().splitlines()}
+    assert pids == {str(holder.pid)}  # the waiter ran nothing
 
 
 def test_a_waiting_process_fails_when_the_holder_fails(tmp_path, luigid, hooked_batch):
@@ -406,7 +410,7 @@ def test_two_processes_on_one_luigid_both_exit_0_every_time(tmp_path, luigid, ho
         ids = [json.loads(l)["id"] for l in _parts(out).splitlines()]
         assert len(ids) == len(set(ids)) == 300
         runs = Counter(tuple(line.split()[:2]) for line in (out / ".stages" / "runs.log").read_text().splitlines())
-        assert len(runs) == 2 * 30 and set(runs.values()) == {1}
+        assert len(runs) == 5 * 30 + 3 and set(runs.values()) == {1}
     assert not failures, f"{len(failures)} of 20 runs failed: {failures}"
 
 
@@ -426,7 +430,7 @@ def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
     out = tmp_path / "out"
     result = _batch(str(inputs), str(out), "--shard-size", "3")
     assert result.returncode == 0, result.stderr
-    expected = run_cli("clean", "--format", "jsonl", str(inputs))
+    expected = run_cli("clean", "--corpus-pass", "--format", "jsonl", str(inputs))
     assert expected.returncode == 1  # the malformed line
     assert _parts(out) == expected.stdout.decode()
     records = [json.loads(line) for line in _parts(out).splitlines()]
@@ -476,6 +480,6 @@ def test_clean_daily_runs_with_options_end_to_end(seed_dir, tmp_path):
     parts = sorted(day_out.glob("part-*.jsonl.gz"))
     assert len(parts) == 3
     text = "".join(gzip_open(p, "rt", encoding="utf-8").read() for p in parts)
-    cleaned = run_cli("clean", "--format", "jsonl", "--ascii-punctuation", str(day_in))
+    cleaned = run_cli("clean", "--corpus-pass", "--format", "jsonl", "--ascii-punctuation", str(day_in))
     assert text == cleaned.stdout.decode()
     assert "’" not in text and "“" not in text

@@ -49,7 +49,7 @@ def test_real_pages_batch_like_clean_from_files_and_jsonl(sample, tmp_path):
     out_dir = tmp_path / "out"
     result = run_cli("batch", str(inputs), str(out_dir), "--shard-size", "5", "--workers", "2")
     assert result.returncode == 0, result.stderr
-    cleaned = run_cli("clean", "--format", "jsonl", str(inputs))
+    cleaned = run_cli("clean", "--corpus-pass", "--format", "jsonl", str(inputs))
     assert cleaned.returncode == 0, cleaned.stderr
     parts = "".join(p.read_text(encoding="utf-8") for p in sorted(out_dir.glob("part-*.jsonl")))
     assert parts == cleaned.stdout.decode()

@@ -529,7 +529,7 @@ def test_batch_rejects_each_hostile_input_and_keeps_every_good_record(tmp_path):
     out = tmp_path / "out"
     batch = run_cli("batch", str(tree), str(out), "--shard-size", "3", cwd=ROOT)
     assert batch.returncode == 0, batch.stderr.decode()[-3000:]
-    clean = cli("clean", "--format", "jsonl", str(tree))
+    clean = cli("clean", "--corpus-pass", "--format", "jsonl", str(tree))
     parts = "".join(p.read_text(encoding="utf-8") for p in sorted(out.glob("part-*.jsonl")))
     assert parts == clean.stdout.decode()  # byte-identical records, same order
     assert [r["id"] for r in records(clean)] == [
@@ -562,7 +562,7 @@ def test_batch_applies_the_same_limits_as_clean(tmp_path):
     out = tmp_path / "out"
     batch = run_cli("batch", str(tree), str(out), "--max-line-chars", "99", "--max-page-chars", "500", cwd=ROOT)
     assert batch.returncode == 0, batch.stderr
-    clean = cli("clean", "--format", "jsonl", "--max-line-chars", "99", "--max-page-chars", "500", str(tree))
+    clean = cli("clean", "--corpus-pass", "--format", "jsonl", "--max-line-chars", "99", "--max-page-chars", "500", str(tree))
     assert (out / "part-00000.jsonl").read_text(encoding="utf-8") == clean.stdout.decode()
     assert [r["id"] for r in records(clean)] == ["short.txt"]
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
