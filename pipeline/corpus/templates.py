@@ -17,10 +17,13 @@ its source, and in at least :data:`DEFAULT_MIN_SHARE` of them, is template.
 * **Duplicates do not count.** A syndicated story crawled twice would make
   its own paragraphs recur: only the kept document of a near-duplicate
   cluster is counted (see :mod:`pipeline.corpus.duplicates`).
-* **Content is protected.** A long sentence of prose (at least
-  :data:`PROSE_WORDS` words ending like a sentence: an official statement
-  every page of a site quotes) is never template, however often it recurs;
-  rules and the line model judge such lines on their own. A source with fewer
+* **Content is protected.** A sentence with a quotation in it (at least
+  :data:`QUOTE_WORDS` words: an official statement every page of a site
+  quotes) and any long sentence of prose (at least :data:`PROSE_WORDS`
+  words) are never template, however often they recur; rules and the line
+  model judge such lines on their own. A site's own template sentences
+  (newsletter and membership appeals, ownership notes) are shorter and quote
+  nobody. A source with fewer
   documents than :data:`DEFAULT_MIN_DOCUMENTS` has no template yet.
 * **Bounded memory.** A table keeps at most :data:`MAX_LINES_PER_SOURCE`
   distinct lines per source; past that, lines seen once are dropped first (a
@@ -47,12 +50,16 @@ from pipeline.stages.metadata import MONTHS
 
 DEFAULT_MIN_DOCUMENTS = DEFAULT_TEMPLATE_MIN_DOCUMENTS
 DEFAULT_MIN_SHARE = DEFAULT_TEMPLATE_MIN_SHARE
-#: A sentence of prose this long is never template (a quote every page carries is content).
-PROSE_WORDS = 20
+#: A sentence of prose this long is never template (a site's own template sentences, its
+#: newsletter and membership appeals, run to about 25 words)...
+PROSE_WORDS = 35
+#: ... nor is a quoted statement this long (a quote every page carries is content).
+QUOTE_WORDS = 12
+_QUOTED = regex.compile(r"[“„«\"][^”»\"]{10,}[”»\"]")
 #: Distinct lines kept per source while counting (memory cap; see the module docstring).
 MAX_LINES_PER_SOURCE = 200_000
 
-_DIGITS = regex.compile(r"\d")
+_DIGITS = regex.compile(r"\d+")
 _SPACES = regex.compile(r"\s+")
 _SENTENCE_END = frozenset(".!?…。！？\"”’»)")
 
@@ -95,8 +102,12 @@ def line_keys(line: str) -> tuple[str, ...]:
 
 
 def protected(line: str) -> bool:
-    """A long sentence of prose: never template, however often it recurs."""
-    return word_count(line) >= PROSE_WORDS and final_mark(line) in _SENTENCE_END
+    """Content that may recur on every page of a site: a long sentence of prose, or a quoted
+    statement (quotation marks in a sentence of QUOTE_WORDS or more). Never template."""
+    if final_mark(line) not in _SENTENCE_END:
+        return False
+    words = word_count(line)
+    return words >= PROSE_WORDS or (words >= QUOTE_WORDS and _QUOTED.search(line) is not None)
 
 
 def source_of(doc: Document, source_by: str = "auto") -> str:
