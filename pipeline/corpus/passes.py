@@ -38,7 +38,6 @@ from pipeline.chain import Chain
 from pipeline.corpus.templates import TemplateCounts, TemplateTable, counted_lines, source_of
 from pipeline.document import Document, Reject
 from pipeline.options import CleanOptions
-from pipeline.shape import word_count
 from pipeline.stages.strip import strip_boilerplate
 
 #: Lines shorter than this are left out of the text duplicates are found on.
@@ -56,7 +55,7 @@ def content_text(doc: Document, options: CleanOptions, templates: TemplateTable 
     that are not template lines of its source, given the table)."""
     lines, *_ = strip_boilerplate(doc.text, options.ruleset(), options.match_timeout or None)
     source = source_of(doc, options.source_by) if templates is not None else ""
-    return "\n".join(line for line in lines if line and word_count(line) >= CONTENT_MIN_WORDS
+    return "\n".join(line for line in lines if line and len(line.split()) >= CONTENT_MIN_WORDS
                      and (templates is None or templates.lookup(source, line) is None))
 
 

@@ -39,13 +39,14 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import regex
 
 from pipeline.document import Document
 from pipeline.options import DEFAULT_TEMPLATE_MIN_DOCUMENTS, DEFAULT_TEMPLATE_MIN_SHARE
-from pipeline.shape import final_mark, word_count
+from pipeline.shape import final_mark
 from pipeline.stages.metadata import MONTHS
 
 DEFAULT_MIN_DOCUMENTS = DEFAULT_TEMPLATE_MIN_DOCUMENTS
@@ -60,7 +61,6 @@ _QUOTED = regex.compile(r"[“„«\"][^”»\"]{10,}[”»\"]")
 MAX_LINES_PER_SOURCE = 200_000
 
 _DIGITS = regex.compile(r"\d+")
-_SPACES = regex.compile(r"\s+")
 _SENTENCE_END = frozenset(".!?…。！？\"”’»)")
 
 
@@ -70,8 +70,8 @@ _WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday mon tue t
              "sabato domenica segunda terça quarta quinta sexta")
 #: Words a site's dated lines vary in ("Tuesday, 14 May 2024"): months from the metadata stage's
 #: table, weekdays in the same languages. They become one token, so the line is one line.
-_CALENDAR = regex.compile(r"\b(?:" + "|".join(sorted({*_WEEKDAYS.split(), *MONTHS}, key=len, reverse=True))
-                          + r")\b\.?")
+CALENDAR_WORDS = frozenset({*_WEEKDAYS.split(), *MONTHS})
+_WORD_EDGES = ".,;:!?()[]\"'«»“”‘’"
 #: "Trending: A · B · C": a short label and a short list after it; the label is what repeats.
 _LABELLED = regex.compile(r"^([^\W\d][\w'’ -]{0,30}?)\s*[:|›»]\s+(.+)$")
 LABEL_MAX_WORDS = 3
@@ -83,11 +83,21 @@ def _hash(text: str) -> str:
 
 
 def normalise(line: str) -> str:
-    """The form lines are compared in: case folded, digits ``0``, month and weekday names one
-    token, spaces collapsed."""
-    return _SPACES.sub(" ", _CALENDAR.sub("~", _DIGITS.sub("0", line.casefold()))).strip()
+    """The form lines are compared in: case folded, digit runs ``0``, month and weekday names one
+    token (``~``), spaces collapsed."""
+    words = _DIGITS.sub("0", line.casefold()).split()
+    for index, word in enumerate(words):
+        if word.strip(_WORD_EDGES) in CALENDAR_WORDS:
+            words[index] = "~"
+    return " ".join(words)
 
 
+def _words(text: str) -> int:
+    """About how many words ``text`` has (cheaper than ``shape.word_count``; thresholds only)."""
+    return len(text.split())
+
+
+@lru_cache(maxsize=1 << 16)
 def line_keys(line: str) -> tuple[str, ...]:
     """The hashes a line is counted under (16 hex digits of BLAKE2b: stable across processes):
     its normal form, and for a short label with a short list after it ("Trending: A · B · C",
@@ -95,7 +105,7 @@ def line_keys(line: str) -> tuple[str, ...]:
     normal = normalise(line)
     keys = [_hash(normal)]
     m = _LABELLED.match(normal)
-    if m and word_count(m.group(1)) <= LABEL_MAX_WORDS and word_count(m.group(2)) <= LABELLED_REST_MAX_WORDS \
+    if m and _words(m.group(1)) <= LABEL_MAX_WORDS and _words(m.group(2)) <= LABELLED_REST_MAX_WORDS \
             and final_mark(m.group(2)) not in _SENTENCE_END:
         keys.append(_hash("label:" + m.group(1)))
     return tuple(keys)
@@ -106,7 +116,7 @@ def protected(line: str) -> bool:
     statement (quotation marks in a sentence of QUOTE_WORDS or more). Never template."""
     if final_mark(line) not in _SENTENCE_END:
         return False
-    words = word_count(line)
+    words = _words(line)
     return words >= PROSE_WORDS or (words >= QUOTE_WORDS and _QUOTED.search(line) is not None)
 
 
