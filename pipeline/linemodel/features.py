@@ -1,0 +1,167 @@
+"""The line model's features: what one line looks like, as a list of string keys.
+
+Pure Python (``re``, one ``regex`` pattern and ``str`` methods), shared by training
+(``training/train_line_model.py``) and scoring (:mod:`pipeline.linemodel.model`), so
+the two can never disagree. Every feature is a binary indicator named by a short
+string key; a model is a dict from key to weight, and a line's own score is the sum
+of its keys' weights (the word and pair keys scaled, below). Keys (``N`` a bin or class):
+
+======== =====================================================================
+``LN``   length in characters (bins)
+``WN``   words (``\\w+`` runs; bins)
+``EN``   how the line ends, after closing quotes and brackets: ``.`` (also
+         ``!``, ``…``), ``?``, ``:``, ``,``, ``;``, ``9`` digit, ``a`` letter,
+         ``o`` other (``»``, ``|``, ``>``); ``Eq`` a closer was stripped
+``FN``   how it starts: ``A`` capital, ``a`` lower-case, ``9`` digit, ``o`` other
+``TN``   share of words that start with a capital (bins; 2+ words), ``T!`` all capitals
+``DN``   share of words that are numbers (bins)
+``SN``   share of words in the stoplist (bins; 3+ words), ``S-`` none of 2+
+``U``    URL-like (``http``, ``www.``, ``.com``...); once each if present: ``@``,
+         ``|`` separators, ``>`` breadcrumb arrows, ``C`` copyright sign, ``#``
+``s…``   the whole line (lower-cased, digits ``0``), for lines of 1–4 words
+``u…``   each word, lower-cased, runs of digits written ``0``; worth 1/sqrt(words)
+``b…``   each pair of adjacent words, with ``^``/``$`` at the line's ends; the same
+======== =====================================================================
+
+Lexical keys (``u``, ``b``, ``s``) come from the first :data:`MAX_TOKENS` words only, and
+everything but the length and the end from the first :data:`MAX_CHARS` characters: a very long
+line costs no more than a long one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+import regex
+
+#: Word runs, as Unicode \w (letters, digits, underscore).
+_TOKEN = re.compile(r"\w+")
+#: Closing quotes and brackets that may follow a sentence's final mark (German closes a quote
+#: with “ or ‘, and »quotes« the other way round).
+CLOSERS = "\"'’”»)]}›」』】〉》“‘«‹"
+_STOPS = frozenset(".!…。！")
+
+#: Lexical keys come from this many words of a line at most.
+MAX_TOKENS = 24
+#: Words, capitals, digits, URLs and marks are looked for in this many characters at most.
+MAX_CHARS = 2000
+#: A line of at most this many words also gets its whole text as a key.
+SHORT_LINE_WORDS = 4
+
+_LEN_BINS = (4, 10, 20, 40, 80, 160, 320)
+_WORD_BINS = (2, 3, 4, 5, 7, 10, 15, 25)
+_SHARE_BINS = (0.01, 0.2, 0.4, 0.6, 0.8, 0.99)
+
+#: Marks whose presence is a key of its own (several arrows make one key).
+_MARKS = re.compile(r"[@|©#»›>→]")
+_MARK_KEYS = {"@": "@", "|": "|", "©": "C", "#": "#", "»": ">", "›": ">", ">": ">", "→": ">"}
+_URL = re.compile(r"(?i)https?:|www\.|\.(?:com|org|net|html?|php)\b|://")
+#: The start of a word that begins with a capital letter (the regex module: re has no \p{Lu}).
+_CAP_START = regex.compile(r"\b\p{Lu}")
+_DIGITS = re.compile(r"\d+")
+
+_LEN_KEYS = tuple(f"L{i}" for i in range(len(_LEN_BINS) + 1))
+_WORD_KEYS = tuple(f"W{i}" for i in range(len(_WORD_BINS) + 1))
+_TITLE_KEYS = tuple(f"T{i}" for i in range(len(_SHARE_BINS) + 1))
+_DIGIT_KEYS = tuple(f"D{i}" for i in range(len(_SHARE_BINS) + 1))
+_STOP_KEYS = tuple(f"S{i}" for i in range(len(_SHARE_BINS) + 1))
+
+
+def final_char(line: str) -> tuple[str, bool]:
+    """The line's last character before closing quotes and brackets, and whether any were there."""
+    last = line[-1:]
+    if last and last in CLOSERS:
+        stripped = line.rstrip(CLOSERS)
+        return stripped[-1:], True
+    return last, False
+
+
+def _char_class(c: str) -> str:
+    if not c:
+        return "o"
+    if c in _STOPS:
+        return "."
+    if c in "?？":
+        return "?"
+    if c in ":：":
+        return ":"
+    if c in ",，、":
+        return ","
+    if c in ";；":
+        return ";"
+    if c.isdigit():
+        return "9"
+    if c.isalpha():
+        return "a"
+    return "o"
+
+
+_SCALES = tuple(1.0 / (m ** 0.5) if m else 1.0 for m in range(MAX_TOKENS + 1))
+_END_KEYS = {c: "E" + _char_class(c) for c in ".!…。！?？:：,，、;；0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def line_keys(line: str, stopwords: frozenset[str] | set[str]) -> tuple[list[str], list[str], float]:
+    """The feature keys of one non-blank line (its own features, no context): the keys of its
+    shape (and its whole text, if short), each worth 1, and its word and word-pair keys, each
+    worth the returned scale, 1/sqrt(words): a long line's many words add up to as much
+    evidence as a short line's few, not to ten times as much."""
+    n = len(line)
+    last, closed = final_char(line)
+    first = line[0]
+    if n > MAX_CHARS:  # a very long line is judged by its start (and its end mark)
+        line = line[:MAX_CHARS]
+    words = _TOKEN.findall(_DIGITS.sub("0", line.lower()))
+    count = len(words)
+    keys = [
+        _LEN_KEYS[bisect_right(_LEN_BINS, n)],
+        _WORD_KEYS[bisect_right(_WORD_BINS, count)],
+        _END_KEYS.get(last) or "E" + _char_class(last),
+        "FA" if first.isupper() else "Fa" if first.isalpha() else "F9" if first.isdigit() else "Fo",
+    ]
+    if closed:
+        keys.append("Eq")
+    if ("." in line or ":" in line) and _URL.search(line):
+        keys.append("U")
+    marks = _MARKS.findall(line)
+    if marks:
+        keys += dict.fromkeys(_MARK_KEYS[m] for m in marks)  # each kind once, in order (sums stay exact)
+    if not count:
+        return keys, [], 1.0
+    if count >= 2:
+        keys.append(_TITLE_KEYS[bisect_right(_SHARE_BINS, len(_CAP_START.findall(line)) / count)])
+        if line.isupper():
+            keys.append("T!")
+    keys.append(_DIGIT_KEYS[bisect_right(_SHARE_BINS, words.count("0") / count)])
+    del words[MAX_TOKENS:]
+    m = len(words)
+    stops = sum(map(stopwords.__contains__, words))
+    if m >= 3:
+        keys.append(_STOP_KEYS[bisect_right(_SHARE_BINS, stops / m)])
+    elif m == 2 and not stops:
+        keys.append("S-")
+    if count <= SHORT_LINE_WORDS:
+        keys.append("s" + " ".join(words))
+    lexical = ["u" + w for w in words]
+    lexical += [f"b{a} {b}" for a, b in zip(["^", *words], words, strict=False)]
+    lexical.append(f"b{words[-1]} $")
+    return keys, lexical, _SCALES[m]
+
+
+#: The marks that end a sentence, for the prose gate.
+SENTENCE_ENDS = frozenset(".!…。！?？")
+
+
+def is_gated(line: str, gate_chars: int) -> bool:
+    """Whether a line is long prose with a terminal mark: the model does not score it
+    (unless a rule removed it)."""
+    if len(line) < gate_chars:
+        return False
+    last, _ = final_char(line)
+    return last in SENTENCE_ENDS
+
+
+def nonblank(lines: Sequence[str]) -> list[int]:
+    """The indices of the lines with something on them."""
+    return [i for i, line in enumerate(lines) if line and not line.isspace()]

@@ -1,0 +1,494 @@
+"""Train the line model (issue 11) and write the shipped model file.
+
+    python -m training.train_line_model --data /work/cache/training --out pipeline/linemodel/line_model.json.gz
+    python -m training.train_line_model --data DIR --compare     # the learner comparison (dev and test)
+
+Reads ``train.jsonl.gz`` and ``dev.jsonl.gz`` made by ``python -m training.make_lines``
+(never ``test`` or ``test-external``, except that ``--compare`` reports on ``test``
+once its candidates are fixed). Steps:
+
+1. **The rules first**, as the chain runs them: every document's lines go through
+   ``strip_boilerplate`` with the built-in rules; a line the rules blanked is
+   ``removed`` and keeps its original text, a line a ``strip_match`` rule cut keeps
+   what is left, exactly what the stage hands to :meth:`LineModel.scores`.
+2. **Own step**: a logistic regression (scikit-learn, liblinear, L2) on the keys of
+   :mod:`pipeline.linemodel.features` plus the context keys, over the labelled lines of
+   the train split, both views, the ``extracted`` view weighted ``EXTRACTED_WEIGHT``
+   (it is what HTML input looks like at run time, and has a quarter of the lines).
+   The lines the model does not score at run time (long prose, table rows, the
+   leading headline) are left out, as are lexical keys seen on fewer than
+   ``MIN_PAGES`` training pages (no page's own text gets into the model, and rare
+   keys only overfit).
+3. **Revision step**: a logistic regression on :func:`revision_inputs`, trained on
+   own logits that are *cross-fitted* (each page scored by an own model that never
+   saw it, ``FOLDS`` folds by page), over the whole documents and random crops of
+   10-80 lines of them. Neither step has any feature of a line's position.
+4. **Threshold and veto** on the dev split, scored by the shipped code path
+   (:class:`LineModel`, rounded weights): the threshold is the lowest at which the
+   lines the model removes beyond the rules are boilerplate at least ``PRECISION`` of
+   the time (both views pooled); the veto level the highest at which at least
+   ``VETO_SUPPORT`` rule-removed lines are restored and main text at least
+   ``VETO_PRECISION`` of the time (0: no veto, as it came out).
+
+The output is gzip'd JSON with sorted keys, weights rounded to ``DIGITS`` decimals and
+a zero gzip time stamp: the same data and library versions give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.linemodel.features import line_keys
+from pipeline.linemodel.model import (
+    FORMAT_VERSION,
+    REVISION_INPUTS,
+    SCORED,
+    LineModel,
+    context_keys,
+    decide,
+    document_inputs,
+    line_kinds,
+    revision_inputs,
+)
+from pipeline.options import CleanOptions
+from pipeline.stages.strip import Strip, strip_boilerplate
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "pipeline" / "linemodel" / "line_model.json.gz"
+
+SEED = 11
+#: Lines of this many characters or more that end as a sentence are not scored.
+GATE_CHARS = 40
+#: A lexical key (word, word pair, short line) must be seen on this many training pages.
+MIN_PAGES = 3
+#: Inverse regularisation strength of the own step (chosen on dev).
+C_OWN = 0.5
+C_REVISION = 1.0
+EXTRACTED_WEIGHT = 2.0
+FOLDS = 5
+#: Crops per document (of 10-80 lines) added to the revision step's training data.
+CROPS = 2
+CROP_MIN, CROP_MAX = 10, 80
+#: Weights are rounded to this many decimals, and keys whose weight rounds to 0 dropped.
+DIGITS = 3
+#: The threshold: model-only removals on dev are boilerplate at least this often (both views pooled).
+PRECISION = 0.90
+#: The veto level: restored rule removals on dev are main text at least this often, and there
+#: are at least VETO_SUPPORT of them (else no veto: the rules are more precise than the model).
+VETO_PRECISION = 0.95
+VETO_SUPPORT = 20
+#: jusText stoplists whose union is the model's stopword list (lists of inflected forms, thousands of
+#: words long, and lists that hold common English web words such as "video" or "top" are left out).
+STOPLIST_LANGUAGES = ("English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Swedish",
+                      "Danish", "Norwegian_Bokmal", "Romanian", "Greek")
+#: English words of jusText's English stoplist that are also menu words: not stopwords here.
+NOT_STOPWORDS = frozenset({"home", "more", "about", "top", "next"})
+
+
+@dataclass
+class Doc:
+    """One document of the training data, after the rules."""
+
+    page: str
+    view: str
+    dataset: str
+    lines: list[str]
+    labels: list[int | None]
+    removed: list[bool]
+    keys: list[list[str] | None] = field(default_factory=list)  # own keys of each non-blank line
+
+
+def read_split(data: Path, split: str) -> list[dict[str, Any]]:
+    with gzip.open(data / f"{split}.jsonl.gz", "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def after_rules(raw: Iterable[dict[str, Any]]) -> list[Doc]:
+    """Each document's lines as the stage sees them, with the rules' removed mask. The rules run
+    without their time limit (the chain's default 0.25 s a line): on a busy machine a rule could
+    otherwise give up on a long line in one run and not in the next, and the model would differ."""
+    rules = Strip(CleanOptions()).rules
+    docs = []
+    for d in raw:
+        texts = [line["text"] for line in d["lines"]]
+        kept, _, _, _ = strip_boilerplate("\n".join(texts), rules, timeout=None)
+        removed = [not k and bool(t) for k, t in zip(kept, texts, strict=True)]
+        lines = [t if r else k for t, k, r in zip(texts, kept, removed, strict=True)]
+        docs.append(Doc(d["id"], d["view"], d["dataset"], lines, [line["label"] for line in d["lines"]], removed))
+    return docs
+
+
+def stopwords() -> list[str]:
+    import justext
+
+    words: set[str] = set()
+    for language in STOPLIST_LANGUAGES:
+        words |= {w.lower() for w in justext.get_stoplist(language)}
+    return sorted(words - NOT_STOPWORDS)
+
+
+def fold_of(page: str) -> int:
+    return int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big") % FOLDS
+
+
+# ---------------------------------------------------------------------------- the own step
+
+
+Example = tuple[int, int, list[str], list[str], float]
+
+
+def own_examples(docs: Sequence[Doc], stop: frozenset[str]) -> list[Example]:
+    """(document index, line index, keys worth 1, lexical keys, their worth) of every line the
+    own step scores (labelled or not)."""
+    out = []
+    for n, doc in enumerate(docs):
+        order = [i for i, line in enumerate(doc.lines) if line and not line.isspace()]
+        flags = [doc.removed[i] for i in order]
+        kinds = line_kinds([doc.lines[i] for i in order], flags, GATE_CHARS)
+        for k, i in enumerate(order):
+            if kinds[k] == SCORED:
+                keys, lexical, scale = line_keys(doc.lines[i], stop)
+                out.append((n, i, keys + context_keys(flags, kinds, k), lexical, scale))
+    return out
+
+
+def vocabulary(docs: Sequence[Doc], examples: Sequence[Example]) -> list[str]:
+    """The keys the own step uses: every non-lexical key, and lexical ones seen on MIN_PAGES pages."""
+    pages: dict[str, set[str]] = {}
+    for n, _, keys, lexical, _ in examples:
+        page = docs[n].page
+        for key in keys + lexical:
+            seen = pages.get(key)
+            if seen is None:
+                pages[key] = {page}
+            elif len(seen) < MIN_PAGES:
+                seen.add(page)
+    return sorted(k for k, p in pages.items() if k[0] not in "ubs" or len(p) >= MIN_PAGES)
+
+
+def fit_own(docs: Sequence[Doc], examples: Sequence[Example], vocab: Sequence[str],
+            c: float = C_OWN, extracted_weight: float = EXTRACTED_WEIGHT) -> tuple[float, dict[str, float]]:
+    """The own step's bias and weights (rounded, zeros dropped), fitted on the labelled examples."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    index = {k: j for j, k in enumerate(vocab)}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    y, w = [], []
+    r = 0
+    for n, i, keys, lexical, scale in examples:
+        label = docs[n].labels[i]
+        if label is None:
+            continue
+        # a key twice on a line counts twice (the COO matrix sums duplicates), as it does when scoring
+        js = [index[k] for k in keys if k in index]
+        ls = [index[k] for k in lexical if k in index]
+        rows += [r] * (len(js) + len(ls))
+        cols += js + ls
+        vals += [1.0] * len(js) + [scale] * len(ls)
+        y.append(1 - label)  # 1: boilerplate
+        w.append(extracted_weight if docs[n].view == "extracted" else 1.0)
+        r += 1
+    x = csr_matrix((np.array(vals), (rows, cols)), shape=(r, len(vocab)))
+    model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
+    model.fit(x, np.array(y), sample_weight=np.array(w))
+    weights = {k: round(float(v), DIGITS) for k, v in zip(vocab, model.coef_[0], strict=True)}
+    return round(float(model.intercept_[0]), DIGITS), {k: v for k, v in weights.items() if v != 0.0}
+
+
+def own_logits_of(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[int], list[int], list[float]]:
+    """The own logits of lines lo..hi of ``doc`` (a crop), as the run-time code computes them."""
+    return scorer.own_logits(doc.lines[lo:hi], doc.removed[lo:hi])
+
+
+# ---------------------------------------------------------------------------- the revision step
+
+
+def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[list[float]], list[int], list[bool]]:
+    """The revision inputs and labels of the labelled, scored lines of ``doc[lo:hi]``, and
+    whether each comes from the extracted view."""
+    order, kinds, own = own_logits_of(doc, lo, hi, scorer)
+    flags = [doc.removed[lo + i] for i in order]
+    xs, ys = [], []
+    document = document_inputs(own, kinds, flags)
+    for k, i in enumerate(order):
+        label = doc.labels[lo + i]
+        if kinds[k] or label is None:
+            continue
+        xs.append(revision_inputs(own, kinds, flags, k, document))
+        ys.append(1 - label)
+    return xs, ys, [doc.view == "extracted"] * len(ys)
+
+
+def crops(doc: Doc, rng: random.Random, count: int = CROPS) -> list[tuple[int, int]]:
+    """The whole document and ``count`` random windows of CROP_MIN..CROP_MAX lines of it."""
+    n = len(doc.lines)
+    out = [(0, n)]
+    if n > CROP_MIN + 5:
+        for _ in range(count):
+            size = rng.randint(CROP_MIN, min(CROP_MAX, n - 1))
+            start = rng.randint(0, n - size)
+            out.append((start, start + size))
+    return out
+
+
+def fit_revision(xs: Sequence[Sequence[float]], ys: Sequence[int], extracted: Sequence[bool],
+                 c: float = C_REVISION, extracted_weight: float = EXTRACTED_WEIGHT) -> tuple[float, list[float]]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, solver="lbfgs", max_iter=2000)
+    w = np.array([extracted_weight if e else 1.0 for e in extracted])
+    model.fit(np.array(xs), np.array(ys), sample_weight=w)
+    return round(float(model.intercept_[0]), DIGITS), [round(float(v), DIGITS) for v in model.coef_[0]]
+
+
+# ---------------------------------------------------------------------------- the model file
+
+
+def model_data(stop: Sequence[str], own: tuple[float, dict[str, float]], revision: tuple[float, list[float]],
+               threshold: float = 0.5, veto_below: float = 0.0, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "version": FORMAT_VERSION,
+        "gate_chars": GATE_CHARS,
+        "stopwords": list(stop),
+        "own": {"bias": own[0], "weights": own[1]},
+        "revision": {"inputs": list(REVISION_INPUTS), "bias": revision[0], "weights": revision[1]},
+        "threshold": threshold,
+        "veto_below": veto_below,
+        "meta": meta or {},
+    }
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def as_model(data: dict[str, Any]) -> LineModel:
+    return LineModel.from_bytes(encode(data))
+
+
+# ---------------------------------------------------------------------------- choosing on dev
+
+
+def scored_lines(docs: Sequence[Doc], model: LineModel) -> list[tuple[str, int, bool, float | None]]:
+    """(view, label, removed, score) of every labelled line of ``docs``."""
+    out = []
+    for doc in docs:
+        scores = model.scores(doc.lines, doc.removed)
+        for label, r, s in zip(doc.labels, doc.removed, scores, strict=True):
+            if label is not None:
+                out.append((doc.view, label, r, s))
+    return out
+
+
+def choose_threshold(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
+    """The lowest threshold (in steps of 0.01, from 0.5) at which the lines the model removes
+    beyond the rules are boilerplate at least PRECISION of the time (both views pooled)."""
+    for step in range(50, 100):
+        t = step / 100
+        hits = [label for _, label, r, s in rows if not r and s is not None and s >= t]
+        if not hits or hits.count(0) / len(hits) >= PRECISION:
+            return t
+    return 0.99
+
+
+def choose_veto(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
+    """The highest veto level (in steps of 0.01, at most 0.2) at which at least VETO_SUPPORT rule
+    removals are restored and they are main text at least VETO_PRECISION of the time (over both
+    views); 0.0 (no veto) if there is none."""
+    best = 0.0
+    for step in range(1, 21):
+        v = step / 100
+        restored = [label for _, label, r, s in rows if r and s is not None and s < v]
+        if len(restored) >= VETO_SUPPORT and restored.count(1) / len(restored) >= VETO_PRECISION:
+            best = v
+    return best
+
+
+def line_figures(rows: Sequence[tuple[str, int, bool, float | None]], threshold: float,
+                 veto: float) -> dict[str, float]:
+    labels = [label for _, label, _, _ in rows]
+    pred = decide([s for *_, s in rows], [r for _, _, r, _ in rows], threshold, veto)
+    tp = sum(1 for y, p in zip(labels, pred, strict=True) if p and y == 0)
+    fp = sum(1 for y, p in zip(labels, pred, strict=True) if p and y == 1)
+    fn = sum(1 for y, p in zip(labels, pred, strict=True) if not p and y == 0)
+    correct = sum(1 for y, p in zip(labels, pred, strict=True) if p == (y == 0))
+    return {"accuracy": correct / len(rows), "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1)}
+
+
+# ---------------------------------------------------------------------------- training
+
+
+def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted_weight: float = EXTRACTED_WEIGHT,
+          crops_per_doc: int = CROPS, revision: bool = True,
+          keep: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Doc]]:
+    """The model's data (threshold and veto chosen on dev), and the dev documents. ``keep``, if
+    given, receives the revision step's training rows (for the learner comparison)."""
+    started = time.perf_counter()
+    train_docs = after_rules(read_split(data_dir, "train"))
+    dev_docs = after_rules(read_split(data_dir, "dev"))
+    stop = stopwords()
+    stopset = frozenset(stop)
+    examples = own_examples(train_docs, stopset)
+    vocab = vocabulary(train_docs, examples)
+    print(f"{len(train_docs)} training documents, {len(examples)} scored lines, {len(vocab)} keys "
+          f"({time.perf_counter() - started:.1f} s)", file=log)
+
+    # cross-fitted own logits for the revision step
+    folds = [fold_of(doc.page) for doc in train_docs]
+    fold_models = []
+    for f in range(FOLDS):
+        own = fit_own(train_docs, [e for e in examples if folds[e[0]] != f], vocab, c_own, extracted_weight)
+        fold_models.append(as_model(model_data(stop, own, (0.0, [0.0] * len(REVISION_INPUTS)))))
+    rng = random.Random(SEED)
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    ex: list[bool] = []
+    for doc, f in zip(train_docs, folds, strict=True):
+        for lo, hi in crops(doc, rng, crops_per_doc):
+            x, y, e = revision_rows(doc, lo, hi, fold_models[f])
+            xs += x
+            ys += y
+            ex += e
+    own = fit_own(train_docs, examples, vocab, c_own, extracted_weight)
+    if keep is not None:
+        keep.update(xs=xs, ys=ys, extracted=ex)
+    if revision:
+        rev = fit_revision(xs, ys, ex, extracted_weight=extracted_weight)
+    else:  # the own step alone: the revision passes the own logit through
+        rev = (0.0, [1.0] + [0.0] * (len(REVISION_INPUTS) - 1))
+    print(f"own step: {len(own[1])} weights; revision on {len(ys)} lines "
+          f"({time.perf_counter() - started:.1f} s)", file=log)
+
+    data = model_data(stop, own, rev)
+    rows = scored_lines(dev_docs, as_model(data))
+    threshold = choose_threshold(rows)
+    veto = choose_veto(rows)
+    data["threshold"], data["veto_below"] = threshold, veto
+    dev = {view: line_figures([r for r in rows if r[0] == view], threshold, veto) for view in ("page", "extracted")}
+    data["meta"] = {
+        "trained_on": "train split (wceb-dev, both views), python -m training.make_lines",
+        "chosen_on": "dev split",
+        "dev": {view: {k: round(v, 4) for k, v in figs.items()} for view, figs in dev.items()},
+        "params": {"gate_chars": GATE_CHARS, "min_pages": MIN_PAGES, "c_own": c_own, "c_revision": C_REVISION,
+                   "extracted_weight": extracted_weight, "folds": FOLDS, "crops": crops_per_doc,
+                   "precision": PRECISION, "veto_precision": VETO_PRECISION, "veto_support": VETO_SUPPORT,
+                   "seed": SEED},
+    }
+    print(f"threshold {threshold}, veto below {veto}; dev: {data['meta']['dev']} "
+          f"({time.perf_counter() - started:.1f} s)", file=log)
+    return data, dev_docs
+
+
+# ---------------------------------------------------------------------------- the learner comparison
+
+
+Scorer = Any  # a function from a Doc to its lines' scores
+
+
+def compare(data_dir: Path, out: Any = sys.stdout) -> None:
+    """Train the candidate learners and print their figures on dev (where each one's threshold is
+    chosen by the same rule as the shipped model's) and on test."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    keep: dict[str, Any] = {}
+    two_step, dev_docs = train(data_dir, keep=keep)
+    own_only, _ = train(data_dir, revision=False)
+    test_docs = after_rules(read_split(data_dir, "test"))
+    model = as_model(two_step)
+
+    trees = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31, random_state=SEED)
+    weights = np.array([EXTRACTED_WEIGHT if e else 1.0 for e in keep["extracted"]])
+    trees.fit(np.array(keep["xs"]), np.array(keep["ys"]), sample_weight=weights)
+
+    def tree_scores(doc: Doc) -> list[float | None]:
+        order, kinds, own = model.own_logits(doc.lines, doc.removed)
+        flags = [doc.removed[i] for i in order]
+        document = document_inputs(own, kinds, flags)
+        out: list[float | None] = [None] * len(doc.lines)
+        ks = [k for k in range(len(order)) if kinds[k] == SCORED]
+        if ks:
+            x = np.array([revision_inputs(own, kinds, flags, k, document) for k in ks])
+            for k, p in zip(ks, trees.predict_proba(x)[:, 1], strict=True):
+                out[order[k]] = float(p)
+        return out
+
+    alone = as_model(own_only)
+    candidates: dict[str, Scorer] = {
+        "LR own step only (+-1 context keys)": lambda doc: alone.scores(doc.lines, doc.removed),
+        "LR own + LR revision (shipped)": lambda doc: model.scores(doc.lines, doc.removed),
+        "LR own + gradient-boosted trees revision": tree_scores,
+    }
+    print("| learner | split | view | threshold | accuracy | bp precision | bp recall | main kept | AUC (scored) |",
+          file=out)
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|", file=out)
+    for name, scorer in candidates.items():
+        rows = {split: _rows(docs, scorer) for split, docs in (("dev", dev_docs), ("test", test_docs))}
+        threshold = choose_threshold(rows["dev"])
+        for split, split_rows in rows.items():
+            for view in ("page", "extracted", "overall"):
+                r = [row for row in split_rows if view in ("overall", row[0])]
+                f = line_figures(r, threshold, 0.0)
+                kept = sum(1 for _, label, rm, s in r if label == 1 and not decide([s], [rm], threshold, 0.0)[0])
+                main = sum(1 for _, label, _, _ in r if label == 1)
+                print(f"| {name} | {split} | {view} | {threshold:.2f} | {f['accuracy']:.3f} | {f['precision']:.3f} | "
+                      f"{f['recall']:.3f} | {kept / main:.3f} | {_auc(r):.3f} |", file=out)
+
+
+def _rows(docs: Sequence[Doc], scorer: Scorer) -> list[tuple[str, int, bool, float | None]]:
+    out = []
+    for doc in docs:
+        for label, r, s in zip(doc.labels, doc.removed, scorer(doc), strict=True):
+            if label is not None:
+                out.append((doc.view, label, r, s))
+    return out
+
+
+def _auc(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    pairs = [(1 - label, s) for _, label, _, s in rows if s is not None]
+    return float(roc_auc_score([y for y, _ in pairs], [s for _, s in pairs]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the directory python -m training.make_lines wrote")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the model file (default: the shipped one)")
+    parser.add_argument("--compare", action="store_true",
+                        help="instead of writing the model, print the learner comparison (dev and test)")
+    args = parser.parse_args(argv)
+    if args.compare:
+        compare(args.data)
+        return 0
+    started = time.perf_counter()
+    data, _ = train(args.data)
+    raw = encode(data)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(raw)
+    counts = Counter(k[0] for k in data["own"]["weights"])
+    print(f"wrote {args.out}: {len(raw):,} bytes, sha256 {hashlib.sha256(raw).hexdigest()}, "
+          f"{len(data['own']['weights'])} weights ({dict(sorted(counts.items()))}) "
+          f"in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
