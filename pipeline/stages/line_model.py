@@ -2,30 +2,32 @@
 
 The rules stay first and authoritative for what they know: their removals,
 metadata captures, blocks and tails. The model (:mod:`pipeline.linemodel`)
-scores every line of the document in context, knowing which lines the rules
-removed, and then:
+then scores the lines the rules kept, in context, and removes a line when its
+boilerplate probability reaches the threshold (``--line-model-threshold``, by
+default the shipped model's own, chosen on held-out pages for precision); the
+removal is audited as ``{"rule": "line-model", "line": n, "text": ..., "score": 0.97}``.
 
-* removes a line no rule claimed when its boilerplate probability reaches the
-  threshold (``--line-model-threshold``, by default the shipped model's own,
-  chosen on held-out pages for precision); the removal is audited as
-  ``{"rule": "line-model", "line": n, "text": ..., "score": 0.97}``;
-* vetoes a weak rule hit: a whole line a rule matched on its own, without
-  capturing metadata, comes back when the model finds it clearly prose (a
-  30-word paragraph that happens to start "RELATED:"); the record is flagged
-  ``rule-vetoed:<rule id>``.
+The model sees the lines the rules kept as the next cleaning would see them
+(no placeholders for removed lines), and runs again on what it kept until it
+removes nothing more (at most MAX_ROUNDS rounds). So cleaning the output again
+changes nothing: the second cleaning starts from the first one's fixpoint.
+A document the model would empty entirely is left as the rules left it.
 
-The leading headline of a plain-text document is left to the metadata stage
-(it becomes the title): short and unpunctuated, it looks like boilerplate to a
-line model, but it is the article's own.
+Two kinds of short line are the article's own however boilerplate they look
+to a line model: the leading headline of a plain-text document (the metadata
+stage makes it the title), and a subheading, a short headline-like line
+between two paragraphs of prose that the rules kept ("A new plan"). The
+model never removes those; a rule still may.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pipeline import flags as F
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
+from pipeline.shape import looks_like_headline, looks_like_prose
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 RULE_NAME = "line-model"
 #: Digits a score keeps in the record: enough to audit, stable across platforms.
 SCORE_DIGITS = 3
+#: Rounds of scoring the kept lines again (a fixpoint is usually reached in one or two).
+MAX_ROUNDS = 4
 
 
 def load_line_model() -> LineModel:
@@ -59,42 +63,45 @@ class LineModelStage(Stage):
         if self.model is None:
             return {"line_model": False}
         return {"model": self.model.sha256, "version": self.model.version, "threshold": self.threshold,
-                "veto_below": self.model.veto_below}
+                "rounds": MAX_ROUNDS}
 
     def __call__(self, doc: Document) -> Document:
         if self.model is None or not doc.text:
             return doc
-        from pipeline.linemodel import decide
-
         lines = doc.text.split("\n")
-        original = list(lines)
-        removed = [False] * len(lines)
-        whole_line: dict[int, Removal] = {}  # the removal that blanked a line (the last one on it)
-        for removal in doc.removed:
-            index = removal.line - 1
-            if 0 <= index < len(lines) and not lines[index]:
-                removed[index] = True
-                whole_line[index] = removal
-                original[index] = removal.text
-        scores = self.model.scores(original, removed)
-        boilerplate = decide(scores, removed, self.threshold, self.model.veto_below)
-        protected = leading_title(lines) if doc.format != "html" and doc.title is None else None
-
         added: list[Removal] = []
-        vetoed: dict[int, Removal] = {}
-        for index, (score, is_boilerplate) in enumerate(zip(scores, boilerplate, strict=True)):
-            if score is None or not original[index]:
-                continue
-            if not removed[index] and is_boilerplate and index != protected:
-                added.append(Removal(RULE_NAME, original[index], index + 1, score=round(score, SCORE_DIGITS)))
+        for _ in range(MAX_ROUNDS):
+            content = [i for i, line in enumerate(lines) if line]
+            texts = [lines[i] for i in content]
+            scores = self.model.scores(texts, [False] * len(texts), score_removed=False)
+            protected = set(_subheadings(texts))
+            if doc.format != "html" and doc.title is None:
+                title = leading_title(texts)
+                if title is not None:
+                    protected.add(title)
+            found = [(content[k], score) for k, score in enumerate(scores)
+                     if score is not None and score >= self.threshold and k not in protected]
+            if not found:
+                break
+            for index, score in found:
+                added.append(Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS)))
                 lines[index] = ""
-            elif removed[index] and not is_boilerplate and whole_line[index].vetoable:
-                vetoed[index] = whole_line[index]
-                lines[index] = original[index]
-        if not added and not vetoed:
+        if not added:
             return doc
-        kept = [r for r in doc.removed if vetoed.get(r.line - 1) is not r]
-        merged = sorted(kept + added, key=lambda r: r.line)  # stable: a line's cuts stay before its drop
-        vetoes = tuple(dict.fromkeys(F.rule_vetoed(r.rule) for r in vetoed.values()))
-        return doc.evolve(text="\n".join(lines), removed=tuple(merged), add_flags=vetoes)
+        if not any(lines):
+            return doc  # every line would go: the model is no judge of a text it finds all boilerplate
+        merged = sorted(doc.removed + tuple(added), key=lambda r: r.line)
+        return doc.evolve(text="\n".join(lines), removed=tuple(merged))
 
+
+#: A subheading is at most this many words.
+SUBHEADING_MAX_WORDS = 8
+
+
+def _subheadings(lines: list[str]) -> Iterator[int]:
+    """Lines that read as a subheading: headline-like, short, between two prose paragraphs."""
+    content = [i for i, line in enumerate(lines) if line]
+    for before, index, after in zip(content, content[1:], content[2:], strict=False):
+        if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) \
+                and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
+            yield index

@@ -36,7 +36,7 @@ from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
 from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
 from pipeline.rules.screened import DECORATION
-from pipeline.shape import looks_like_headline, looks_like_prose
+from pipeline.shape import looks_like_headline, looks_like_prose, word_count
 from pipeline.stages import Stage
 
 _DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
@@ -85,9 +85,26 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
             skip.add(rule.id)
             timeouts.append(rule.id)
             continue
-        if m is not None:
+        if m is not None and not _a_paragraph_after_the_marker(rule, m):
             return rule, m
     return None
+
+
+#: A sentence longer than this is prose, never a link headline.
+HEADLINE_SENTENCE_MAX_WORDS = 20
+_SENTENCES = regex.compile(r"(?<=[.!?])\s+")
+
+
+def _a_paragraph_after_the_marker(rule: Rule, m: regex.Match[str]) -> bool:
+    """Whether a drop_block marker's inline text is a paragraph of the article: longer than the
+    rule's ``max_words`` with a sentence longer than any headline ("RELATED: <one 30-word
+    sentence>"). Two short headlines in a row ("Read more: A. B.") are still links."""
+    if not rule.has_inline_group:
+        return False
+    inline = m.group(INLINE_GROUP)
+    if not inline or word_count(inline) <= rule.max_words:
+        return False
+    return max(word_count(sentence) for sentence in _SENTENCES.split(inline)) > HEADLINE_SENTENCE_MAX_WORDS
 
 
 def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None = DEFAULT_MATCH_TIMEOUT,
