@@ -29,10 +29,6 @@ class Removal:
     #: documents it recurs
     source: str | None = None
     documents: int | None = None
-    #: a whole line a rule matched on its own (not taken with a block or tail) without capturing
-    #: metadata: the line model may veto such a hit on a line it finds clearly prose. Known only
-    #: between the strip and line-model stages; not part of the record.
-    vetoable: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {"rule": self.rule, "line": self.line, "text": self.text}

@@ -26,8 +26,6 @@ LINE_BREAKS_NORMALIZED = "line-breaks-normalized"
 NO_MAIN_CONTENT = "no-main-content"
 # strip
 RULE_TIMEOUT = "rule-timeout"
-# line model
-RULE_VETOED = "rule-vetoed"
 # metadata (and JSONL records)
 UNPARSED_DATE = "unparsed-date"
 # normalize
@@ -49,15 +47,9 @@ FLAGS: dict[str, str] = {
     LINE_BREAKS_NORMALIZED: "CRLF and CR line breaks became LF",
     NO_MAIN_CONTENT: "a page where no extractor found any main text",
     RULE_TIMEOUT: "`rule-timeout:<id>`: the rule exceeded its time limit on a line and was skipped there",
-    RULE_VETOED: "`rule-vetoed:<id>`: the line model found a line that rule removed clearly prose, and kept it",
     UNPARSED_DATE: "a date was given or captured that is not a real date; it was dropped",
     EMPTY_AFTER_CLEANING: "nothing was left after cleaning; the record is kept with empty text",
 }
-
-
-def rule_vetoed(rule_id: str) -> str:
-    """The flag of a rule hit the line model overruled (``rule-vetoed:<id>``)."""
-    return f"{RULE_VETOED}:{rule_id}"
 
 
 def rule_timeout(rule_id: str) -> str:

@@ -188,10 +188,7 @@ def strip_boilerplate(
             captures += v.captures
             timeouts += v.timeouts
         if rule is not None:
-            own = v is not None and v.rule is not None  # the rule matched this line itself
-            vetoable = own and v is not None and not v.captures and rule.action != "strip_match"
-            removed.append(Removal(rule.id, v.dropped if own and v is not None else kept[i], number,
-                                   vetoable=vetoable))
+            removed.append(Removal(rule.id, v.dropped if v is not None and v.rule is not None else kept[i], number))
             kept[i] = ""
     return kept, removed, captures, timeouts
 
