@@ -6,16 +6,20 @@
 
 Reads the labelled lines ``python -m training.make_lines`` wrote (see training/README.md)
 and, for the held-out splits only (wceb-dev ``test``, and ``test-external``, the
-trafilatura-eval pages of other sites; ``dev`` chose the threshold and veto level),
+trafilatura-eval pages of other sites; ``dev`` chose the threshold),
 runs the rules on every document as the chain does, then scores every labelled line
 with each system, per view (``page``: a page's whole visible text; ``extracted``:
 what boilerstrip's own extraction hands the text stages) and both views pooled:
 
 * **keep all**: nothing is boilerplate (the floor);
 * **rules**: a line is boilerplate iff the built-in rules removed it;
-* **rules+model**: :func:`pipeline.linemodel.decide` with the model's shipped
-  threshold and veto level (removed by a rule unless vetoed, or scored at or above
-  the threshold);
+* **rules+model**: what the chain's line-model stage leaves: a line is boilerplate if a
+  rule removed it or the stage's decision
+  (:func:`pipeline.stages.line_model.model_removals`, with the shipped threshold) removes
+  it from the text the rules left: scored in the rendered context (only the lines the
+  rules kept), in rounds until nothing more goes, the leading headline of plain text
+  (the ``page`` view and the corpora; ``extracted`` is HTML input) and subheadings
+  protected, nothing removed from a document it would empty;
 * **jusText**: the document's lines as ``<p>`` paragraphs of one page, classified by
   ``justext.justext`` with its default parameters and the union of all its stoplists
   (language-independent, as trafilatura calls it);
@@ -23,19 +27,21 @@ what boilerstrip's own extraction hands the text stages) and both views pooled:
   (the line filter of C4, Raffel et al. 2020).
 
 Figures: line accuracy, boilerplate precision and recall, main text kept (recall of
-label 1), and the ROC AUC of the model's score (over the lines it scores; ``scored``:
-their share). Then, as a first-contact check on plain text, the same for the
+label 1), and the ROC AUC of the model's score (its first round's, in the rendered
+context, over the lines it scores; ``scored``: their share of all labelled lines, those
+the rules removed included). Then, as a first-contact check on plain text, the same for the
 labelled scraped articles in ``tests/corpus``, ``corpus_dev`` and ``corpus_holdout``
 (never trained on, looked at while the model was made), in ``tests/corpus_fresh``
-(held out), and the lines the model changes in ``fixtures/seeds/``.
+(held out), and the lines the model removes in ``fixtures/seeds/``.
 
 ``--speed`` (no data needed) times the model on the throughput benchmark's generated
 corpus (benchmarks/generate_corpus.py), each document prepared and stripped as the
-chain does: the load time, the microseconds a document the model adds (with its line
-cache warm, as in a crawl that repeats its boilerplate lines, and cold: the cache
-emptied before each document; and cold without scoring the lines the rules removed),
-the share of non-blank lines the gates skip, and the
-same documents' time through the whole chain in this process, for scale.
+chain does: the load time, the microseconds a document the stage's decision adds
+(:func:`~pipeline.stages.line_model.model_removals`, every round; with the model's line
+cache warm, as in a crawl that repeats its boilerplate lines, and cold: the cache emptied
+before each document), the same for one scoring of the rendered lines, the share of
+non-blank lines the gates skip, and the same documents' time through the whole chain in
+this process, for scale.
 """
 
 from __future__ import annotations
@@ -49,10 +55,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.linemodel import LineModel, decide
+from pipeline.linemodel import LineModel
 from pipeline.options import CleanOptions
+from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
-from training.train_line_model import Doc, after_rules, read_split
+from training.train_line_model import Doc, after_rules, model_removed, read_split, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEMS = ("keep all", "rules", "rules+model", "jusText", "C4 rule")
@@ -93,15 +100,26 @@ def c4_boilerplate(lines: Sequence[str]) -> list[bool]:
     return [bool(line.strip()) and not line.rstrip().endswith(C4_ENDS) for line in lines]
 
 
+def rendered_scores(doc: Doc, model: LineModel) -> list[float | None]:
+    """The model's scores of the lines of ``doc`` the rules kept, in the rendered context (the
+    stage's first round); None for the lines a rule removed."""
+    kept = [i for i, (line, r) in enumerate(zip(doc.lines, doc.removed, strict=True)) if line and not r]
+    r = rendered(doc)
+    out: list[float | None] = [None] * len(doc.lines)
+    for i, score in zip(kept, model.scores(r.lines, r.removed), strict=True):
+        out[i] = score
+    return out
+
+
 def predictions(doc: Doc, model: LineModel) -> tuple[dict[str, list[bool]], list[float | None]]:
-    scores = model.scores(doc.lines, doc.removed)
+    by_model = model_removed(doc, model, model.threshold)
     return {
         "keep all": [False] * len(doc.lines),
         "rules": list(doc.removed),
-        "rules+model": decide(scores, doc.removed, model.threshold, model.veto_below),
+        "rules+model": [r or m for r, m in zip(doc.removed, by_model, strict=True)],
         "jusText": justext_boilerplate(doc.lines),
         "C4 rule": c4_boilerplate(doc.lines),
-    }, scores
+    }, rendered_scores(doc, model)
 
 
 def auc(pairs: Sequence[tuple[int, float]]) -> float | None:
@@ -202,19 +220,14 @@ def corpus_docs(names: Sequence[str] = SEEN_CORPORA) -> list[Doc]:
 
 
 def seed_changes(model: LineModel) -> list[str]:
-    """What the model changes in fixtures/seeds (unlabelled): each line it removes or restores."""
+    """What the model removes in fixtures/seeds (unlabelled, plain text) beyond the rules."""
     rules = Strip(CleanOptions()).rules
     out = []
     for path in sorted((ROOT / "fixtures" / "seeds").glob("*.txt")):
         lines = [" ".join(line.split()) for line in path.read_text(encoding="utf-8").split("\n")]
         kept, _, _, _ = strip_boilerplate("\n".join(lines), rules, timeout=None)
-        removed = [not k and bool(t) for k, t in zip(kept, lines, strict=True)]
-        model_lines = [t if r else k for t, k, r in zip(lines, kept, removed, strict=True)]
-        scores = model.scores(model_lines, removed)
-        final = decide(scores, removed, model.threshold, model.veto_below)
-        for n, (r, f, s) in enumerate(zip(removed, final, scores, strict=True)):
-            if r != f:
-                out.append(f"  {path.name}:{n + 1} {'removed' if f else 'restored'} ({s:.2f}) {model_lines[n][:90]}")
+        for n, score in model_removals(model, kept, model.threshold, protect_title=True):
+            out.append(f"  {path.name}:{n + 1} removed ({score:.2f}) {kept[n][:90]}")
     return out
 
 
@@ -253,51 +266,48 @@ def speed(count: int, model_path: Path | None) -> None:
     prepare = Chain(CleanOptions(), ["prepare"])
     with tempfile.TemporaryDirectory() as tmp:
         raw = [(p, p.read_bytes()) for p in generate(Path(tmp), count)]
-    docs = []
+    docs = []  # each document's lines after the rules (removed ones blank), as the stage gets them
     for path, data in raw:
         text = prepare(Document(id=str(path), path=str(path), raw=data, format="text")).text
-        lines = text.split("\n")
         kept, _, _, _ = strip_boilerplate(text, rules, timeout=None)
-        removed = [not k and bool(t) for k, t in zip(kept, lines, strict=True)]
-        docs.append(([t if r else k for t, k, r in zip(lines, kept, removed, strict=True)], removed))
+        docs.append(kept)
+    texts = [[line for line in kept if line] for kept in docs]  # the rendered lines
 
     def chain_run() -> None:
         chain = Chain(CleanOptions())
         for _ in chain.stream((i, Document(id=str(p), path=str(p), raw=d, format="text")) for i, (p, d) in enumerate(raw)):
             pass
 
-    def warm() -> None:
-        for lines, removed in docs:
-            model.scores(lines, removed)
+    def stage_warm() -> None:
+        for kept in docs:
+            model_removals(model, kept, model.threshold, protect_title=True)
 
-    def cold() -> None:
-        for lines, removed in docs:
+    def stage_cold() -> None:
+        for kept in docs:
             model._cache.clear()
-            model.scores(lines, removed)
+            model_removals(model, kept, model.threshold, protect_title=True)
 
-    def unremoved() -> None:
-        for lines, removed in docs:
+    def scores_cold() -> None:
+        for lines in texts:
             model._cache.clear()
-            model.scores(lines, removed, score_removed=False)
+            model.scores(lines, [False] * len(lines))
 
     best = {}
-    for name, run in (("chain", chain_run), ("warm", warm), ("cold", cold), ("unremoved", unremoved)):
+    for name, run in (("chain", chain_run), ("warm", stage_warm), ("cold", stage_cold), ("scores", scores_cold)):
         times = []
         for _ in range(3):
             started = time.process_time()
             run()
             times.append(time.process_time() - started)
         best[name] = min(times) / len(docs) * 1e6
-    nonblank = sum(1 for lines, _ in docs for t in lines if t)
-    scored = sum(1 for lines, removed in docs for s in model.scores(lines, removed) if s is not None)
-    by_rules = sum(sum(removed) for _, removed in docs)
+    nonblank = sum(len(lines) for lines in texts)
+    scored = sum(1 for lines in texts for s in model.scores(lines, [False] * len(lines)) if s is not None)
+    removed = sum(len(model_removals(model, kept, model.threshold, protect_title=True)) for kept in docs)
     print(f"line model {model.sha256[:12]}: {model_file_size(model_path):,} bytes, loaded in {loaded * 1000:.1f} ms")
-    print(f"{len(docs):,} generated documents, {nonblank:,} non-blank lines: the model scores {scored:,} "
-          f"({scored / nonblank:.0%}; {by_rules:,} of them removed by rules), the gates skip {1 - scored / nonblank:.0%}")
-    print(f"model, line cache warm: {best['warm']:.1f} us a document ({best['warm'] * len(docs) / scored:.2f} us a "
-          f"scored line); cold: {best['cold']:.1f} us a document ({best['cold'] * len(docs) / scored:.2f} us a scored line)")
-    print(f"without scoring the lines the rules removed (score_removed=False, no veto possible), cold: "
-          f"{best['unremoved']:.1f} us a document")
+    print(f"{len(docs):,} generated documents, {nonblank:,} lines left by the rules: the model scores {scored:,} "
+          f"({scored / max(nonblank, 1):.1%}), the gates skip the rest; it removes {removed:,}")
+    print(f"the stage's decision (every round), line cache warm: {best['warm']:.1f} us a document; cold: "
+          f"{best['cold']:.1f} us a document; one scoring, cold: {best['scores']:.1f} us a document")
     print(f"the whole chain (decode to normalize) in this process: {best['chain']:.0f} us a document; the model "
           f"warm is {best['warm'] / best['chain']:.1%} of it, cold {best['cold'] / best['chain']:.1%}")
 
@@ -314,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="a model file (default: the shipped one)")
     parser.add_argument("--splits", nargs="+", default=["test", "test-external"])
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--no-fresh", action="store_true",
+                        help="leave out tests/corpus_fresh (while choosing anything: it is first-contact)")
     parser.add_argument("--speed", action="store_true", help="time the model on a generated corpus instead")
     parser.add_argument("--count", type=int, default=3000, help="--speed: documents to generate (default 3000)")
     args = parser.parse_args(argv)
@@ -323,9 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data is None:
         parser.error("--data is required (or --speed)")
     model = LineModel.load(args.model)
-    print(f"line model {model.sha256[:12]}: threshold {model.threshold}, veto below {model.veto_below}, "
-          f"gate {model.gate_chars} characters")
-    report: dict[str, Any] = {"model": model.sha256, "threshold": model.threshold, "veto_below": model.veto_below}
+    print(f"line model {model.sha256[:12]}: threshold {model.threshold}, gate {model.gate_chars} characters")
+    report: dict[str, Any] = {"model": model.sha256, "threshold": model.threshold}
     for split in args.splits:
         if split in ("train",):
             raise SystemExit("the train split is not held out")
@@ -337,12 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["tests/corpus*"] = figures
     print_table("plain text: tests/corpus, corpus_dev, corpus_holdout (never trained on; looked at while the "
                 "model was made)", figures)
-    if any((ROOT / "tests" / name).is_dir() for name in FRESH_CORPORA):
+    if not args.no_fresh and any((ROOT / "tests" / name).is_dir() for name in FRESH_CORPORA):
         figures = evaluate_split(corpus_docs(FRESH_CORPORA), model)
         report["tests/corpus_fresh"] = figures
         print_table("plain text: tests/corpus_fresh (held out: written blind, never looked at)", figures)
     changes = seed_changes(model)
-    print(f"\n## fixtures/seeds: {len(changes)} lines changed by the model\n")
+    print(f"\n## fixtures/seeds: {len(changes)} lines removed by the model\n")
     print("\n".join(changes))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")

@@ -1,8 +1,9 @@
-"""The learned line model (pipeline/linemodel): the shipped file, scores in context, decide, determinism.
+"""The learned line model (pipeline/linemodel): the shipped file, scores in context, the stage's
+decision (pipeline/stages/line_model.py), determinism.
 
 The documents here are written for these tests (no training page text). Lines are
-scored as the chain's stage scores them: after the built-in rules, with the text of
-the lines a rule removed and the rules' removed mask.
+scored as the chain's stage scores them: in the rendered context, only the lines the
+rules kept, in order, with the removed mask all False.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ import sys
 import pytest
 
 from benchmarks.generate_corpus import document
-from pipeline.linemodel import DEFAULT_PATH, FORMAT_VERSION, LineModel, decide
+from pipeline import clean_bytes
+from pipeline.document import Document
+from pipeline.linemodel import DEFAULT_PATH, FORMAT_VERSION, LineModel
 from pipeline.linemodel.features import line_keys
 from pipeline.options import CleanOptions
+from pipeline.stages.line_model import MAX_ROUNDS, RULE_NAME, LineModelStage, model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 
 from .conftest import ROOT
 
 #: sha256 of pipeline/linemodel/line_model.json.gz, as `python -m training.train_line_model` writes it
 #: (see training/README.md); retraining changes it, on purpose.
-SHIPPED_SHA256 = "5b239b2163f9fb96aa440d3cafae65b590bad7a4e106de57a652f477eb8479e8"
+SHIPPED_SHA256 = "a2b99bf0bf00161afaecf6453df75c3d89be6746e84f8b8e9dd63786d86eb346"
 
 RULES = Strip(CleanOptions()).rules
 
@@ -60,12 +64,18 @@ Rail strike talks collapse
 Subscribe to our newsletter
 © 2024 Example Media. All rights reserved."""
 
-BOILERPLATE = [
-    "Subscribe to our newsletter",
-    "Most read",
+#: The article as the rules might have left it had they known none of its boilerplate: its first
+#: two lines (skip link, breadcrumb) gone, so the headline leads.
+RENDERED = ARTICLE.split("\n")[2:]
+#: Widgets the model removes from RENDERED by itself.
+WIDGETS = [
     "Share this article",
-    "© 2024 Example Media. All rights reserved.",
     "Facebook",
+    "Twitter",
+    "Most read",
+    "Storm closes mountain pass",
+    "Rail strike talks collapse",
+    "Subscribe to our newsletter",
 ]
 PROSE = [
     "Harbour Authority Approves Dredging Plan After Long Dispute",  # the headline
@@ -75,15 +85,39 @@ PROSE = [
     "Board members voted seven to two in favour, after a debate that ran late into the evening.",
     "Fishing groups welcomed the decision but said they would watch the effect on fish stocks closely.",
 ]
+ARTICLE_TEXT = [
+    "Harbour Authority Approves Dredging Plan After Long Dispute",
+    "The harbour authority approved a plan on Tuesday to dredge the main channel, ending a dispute "
+    "that has lasted two years.",
+    "Officials said the work would begin in the spring and take about four months to complete.",
+    "The vote",
+    "Board members voted seven to two in favour, after a debate that ran late into the evening.",
+    "Photo by photo, the archive is being digitised.",
+    "Subscribe-only newsletters are growing fast, analysts say.",
+    "Fishing groups welcomed the decision but said they would watch the effect on fish stocks closely.",
+]
 
 
 def after_rules(text: str) -> tuple[list[str], list[bool]]:
-    """The lines and removed mask the stage hands the model: the rules' verdict, with the
-    original text of the lines a rule removed."""
+    """The lines and a removed mask as an earlier model was trained on them (the original text
+    of the lines a rule removed, marked): still what the scoring code accepts, for the tests
+    that check its arithmetic."""
     lines = text.split("\n")
     kept, _, _, _ = strip_boilerplate(text, RULES, timeout=None)
     removed = [not k and bool(line) for k, line in zip(kept, lines, strict=True)]
     return [line if r else k for line, k, r in zip(lines, kept, removed, strict=True)], removed
+
+
+def stage_input(text: str) -> list[str]:
+    """The lines the stage gets: after the rules, a removed line blank."""
+    kept, _, _, _ = strip_boilerplate(text, RULES, timeout=None)
+    return kept
+
+
+def rendered_scores(model: LineModel, lines: list[str]) -> dict[str, float | None]:
+    """Each line's score in the rendered context (the stage's first round)."""
+    texts = [line for line in lines if line]
+    return dict(zip(texts, model.scores(texts, [False] * len(texts)), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +131,16 @@ def test_the_shipped_file_is_the_pinned_one(model):
     assert model.version == FORMAT_VERSION
     assert len(raw) < 3_000_000
     assert 0.5 <= model.threshold < 1.0
-    assert 0.0 <= model.veto_below < model.threshold
+
+
+def test_the_removed_mask_is_inert_in_the_shipped_model(model):
+    """Trained on the rendered context, where no line is marked removed: the weights of the
+    inputs about rule removals are all 0."""
+    assert not {"Rp", "Rn"} & model.own_weights.keys()
+    from pipeline.linemodel.model import REVISION_INPUTS
+
+    weights = dict(zip(REVISION_INPUTS, model.revision_weights, strict=True))
+    assert [w for name, w in weights.items() if name.endswith("removed")] == [0.0] * 5
 
 
 def test_load_is_cached_per_path(model):
@@ -106,27 +149,41 @@ def test_load_is_cached_per_path(model):
 
 
 def test_boilerplate_in_an_article_scores_above_the_threshold(model):
-    lines, removed = after_rules(ARTICLE)
-    scores = dict(zip(lines, model.scores(lines, removed), strict=True))
-    for line in BOILERPLATE:
+    scores = rendered_scores(model, RENDERED)
+    for line in WIDGETS:
         assert scores[line] is not None and scores[line] >= model.threshold, (line, scores[line])
 
 
-def test_a_newsletter_prompt_between_paragraphs_stays_boilerplate(model):
-    """The rules remove it; its prose neighbours do not make the model veto that."""
-    lines, removed = after_rules(ARTICLE)
-    i = lines.index("Sign up for our newsletter")
-    assert lines[i - 2].endswith(".") and lines[i + 2].endswith(".")  # prose before and after
-    scores = model.scores(lines, removed)
-    assert removed[i] and scores[i] is not None and scores[i] > max(model.veto_below, 0.2)
-    assert decide(scores, removed, model.threshold, model.veto_below)[i]
-
-
 def test_prose_in_an_article_scores_below_the_threshold(model):
-    lines, removed = after_rules(ARTICLE)
-    scores = dict(zip(lines, model.scores(lines, removed), strict=True))
+    scores = rendered_scores(model, RENDERED)
     for line in PROSE:
         assert scores[line] is None or scores[line] < model.threshold, (line, scores[line])
+
+
+def test_the_model_removes_the_widgets_the_rules_left(model):
+    removals = model_removals(model, RENDERED, model.threshold, protect_title=True)
+    assert [RENDERED[i] for i, _ in removals] == WIDGETS
+    assert all(score >= model.threshold for _, score in removals)
+
+
+def test_the_article_keeps_its_text_and_loses_its_boilerplate(model):
+    """After the rules, the rendered article has no boilerplate left, and the model removes nothing."""
+    lines = stage_input(ARTICLE)
+    assert [line for line in lines if line] == ARTICLE_TEXT
+    assert model_removals(model, lines, model.threshold, protect_title=True) == []
+
+
+def test_a_newsletter_prompt_between_paragraphs_is_the_rules_business(model):
+    """"Sign up for our newsletter" between two paragraphs: the rules remove it (the model, which
+    no longer sees what the rules removed, would score it under its threshold there), and
+    cleaning leaves the paragraphs around it."""
+    lines = stage_input(ARTICLE)
+    i = ARTICLE.split("\n").index("Sign up for our newsletter")
+    assert lines[i] == "" and lines[i - 2].endswith(".") and lines[i + 2].endswith(".")
+    doc = clean_bytes(ARTICLE.encode(), id="article.txt")
+    assert "Sign up for our newsletter" not in doc.text
+    assert [r.rule for r in doc.removed if r.text == "Sign up for our newsletter"] == ["newsletter-prompt"]
+    assert all(r.rule != RULE_NAME for r in doc.removed)
 
 
 def test_the_model_alone_keeps_prose_that_mentions_boilerplate_words(model):
@@ -142,26 +199,7 @@ def test_the_model_alone_keeps_prose_that_mentions_boilerplate_words(model):
         "Officials said they would publish the figures on Friday.",
     ])
     lines = text.split("\n")
-    scores = model.scores(lines, [False] * len(lines))
-    final = decide(scores, [False] * len(lines), model.threshold, model.veto_below)
-    assert not any(final), [(line, s) for line, s in zip(lines, scores, strict=True) if s is not None]
-
-
-def test_the_article_keeps_its_text_and_loses_its_boilerplate(model):
-    lines, removed = after_rules(ARTICLE)
-    final = decide(model.scores(lines, removed), removed, model.threshold, model.veto_below)
-    kept = [line for line, gone in zip(lines, final, strict=True) if line and not gone]
-    assert kept == [
-        "Harbour Authority Approves Dredging Plan After Long Dispute",
-        "The harbour authority approved a plan on Tuesday to dredge the main channel, ending a dispute "
-        "that has lasted two years.",
-        "Officials said the work would begin in the spring and take about four months to complete.",
-        "The vote",
-        "Board members voted seven to two in favour, after a debate that ran late into the evening.",
-        *(["Photo by photo, the archive is being digitised."] if not removed[lines.index(PROSE[2])] else []),
-        *(["Subscribe-only newsletters are growing fast, analysts say."] if not removed[lines.index(PROSE[3])] else []),
-        "Fishing groups welcomed the decision but said they would watch the effect on fish stocks closely.",
-    ]
+    assert model_removals(model, lines, model.threshold, protect_title=True) == [], rendered_scores(model, lines)
 
 
 def test_unscored_lines(model):
@@ -191,15 +229,68 @@ def test_line_kinds_gate_as_is_gated(model):
             assert (kind == PROSE) == (not f and is_gated(t, model.gate_chars))
 
 
-def test_decide():
-    scores = [None, None, 0.9, 0.5, 0.01, 0.5, 0.9]
-    removed = [False, True, False, False, True, True, True]
-    assert decide(scores, removed, 0.8, 0.05) == [False, True, True, False, False, True, True]
-    assert decide(scores, removed, 0.8, 0.0) == [False, True, True, False, True, True, True]  # no veto
-    assert decide([0.8], [False], 0.8, 0.0) == [True]  # at the threshold: removed
-    assert decide([], [], 0.5, 0.1) == []
-    with pytest.raises(ValueError):
-        decide([0.1], [], 0.5, 0.1)
+class FakeModel:
+    """Scores each line by a table (unknown lines: None, as if not scored), counting its calls."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table, self.calls = table, []
+
+    def scores(self, lines, removed, *, score_removed=True):
+        assert removed == [False] * len(lines) and "" not in lines  # the rendered context
+        self.calls.append(list(lines))
+        return [self.table.get(line) for line in lines]
+
+
+HEAD = "A Headline of the Story"
+PARA = "A paragraph of prose that ends as a sentence does, with a stop."
+
+
+def test_model_removals_goes_in_rounds_to_a_fixpoint():
+    # "b" is scored low while "a" is next to it, high once "a" is gone: the second round takes it
+    class Neighbourly(FakeModel):
+        def scores(self, lines, removed, *, score_removed=True):
+            out = super().scores(lines, removed, score_removed=score_removed)
+            return [0.9 if line == "b" and "a" not in lines else s for line, s in zip(lines, out, strict=True)]
+
+    fake = Neighbourly({"a": 0.8, "b": 0.1, "c": 0.2})
+    lines = [PARA, "", "a", "b", "c"]
+    assert model_removals(fake, lines, 0.5, protect_title=False) == [(2, 0.8), (3, 0.9)]
+    assert fake.calls == [[PARA, "a", "b", "c"], [PARA, "b", "c"], [PARA, "c"]]  # the last finds nothing
+    assert lines == [PARA, "", "a", "b", "c"]  # the input is not changed
+    # at the threshold counts; the rounds stop at MAX_ROUNDS
+    assert model_removals(FakeModel({"a": 0.5}), [PARA, "a"], 0.5, protect_title=False) == [(1, 0.5)]
+
+    class LastLine(FakeModel):  # finds only the last line boilerplate, whatever it is
+        def scores(self, lines, removed, *, score_removed=True):
+            return [0.9 if k == len(lines) - 1 and line != PARA else None for k, line in enumerate(lines)]
+
+    tail = [PARA] + [f"x{n}" for n in range(MAX_ROUNDS + 2)]
+    assert [i for i, _ in model_removals(LastLine({}), tail, 0.5, protect_title=False)] == \
+        list(range(len(tail) - 1, len(tail) - 1 - MAX_ROUNDS, -1))
+
+
+def test_model_removals_protects_the_headline_and_subheadings_and_never_empties():
+    fake = FakeModel({HEAD: 0.9, "Sub heading": 0.9, "Menu": 0.9})
+    lines = [HEAD, PARA, "Sub heading", PARA, "Menu"]
+    assert model_removals(fake, lines, 0.5, protect_title=True) == [(4, 0.9)]
+    # HTML input (or a title found already): the leading headline is the model's to judge
+    assert model_removals(fake, lines, 0.5, protect_title=False) == [(0, 0.9), (4, 0.9)]
+    # a document it would empty is left alone
+    assert model_removals(fake, ["Menu", "", "Menu"], 0.5, protect_title=True) == []
+    assert model_removals(fake, [], 0.5, protect_title=True) == []
+
+
+def test_the_stage_removes_what_model_removals_finds(model):
+    stage = LineModelStage(CleanOptions())
+    assert stage.model is model and stage.threshold == model.threshold
+    text = "\n".join(RENDERED)
+    out = stage(Document(id="a", path="a.txt", raw=b"", format="text", text=text))
+    gone = [r for r in out.removed if r.rule == RULE_NAME]
+    expected = model_removals(model, RENDERED, model.threshold, protect_title=True)
+    assert [(r.line, r.text, r.score) for r in gone] == [(i + 1, RENDERED[i], round(s, 3)) for i, s in expected]
+    assert [line for line in out.text.split("\n") if line] == [line for line in RENDERED
+                                                               if line and line not in WIDGETS]
+    assert stage(out).text == out.text  # the fixpoint: nothing more to remove
 
 
 def _generated(count: int) -> list[tuple[list[str], list[bool]]]:

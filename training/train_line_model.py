@@ -8,9 +8,11 @@ Reads ``train.jsonl.gz`` and ``dev.jsonl.gz`` made by ``python -m training.make_
 once its candidates are fixed). Steps:
 
 1. **The rules first**, as the chain runs them: every document's lines go through
-   ``strip_boilerplate`` with the built-in rules; a line the rules blanked is
-   ``removed`` and keeps its original text, a line a ``strip_match`` rule cut keeps
-   what is left, exactly what the stage hands to :meth:`LineModel.scores`.
+   ``strip_boilerplate`` with the built-in rules (:func:`after_rules`). The model is
+   trained on what the stage then hands it (:func:`rendered`): the lines the rules kept,
+   in order (a line a ``strip_match`` rule cut, with what is left), the lines they removed
+   deleted with their labels, and the removed mask all False. That is the rendered text,
+   which a second cleaning sees too (the stage scores it so that cleaning stays idempotent).
 2. **Own step**: a logistic regression (scikit-learn, liblinear, L2) on the keys of
    :mod:`pipeline.linemodel.features` plus the context keys, over the labelled lines of
    the train split, both views, the ``extracted`` view weighted ``EXTRACTED_WEIGHT``
@@ -22,13 +24,15 @@ once its candidates are fixed). Steps:
 3. **Revision step**: a logistic regression on :func:`revision_inputs`, trained on
    own logits that are *cross-fitted* (each page scored by an own model that never
    saw it, ``FOLDS`` folds by page), over the whole documents and random crops of
-   10-80 lines of them. Neither step has any feature of a line's position.
-4. **Threshold and veto** on the dev split, scored by the shipped code path
-   (:class:`LineModel`, rounded weights): the threshold is the lowest at which the
-   lines the model removes beyond the rules are boilerplate at least ``PRECISION`` of
-   the time (both views pooled); the veto level the highest at which at least
-   ``VETO_SUPPORT`` rule-removed lines are restored and main text at least
-   ``VETO_PRECISION`` of the time (0: no veto, as it came out).
+   10-80 lines of them. Neither step has any feature of a line's position. (The
+   inputs about rule removals are always 0 in the rendered context: their weights
+   come out 0.)
+4. **Threshold** on the dev split, with the shipped code path (:class:`LineModel`,
+   rounded weights) and the stage's own decision
+   (:func:`pipeline.stages.line_model.model_removals`: rounds until nothing more goes,
+   the leading headline of plain text and subheadings protected): the lowest threshold
+   at which the lines the model removes are boilerplate at least ``PRECISION`` of the
+   time (both views pooled).
 
 The output is gzip'd JSON with sorted keys, weights rounded to ``DIGITS`` decimals and
 a zero gzip time stamp: the same data and library versions give the same bytes.
@@ -56,12 +60,12 @@ from pipeline.linemodel.model import (
     SCORED,
     LineModel,
     context_keys,
-    decide,
     document_inputs,
     line_kinds,
     revision_inputs,
 )
 from pipeline.options import CleanOptions
+from pipeline.stages.line_model import Scorer, model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,12 +86,8 @@ CROPS = 2
 CROP_MIN, CROP_MAX = 10, 80
 #: Weights are rounded to this many decimals, and keys whose weight rounds to 0 dropped.
 DIGITS = 3
-#: The threshold: model-only removals on dev are boilerplate at least this often (both views pooled).
+#: The threshold: the model's removals on dev are boilerplate at least this often (both views pooled).
 PRECISION = 0.90
-#: The veto level: restored rule removals on dev are main text at least this often, and there
-#: are at least VETO_SUPPORT of them (else no veto: the rules are more precise than the model).
-VETO_PRECISION = 0.95
-VETO_SUPPORT = 20
 #: jusText stoplists whose union is the model's stopword list (lists of inflected forms, thousands of
 #: words long, and lists that hold common English web words such as "video" or "top" are left out).
 STOPLIST_LANGUAGES = ("English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Swedish",
@@ -98,7 +98,9 @@ NOT_STOPWORDS = frozenset({"home", "more", "about", "top", "next"})
 
 @dataclass
 class Doc:
-    """One document of the training data, after the rules."""
+    """One document of the training data, after the rules: every line, the text a rule removed
+    kept and marked in ``removed`` (:func:`after_rules`), or only the lines the rules kept
+    (:func:`rendered`)."""
 
     page: str
     view: str
@@ -115,7 +117,8 @@ def read_split(data: Path, split: str) -> list[dict[str, Any]]:
 
 
 def after_rules(raw: Iterable[dict[str, Any]]) -> list[Doc]:
-    """Each document's lines as the stage sees them, with the rules' removed mask. The rules run
+    """Each document's lines after the rules: a line a rule removed keeps its original text and
+    is marked ``removed``, a line a ``strip_match`` rule cut keeps what is left. The rules run
     without their time limit (the chain's default 0.25 s a line): on a busy machine a rule could
     otherwise give up on a long line in one run and not in the next, and the model would differ."""
     rules = Strip(CleanOptions()).rules
@@ -127,6 +130,25 @@ def after_rules(raw: Iterable[dict[str, Any]]) -> list[Doc]:
         lines = [t if r else k for t, k, r in zip(texts, kept, removed, strict=True)]
         docs.append(Doc(d["id"], d["view"], d["dataset"], lines, [line["label"] for line in d["lines"]], removed))
     return docs
+
+
+def rendered(doc: Doc) -> Doc:
+    """What the stage scores: the lines the rules kept, in order, with their labels; the removed
+    mask all False."""
+    keep = [i for i, (line, r) in enumerate(zip(doc.lines, doc.removed, strict=True)) if line and not r]
+    return Doc(doc.page, doc.view, doc.dataset, [doc.lines[i] for i in keep], [doc.labels[i] for i in keep],
+               [False] * len(keep))
+
+
+def model_removed(doc: Doc, model: Scorer, threshold: float) -> list[bool]:
+    """Which lines of ``doc`` (from :func:`after_rules`) the line-model stage removes beyond the
+    rules: exactly the stage's decision (:func:`model_removals`) on the text the rules left. The
+    ``extracted`` view is HTML input (no leading-headline protection), the others plain text."""
+    kept = ["" if r else line for line, r in zip(doc.lines, doc.removed, strict=True)]
+    out = [False] * len(kept)
+    for i, _ in model_removals(model, kept, threshold, protect_title=doc.view != "extracted"):
+        out[i] = True
+    return out
 
 
 def stopwords() -> list[str]:
@@ -261,7 +283,7 @@ def fit_revision(xs: Sequence[Sequence[float]], ys: Sequence[int], extracted: Se
 
 
 def model_data(stop: Sequence[str], own: tuple[float, dict[str, float]], revision: tuple[float, list[float]],
-               threshold: float = 0.5, veto_below: float = 0.0, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+               threshold: float = 0.5, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "gate_chars": GATE_CHARS,
@@ -269,7 +291,6 @@ def model_data(stop: Sequence[str], own: tuple[float, dict[str, float]], revisio
         "own": {"bias": own[0], "weights": own[1]},
         "revision": {"inputs": list(REVISION_INPUTS), "bias": revision[0], "weights": revision[1]},
         "threshold": threshold,
-        "veto_below": veto_below,
         "meta": meta or {},
     }
 
@@ -286,50 +307,41 @@ def as_model(data: dict[str, Any]) -> LineModel:
 # ---------------------------------------------------------------------------- choosing on dev
 
 
-def scored_lines(docs: Sequence[Doc], model: LineModel) -> list[tuple[str, int, bool, float | None]]:
-    """(view, label, removed, score) of every labelled line of ``docs``."""
+Row = tuple[str, int, bool, bool]  # view, label, removed by a rule, removed by the model
+
+
+def verdicts(docs: Sequence[Doc], model: Scorer, threshold: float) -> list[Row]:
+    """(view, label, removed by a rule, removed by the model) of every labelled line of ``docs``
+    (from :func:`after_rules`), the model deciding as the stage does."""
     out = []
     for doc in docs:
-        scores = model.scores(doc.lines, doc.removed)
-        for label, r, s in zip(doc.labels, doc.removed, scores, strict=True):
+        by_model = model_removed(doc, model, threshold)
+        for label, r, m in zip(doc.labels, doc.removed, by_model, strict=True):
             if label is not None:
-                out.append((doc.view, label, r, s))
+                out.append((doc.view, label, r, m))
     return out
 
 
-def choose_threshold(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
+def choose_threshold(docs: Sequence[Doc], model: Scorer) -> float:
     """The lowest threshold (in steps of 0.01, from 0.5) at which the lines the model removes
-    beyond the rules are boilerplate at least PRECISION of the time (both views pooled)."""
+    (beyond the rules, as the stage decides) are boilerplate at least PRECISION of the time
+    (both views pooled)."""
     for step in range(50, 100):
         t = step / 100
-        hits = [label for _, label, r, s in rows if not r and s is not None and s >= t]
+        hits = [label for _, label, _, m in verdicts(docs, model, t) if m]
         if not hits or hits.count(0) / len(hits) >= PRECISION:
             return t
     return 0.99
 
 
-def choose_veto(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
-    """The highest veto level (in steps of 0.01, at most 0.2) at which at least VETO_SUPPORT rule
-    removals are restored and they are main text at least VETO_PRECISION of the time (over both
-    views); 0.0 (no veto) if there is none."""
-    best = 0.0
-    for step in range(1, 21):
-        v = step / 100
-        restored = [label for _, label, r, s in rows if r and s is not None and s < v]
-        if len(restored) >= VETO_SUPPORT and restored.count(1) / len(restored) >= VETO_PRECISION:
-            best = v
-    return best
-
-
-def line_figures(rows: Sequence[tuple[str, int, bool, float | None]], threshold: float,
-                 veto: float) -> dict[str, float]:
-    labels = [label for _, label, _, _ in rows]
-    pred = decide([s for *_, s in rows], [r for _, _, r, _ in rows], threshold, veto)
-    tp = sum(1 for y, p in zip(labels, pred, strict=True) if p and y == 0)
-    fp = sum(1 for y, p in zip(labels, pred, strict=True) if p and y == 1)
-    fn = sum(1 for y, p in zip(labels, pred, strict=True) if not p and y == 0)
-    correct = sum(1 for y, p in zip(labels, pred, strict=True) if p == (y == 0))
-    return {"accuracy": correct / len(rows), "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1)}
+def line_figures(rows: Sequence[Row]) -> dict[str, float]:
+    """Accuracy, boilerplate precision and recall, main text kept of rules + model."""
+    tp = sum(1 for _, y, r, m in rows if (r or m) and y == 0)
+    fp = sum(1 for _, y, r, m in rows if (r or m) and y == 1)
+    fn = sum(1 for _, y, r, m in rows if not (r or m) and y == 0)
+    tn = len(rows) - tp - fp - fn
+    return {"accuracy": (tp + tn) / max(len(rows), 1), "precision": tp / max(tp + fp, 1),
+            "recall": tp / max(tp + fn, 1), "main_kept": tn / max(tn + fp, 1)}
 
 
 # ---------------------------------------------------------------------------- training
@@ -338,10 +350,10 @@ def line_figures(rows: Sequence[tuple[str, int, bool, float | None]], threshold:
 def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted_weight: float = EXTRACTED_WEIGHT,
           crops_per_doc: int = CROPS, revision: bool = True,
           keep: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Doc]]:
-    """The model's data (threshold and veto chosen on dev), and the dev documents. ``keep``, if
-    given, receives the revision step's training rows (for the learner comparison)."""
+    """The model's data (threshold chosen on dev), and the dev documents (:func:`after_rules`).
+    ``keep``, if given, receives the revision step's training rows (for the learner comparison)."""
     started = time.perf_counter()
-    train_docs = after_rules(read_split(data_dir, "train"))
+    train_docs = [rendered(doc) for doc in after_rules(read_split(data_dir, "train"))]
     dev_docs = after_rules(read_split(data_dir, "dev"))
     stop = stopwords()
     stopset = frozenset(stop)
@@ -377,34 +389,52 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
           f"({time.perf_counter() - started:.1f} s)", file=log)
 
     data = model_data(stop, own, rev)
-    rows = scored_lines(dev_docs, as_model(data))
-    threshold = choose_threshold(rows)
-    veto = choose_veto(rows)
-    data["threshold"], data["veto_below"] = threshold, veto
-    dev = {view: line_figures([r for r in rows if r[0] == view], threshold, veto) for view in ("page", "extracted")}
+    model = as_model(data)
+    threshold = choose_threshold(dev_docs, model)
+    data["threshold"] = threshold
+    rows = verdicts(dev_docs, model, threshold)
+    dev = {view: line_figures([r for r in rows if r[0] == view]) for view in ("page", "extracted")}
     data["meta"] = {
-        "trained_on": "train split (wceb-dev, both views), python -m training.make_lines",
-        "chosen_on": "dev split",
+        "trained_on": "train split (wceb-dev, both views), python -m training.make_lines; the lines the rules "
+                      "kept (the rendered text)",
+        "chosen_on": "dev split, as the line-model stage decides",
         "dev": {view: {k: round(v, 4) for k, v in figs.items()} for view, figs in dev.items()},
         "params": {"gate_chars": GATE_CHARS, "min_pages": MIN_PAGES, "c_own": c_own, "c_revision": C_REVISION,
                    "extracted_weight": extracted_weight, "folds": FOLDS, "crops": crops_per_doc,
-                   "precision": PRECISION, "veto_precision": VETO_PRECISION, "veto_support": VETO_SUPPORT,
-                   "seed": SEED},
+                   "precision": PRECISION, "seed": SEED},
     }
-    print(f"threshold {threshold}, veto below {veto}; dev: {data['meta']['dev']} "
-          f"({time.perf_counter() - started:.1f} s)", file=log)
+    print(f"threshold {threshold}; dev: {data['meta']['dev']} ({time.perf_counter() - started:.1f} s)", file=log)
     return data, dev_docs
 
 
 # ---------------------------------------------------------------------------- the learner comparison
 
 
-Scorer = Any  # a function from a Doc to its lines' scores
+class _TreeRevision:
+    """The shipped own step with a gradient-boosted trees revision, scored as :class:`LineModel`."""
+
+    def __init__(self, model: LineModel, trees: Any) -> None:
+        self.model, self.trees = model, trees
+
+    def scores(self, lines: Sequence[str], removed: Sequence[bool], *,
+               score_removed: bool = True) -> list[float | None]:
+        import numpy as np
+
+        order, kinds, own = self.model.own_logits(lines, removed)
+        flags = [bool(removed[i]) for i in order]
+        document = document_inputs(own, kinds, flags)
+        out: list[float | None] = [None] * len(lines)
+        ks = [k for k in range(len(order)) if kinds[k] == SCORED and (score_removed or not flags[k])]
+        if ks:
+            x = np.array([revision_inputs(own, kinds, flags, k, document) for k in ks])
+            for k, p in zip(ks, self.trees.predict_proba(x)[:, 1], strict=True):
+                out[order[k]] = float(p)
+        return out
 
 
 def compare(data_dir: Path, out: Any = sys.stdout) -> None:
     """Train the candidate learners and print their figures on dev (where each one's threshold is
-    chosen by the same rule as the shipped model's) and on test."""
+    chosen by the same rule as the shipped model's) and on test, each deciding as the stage does."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -418,54 +448,42 @@ def compare(data_dir: Path, out: Any = sys.stdout) -> None:
     weights = np.array([EXTRACTED_WEIGHT if e else 1.0 for e in keep["extracted"]])
     trees.fit(np.array(keep["xs"]), np.array(keep["ys"]), sample_weight=weights)
 
-    def tree_scores(doc: Doc) -> list[float | None]:
-        order, kinds, own = model.own_logits(doc.lines, doc.removed)
-        flags = [doc.removed[i] for i in order]
-        document = document_inputs(own, kinds, flags)
-        out: list[float | None] = [None] * len(doc.lines)
-        ks = [k for k in range(len(order)) if kinds[k] == SCORED]
-        if ks:
-            x = np.array([revision_inputs(own, kinds, flags, k, document) for k in ks])
-            for k, p in zip(ks, trees.predict_proba(x)[:, 1], strict=True):
-                out[order[k]] = float(p)
-        return out
-
-    alone = as_model(own_only)
     candidates: dict[str, Scorer] = {
-        "LR own step only (+-1 context keys)": lambda doc: alone.scores(doc.lines, doc.removed),
-        "LR own + LR revision (shipped)": lambda doc: model.scores(doc.lines, doc.removed),
-        "LR own + gradient-boosted trees revision": tree_scores,
+        "LR own step only": as_model(own_only),
+        "LR own + LR revision (shipped)": model,
+        "LR own + gradient-boosted trees revision": _TreeRevision(model, trees),
     }
     print("| learner | split | view | threshold | accuracy | bp precision | bp recall | main kept | AUC (scored) |",
           file=out)
     print("|---|---|---|---:|---:|---:|---:|---:|---:|", file=out)
     for name, scorer in candidates.items():
-        rows = {split: _rows(docs, scorer) for split, docs in (("dev", dev_docs), ("test", test_docs))}
-        threshold = choose_threshold(rows["dev"])
-        for split, split_rows in rows.items():
+        threshold = choose_threshold(dev_docs, scorer)
+        for split, docs in (("dev", dev_docs), ("test", test_docs)):
+            rows = verdicts(docs, scorer, threshold)
+            pairs = _score_pairs(docs, scorer)
             for view in ("page", "extracted", "overall"):
-                r = [row for row in split_rows if view in ("overall", row[0])]
-                f = line_figures(r, threshold, 0.0)
-                kept = sum(1 for _, label, rm, s in r if label == 1 and not decide([s], [rm], threshold, 0.0)[0])
-                main = sum(1 for _, label, _, _ in r if label == 1)
+                f = line_figures([row for row in rows if view in ("overall", row[0])])
+                auc = _auc([(y, sc) for v, y, sc in pairs if view in ("overall", v)])
                 print(f"| {name} | {split} | {view} | {threshold:.2f} | {f['accuracy']:.3f} | {f['precision']:.3f} | "
-                      f"{f['recall']:.3f} | {kept / main:.3f} | {_auc(r):.3f} |", file=out)
+                      f"{f['recall']:.3f} | {f['main_kept']:.3f} | {auc:.3f} |", file=out)
 
 
-def _rows(docs: Sequence[Doc], scorer: Scorer) -> list[tuple[str, int, bool, float | None]]:
+def _score_pairs(docs: Sequence[Doc], scorer: Scorer) -> list[tuple[str, int, float]]:
+    """(view, label, score) of the labelled lines the model scores in the rendered text (the
+    stage's first round)."""
     out = []
     for doc in docs:
-        for label, r, s in zip(doc.labels, doc.removed, scorer(doc), strict=True):
-            if label is not None:
-                out.append((doc.view, label, r, s))
+        r = rendered(doc)
+        for label, sc in zip(r.labels, scorer.scores(r.lines, r.removed), strict=True):
+            if label is not None and sc is not None:
+                out.append((doc.view, label, sc))
     return out
 
 
-def _auc(rows: Sequence[tuple[str, int, bool, float | None]]) -> float:
+def _auc(pairs: Sequence[tuple[int, float]]) -> float:
     from sklearn.metrics import roc_auc_score
 
-    pairs = [(1 - label, s) for _, label, _, s in rows if s is not None]
-    return float(roc_auc_score([y for y, _ in pairs], [s for _, s in pairs]))
+    return float(roc_auc_score([1 - y for y, _ in pairs], [sc for _, sc in pairs]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

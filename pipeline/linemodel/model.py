@@ -5,21 +5,29 @@ Two steps, as jusText classifies then revises:
 1. **own score**: a logistic regression on the line's own features
    (:func:`~pipeline.linemodel.features.line_keys`: length, words, final mark,
    capitals, digits, URL-likeness, stopword share, words and word pairs, the
-   whole text of short lines) plus a few context keys (whether a rule removed
-   a neighbour, whether a neighbour is prose the model does not score). Its logit
-   is the sum of the keys' weights.
+   whole text of short lines) plus context keys (whether a neighbour is prose the
+   model does not score). Its logit is the sum of the keys' weights.
 2. **revision**: a second small logistic regression on the own logit of the line
-   and those of its two neighbours on each side (blank lines skipped), the rule
-   flags of the line and its neighbours, and two numbers about the rest of the
-   document (the share of prose and the mean own logit of its lines no rule removed)
-   (:func:`revision_inputs`). P(boilerplate) is its sigmoid.
+   and those of its two neighbours on each side (blank lines skipped), and two
+   numbers about the rest of the document (the share of prose and the mean own
+   logit of its lines) (:func:`revision_inputs`). P(boilerplate) is its sigmoid.
+
+**The context is the rendered text**: the model is trained on, and the chain's stage
+(:func:`pipeline.stages.line_model.model_removals`) hands it, the lines the rules kept,
+in order, with the lines they removed deleted: what a second cleaning of the output
+sees, so that cleaning stays idempotent. The ``removed`` mask of :meth:`LineModel.scores`
+(whether a rule removed each line, with the removed lines' text kept as context) is what
+an earlier model was trained on; the format keeps its inputs (the ``R*`` context keys, the
+revision's ``*removed`` inputs), but the shipped model was trained with the mask all
+False, so their weights are 0 and a mask with True in it is a context the model never saw:
+pass the kept lines and all False.
 
 There is deliberately nothing about where in the document a line is (first, last,
 how far from either end): on whole web pages, that teaches "the article is in the
 middle", which removes an article's last short paragraphs once the rules have
 removed the share bar after them.
 
-Lines not scored (None), unless a rule removed them:
+Lines not scored (None), unless marked removed:
 
 * long lines that end as prose sentences (``gate_chars`` characters or more and a
   final ``.``, ``!``, ``?`` or ``…``): most of a news article's lines, for the cost
@@ -58,8 +66,9 @@ from pipeline.shape import looks_like_headline
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"
-#: The feature and file format this code reads; a model file names the one it was made for.
-FORMAT_VERSION = "1"
+#: The feature and file format this code reads; a model file names the one it was made for
+#: ("2": trained on the rendered context, no veto level).
+FORMAT_VERSION = "2"
 
 #: How many distinct lines' own scores a model remembers (then it starts afresh).
 CACHE_LINES = 4096
@@ -197,26 +206,6 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def decide(scores: Sequence[float | None], removed: Sequence[bool], threshold: float,
-           veto_below: float) -> list[bool]:
-    """Which lines are boilerplate, given the model's scores and the rules' removals.
-
-    A line is boilerplate when a rule removed it, unless the model scores it below
-    ``veto_below`` (a veto: the model finds it clearly main text), or when no rule
-    removed it and the model scores it at or above ``threshold``. An unscored line
-    (None: blank, or long prose the model does not score) keeps the rules' verdict.
-    """
-    out = []
-    for s, r in zip(scores, removed, strict=True):
-        if s is None:
-            out.append(bool(r))
-        elif r:
-            out.append(s >= veto_below)
-        else:
-            out.append(s >= threshold)
-    return out
-
-
 class LineModel:
     """The line model: P(boilerplate) of each line of a document (see the module docstring)."""
 
@@ -226,7 +215,6 @@ class LineModel:
         self.version: str = FORMAT_VERSION
         self.sha256 = sha256
         self.threshold: float = float(data["threshold"])
-        self.veto_below: float = float(data["veto_below"])
         self.gate_chars: int = int(data["gate_chars"])
         self.stopwords: frozenset[str] = frozenset(data["stopwords"])
         own = data["own"]
@@ -301,13 +289,13 @@ class LineModel:
                score_removed: bool = True) -> list[float | None]:
         """P(boilerplate) of each line of one document, in order.
 
-        ``lines`` are the document's repaired lines (after the rules ran, with the
-        original text of the lines a rule removed), ``removed[i]`` whether a rule removed
-        line i. None for blank lines and the lines the model does not score (long prose,
-        table rows, the leading headline; see the module docstring); lines a rule removed
-        are always scored, unless ``score_removed`` is false: then they are None too (no
-        veto is possible), the other lines' scores are the same, and a document whose
-        lines are all either removed or prose costs next to nothing.
+        ``lines`` are the document's lines as the model was trained to see them: the
+        lines the rules kept, in order (blank lines are skipped), and ``removed`` all
+        False (see the module docstring; ``removed[i]`` would mark line i as a rule's
+        removal kept for context). None for blank lines and the lines the model does not
+        score (long prose, table rows, the leading headline); lines marked removed are
+        always scored, unless ``score_removed`` is false: then they are None too, and the
+        other lines' scores are the same.
 
         The same numbers as :meth:`reference_scores`, with the sums written out.
         """
@@ -401,10 +389,6 @@ class LineModel:
                     s += wr
             out[order[k]] = 1.0 / (1.0 + math.exp(-s)) if s >= 0 else 1.0 - 1.0 / (1.0 + math.exp(s))
         return out
-
-    def decide(self, scores: Sequence[float | None], removed: Sequence[bool]) -> list[bool]:
-        """:func:`decide` with this model's shipped threshold and veto level."""
-        return decide(scores, removed, self.threshold, self.veto_below)
 
 
 @functools.lru_cache(maxsize=8)

@@ -22,8 +22,8 @@ model never removes those; a rule still may.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
@@ -50,7 +50,7 @@ def load_line_model() -> LineModel:
 
 
 class LineModelStage(Stage):
-    """Lines no rule knew, removed by the line model; weak rule hits on clear prose, vetoed."""
+    """Lines no rule knew, removed by the line model (see :func:`model_removals`)."""
 
     name = "line-model"
 
@@ -69,29 +69,62 @@ class LineModelStage(Stage):
         if self.model is None or not doc.text:
             return doc
         lines = doc.text.split("\n")
-        added: list[Removal] = []
-        for _ in range(MAX_ROUNDS):
-            content = [i for i, line in enumerate(lines) if line]
-            texts = [lines[i] for i in content]
-            scores = self.model.scores(texts, [False] * len(texts), score_removed=False)
+        found = model_removals(self.model, lines, self.threshold,
+                               protect_title=doc.format != "html" and doc.title is None)
+        if not found:
+            return doc
+        added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
+                 for index, score in found]
+        for index, _ in found:
+            lines[index] = ""
+        merged = sorted(doc.removed + tuple(added), key=lambda r: r.line)
+        return doc.evolve(text="\n".join(lines), removed=tuple(merged))
+
+
+class Scorer(Protocol):
+    """What :func:`model_removals` needs of a model (:class:`~pipeline.linemodel.LineModel`)."""
+
+    def scores(self, lines: Sequence[str], removed: Sequence[bool], *,
+               score_removed: bool = True) -> list[float | None]: ...
+
+
+def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
+                   protect_title: bool) -> list[tuple[int, float]]:
+    """The lines the model removes from a document the rules have cleaned, as the stage removes
+    them: (index in ``lines``, score), in the order removed.
+
+    ``lines`` are the document's lines after the rules, a removed line blank. Each round scores
+    the non-blank lines left, in order and with nothing else around them (the rendered text,
+    as the next cleaning will see it), and removes those scored at or above ``threshold``,
+    except the protected ones: subheadings (:func:`_subheadings`) and, with
+    ``protect_title`` (plain text whose title the metadata stage has yet to find), the leading
+    headline. Rounds repeat on what is left until one removes nothing (at most
+    :data:`MAX_ROUNDS`). Nothing is removed if every line would go: the model is no judge of
+    a text it finds all boilerplate. The stage and ``benchmarks/line_model_eval.py`` (and
+    training, choosing the threshold) share this function.
+    """
+    lines = list(lines)
+    out: list[tuple[int, float]] = []
+    for _ in range(MAX_ROUNDS):
+        content = [i for i, line in enumerate(lines) if line]
+        texts = [lines[i] for i in content]
+        scores = model.scores(texts, [False] * len(texts), score_removed=False)
+        found = [(k, score) for k, score in enumerate(scores) if score is not None and score >= threshold]
+        if found:  # (the protections cost more than scoring a text of prose: only when needed)
             protected = set(_subheadings(texts))
-            if doc.format != "html" and doc.title is None:
+            if protect_title:
                 title = leading_title(texts)
                 if title is not None:
                     protected.add(title)
-            found = [(content[k], score) for k, score in enumerate(scores)
-                     if score is not None and score >= self.threshold and k not in protected]
-            if not found:
-                break
-            for index, score in found:
-                added.append(Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS)))
-                lines[index] = ""
-        if not added:
-            return doc
-        if not any(lines):
-            return doc  # every line would go: the model is no judge of a text it finds all boilerplate
-        merged = sorted(doc.removed + tuple(added), key=lambda r: r.line)
-        return doc.evolve(text="\n".join(lines), removed=tuple(merged))
+            found = [(content[k], score) for k, score in found if k not in protected]
+        if not found:
+            break
+        for index, score in found:
+            out.append((index, score))
+            lines[index] = ""
+    if out and not any(lines):
+        return []
+    return out
 
 
 #: A subheading is at most this many words.
