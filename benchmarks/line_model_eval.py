@@ -15,7 +15,8 @@ what boilerstrip's own extraction hands the text stages) and both views pooled:
 * **rules**: a line is boilerplate iff the built-in rules removed it;
 * **rules+model**: what the chain's line-model stage leaves: a line is boilerplate if a
   rule removed it or the stage's decision
-  (:func:`pipeline.stages.line_model.model_removals`, with the shipped threshold) removes
+  (:func:`pipeline.stages.line_model.model_removals`, with the shipped threshold: the one
+  for HTML input on the ``extracted`` view) removes
   it from the text the rules left: scored in the rendered context (only the lines the
   rules kept), in rounds until nothing more goes, the leading headline of plain text
   (the ``page`` view and the corpora; ``extracted`` is HTML input) and subheadings
@@ -112,7 +113,7 @@ def rendered_scores(doc: Doc, model: LineModel) -> list[float | None]:
 
 
 def predictions(doc: Doc, model: LineModel) -> tuple[dict[str, list[bool]], list[float | None]]:
-    by_model = model_removed(doc, model, model.threshold)
+    by_model = model_removed(doc, model, model.threshold_html if doc.view == "extracted" else model.threshold)
     return {
         "keep all": [False] * len(doc.lines),
         "rules": list(doc.removed),
@@ -335,8 +336,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data is None:
         parser.error("--data is required (or --speed)")
     model = LineModel.load(args.model)
-    print(f"line model {model.sha256[:12]}: threshold {model.threshold}, gate {model.gate_chars} characters")
-    report: dict[str, Any] = {"model": model.sha256, "threshold": model.threshold}
+    print(f"line model {model.sha256[:12]}: threshold {model.threshold}, for HTML input {model.threshold_html}, "
+          f"gate {model.gate_chars} characters")
+    report: dict[str, Any] = {"model": model.sha256, "threshold": model.threshold,
+                              "threshold_html": model.threshold_html}
     for split in args.splits:
         if split in ("train",):
             raise SystemExit("the train split is not held out")

@@ -173,7 +173,8 @@ class CleanOptions:
     line_model_threshold: float = option(
         0.0, "--line-model-threshold",
         "the line model removes a line no rule claimed when its boilerplate probability is at least P "
-        "(default 0: the shipped model's own threshold, chosen on held-out pages for precision)",
+        "(default 0: the shipped model's own thresholds, one for plain text and one for HTML input, chosen "
+        "on held-out pages for precision)",
         parse=parse_probability, metavar="P")
     keep_comments: bool = option(
         False, "--keep-comments",

@@ -30,7 +30,7 @@ from .conftest import ROOT
 
 #: sha256 of pipeline/linemodel/line_model.json.gz, as `python -m training.train_line_model` writes it
 #: (see training/README.md); retraining changes it, on purpose.
-SHIPPED_SHA256 = "a2b99bf0bf00161afaecf6453df75c3d89be6746e84f8b8e9dd63786d86eb346"
+SHIPPED_SHA256 = "1f5efecff09f4304dadb33fa072f046c38d361e6d45f70396deda57fb7cfb803"
 
 RULES = Strip(CleanOptions()).rules
 
@@ -130,7 +130,7 @@ def test_the_shipped_file_is_the_pinned_one(model):
     assert hashlib.sha256(raw).hexdigest() == SHIPPED_SHA256 == model.sha256
     assert model.version == FORMAT_VERSION
     assert len(raw) < 3_000_000
-    assert 0.5 <= model.threshold < 1.0
+    assert 0.5 <= model.threshold <= model.threshold_html < 1.0
 
 
 def test_the_removed_mask_is_inert_in_the_shipped_model(model):
@@ -282,7 +282,7 @@ def test_model_removals_protects_the_headline_and_subheadings_and_never_empties(
 
 def test_the_stage_removes_what_model_removals_finds(model):
     stage = LineModelStage(CleanOptions())
-    assert stage.model is model and stage.threshold == model.threshold
+    assert stage.model is model and (stage.threshold, stage.threshold_html) == (model.threshold, model.threshold_html)
     text = "\n".join(RENDERED)
     out = stage(Document(id="a", path="a.txt", raw=b"", format="text", text=text))
     gone = [r for r in out.removed if r.rule == RULE_NAME]
@@ -291,6 +291,21 @@ def test_the_stage_removes_what_model_removals_finds(model):
     assert [line for line in out.text.split("\n") if line] == [line for line in RENDERED
                                                                if line and line not in WIDGETS]
     assert stage(out).text == out.text  # the fixpoint: nothing more to remove
+
+
+def test_html_input_has_its_own_threshold(model):
+    """The extractor has removed the easy boilerplate from HTML input: the stage removes a line
+    there at the model's higher threshold_html (no leading headline protected either), unless a
+    threshold is given, which then holds for both."""
+    stage = LineModelStage(CleanOptions())
+    text = "\n".join(RENDERED)
+    out = stage(Document(id="a", path="a.html", raw=b"", format="html", text=text))
+    expected = model_removals(model, RENDERED, model.threshold_html, protect_title=False)
+    assert [r.line for r in out.removed if r.rule == RULE_NAME] == [i + 1 for i, _ in expected]
+    assert all(s >= model.threshold_html for _, s in expected)
+    given = LineModelStage(CleanOptions(line_model_threshold=0.9))
+    assert given.threshold == given.threshold_html == 0.9
+    assert given.fingerprint() != stage.fingerprint()
 
 
 def _generated(count: int) -> list[tuple[list[str], list[bool]]]:

@@ -27,12 +27,12 @@ once its candidates are fixed). Steps:
    10-80 lines of them. Neither step has any feature of a line's position. (The
    inputs about rule removals are always 0 in the rendered context: their weights
    come out 0.)
-4. **Threshold** on the dev split, with the shipped code path (:class:`LineModel`,
+4. **Thresholds** on the dev split, with the shipped code path (:class:`LineModel`,
    rounded weights) and the stage's own decision
    (:func:`pipeline.stages.line_model.model_removals`: rounds until nothing more goes,
    the leading headline of plain text and subheadings protected): the lowest threshold
    at which the lines the model removes are boilerplate at least ``PRECISION`` of the
-   time (both views pooled).
+   time, for plain text on the ``page`` view, for HTML input on the ``extracted`` view.
 
 The output is gzip'd JSON with sorted keys, weights rounded to ``DIGITS`` decimals and
 a zero gzip time stamp: the same data and library versions give the same bytes.
@@ -86,7 +86,7 @@ CROPS = 2
 CROP_MIN, CROP_MAX = 10, 80
 #: Weights are rounded to this many decimals, and keys whose weight rounds to 0 dropped.
 DIGITS = 3
-#: The threshold: the model's removals on dev are boilerplate at least this often (both views pooled).
+#: The thresholds: the model's removals on dev are boilerplate at least this often (each view).
 PRECISION = 0.90
 #: jusText stoplists whose union is the model's stopword list (lists of inflected forms, thousands of
 #: words long, and lists that hold common English web words such as "video" or "top" are left out).
@@ -142,8 +142,9 @@ def rendered(doc: Doc) -> Doc:
 
 def model_removed(doc: Doc, model: Scorer, threshold: float) -> list[bool]:
     """Which lines of ``doc`` (from :func:`after_rules`) the line-model stage removes beyond the
-    rules: exactly the stage's decision (:func:`model_removals`) on the text the rules left. The
-    ``extracted`` view is HTML input (no leading-headline protection), the others plain text."""
+    rules at ``threshold``: exactly the stage's decision (:func:`model_removals`) on the text the
+    rules left. The ``extracted`` view is HTML input (no leading-headline protection; the stage
+    takes the model's ``threshold_html`` for it), the others plain text."""
     kept = ["" if r else line for line, r in zip(doc.lines, doc.removed, strict=True)]
     out = [False] * len(kept)
     for i, _ in model_removals(model, kept, threshold, protect_title=doc.view != "extracted"):
@@ -283,7 +284,8 @@ def fit_revision(xs: Sequence[Sequence[float]], ys: Sequence[int], extracted: Se
 
 
 def model_data(stop: Sequence[str], own: tuple[float, dict[str, float]], revision: tuple[float, list[float]],
-               threshold: float = 0.5, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+               threshold: float = 0.5, threshold_html: float = 0.5,
+               meta: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "gate_chars": GATE_CHARS,
@@ -291,6 +293,7 @@ def model_data(stop: Sequence[str], own: tuple[float, dict[str, float]], revisio
         "own": {"bias": own[0], "weights": own[1]},
         "revision": {"inputs": list(REVISION_INPUTS), "bias": revision[0], "weights": revision[1]},
         "threshold": threshold,
+        "threshold_html": threshold_html,
         "meta": meta or {},
     }
 
@@ -310,12 +313,14 @@ def as_model(data: dict[str, Any]) -> LineModel:
 Row = tuple[str, int, bool, bool]  # view, label, removed by a rule, removed by the model
 
 
-def verdicts(docs: Sequence[Doc], model: Scorer, threshold: float) -> list[Row]:
+def verdicts(docs: Sequence[Doc], model: Scorer, threshold: float, threshold_html: float | None = None) -> list[Row]:
     """(view, label, removed by a rule, removed by the model) of every labelled line of ``docs``
-    (from :func:`after_rules`), the model deciding as the stage does."""
+    (from :func:`after_rules`), the model deciding as the stage does (``threshold_html``, if
+    given, for the ``extracted`` view)."""
     out = []
     for doc in docs:
-        by_model = model_removed(doc, model, threshold)
+        t = threshold_html if threshold_html is not None and doc.view == "extracted" else threshold
+        by_model = model_removed(doc, model, t)
         for label, r, m in zip(doc.labels, doc.removed, by_model, strict=True):
             if label is not None:
                 out.append((doc.view, label, r, m))
@@ -323,9 +328,8 @@ def verdicts(docs: Sequence[Doc], model: Scorer, threshold: float) -> list[Row]:
 
 
 def choose_threshold(docs: Sequence[Doc], model: Scorer) -> float:
-    """The lowest threshold (in steps of 0.01, from 0.5) at which the lines the model removes
-    (beyond the rules, as the stage decides) are boilerplate at least PRECISION of the time
-    (both views pooled)."""
+    """The lowest threshold (in steps of 0.01, from 0.5) at which the lines of ``docs`` the model
+    removes (beyond the rules, as the stage decides) are boilerplate at least PRECISION of the time."""
     for step in range(50, 100):
         t = step / 100
         hits = [label for _, label, _, m in verdicts(docs, model, t) if m]
@@ -390,9 +394,10 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
 
     data = model_data(stop, own, rev)
     model = as_model(data)
-    threshold = choose_threshold(dev_docs, model)
-    data["threshold"] = threshold
-    rows = verdicts(dev_docs, model, threshold)
+    threshold = choose_threshold([doc for doc in dev_docs if doc.view == "page"], model)
+    threshold_html = choose_threshold([doc for doc in dev_docs if doc.view == "extracted"], model)
+    data["threshold"], data["threshold_html"] = threshold, threshold_html
+    rows = verdicts(dev_docs, model, threshold, threshold_html)
     dev = {view: line_figures([r for r in rows if r[0] == view]) for view in ("page", "extracted")}
     data["meta"] = {
         "trained_on": "train split (wceb-dev, both views), python -m training.make_lines; the lines the rules "
@@ -403,7 +408,8 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
                    "extracted_weight": extracted_weight, "folds": FOLDS, "crops": crops_per_doc,
                    "precision": PRECISION, "seed": SEED},
     }
-    print(f"threshold {threshold}; dev: {data['meta']['dev']} ({time.perf_counter() - started:.1f} s)", file=log)
+    print(f"threshold {threshold}, for HTML input {threshold_html}; dev: {data['meta']['dev']} "
+          f"({time.perf_counter() - started:.1f} s)", file=log)
     return data, dev_docs
 
 
@@ -453,18 +459,20 @@ def compare(data_dir: Path, out: Any = sys.stdout) -> None:
         "LR own + LR revision (shipped)": model,
         "LR own + gradient-boosted trees revision": _TreeRevision(model, trees),
     }
-    print("| learner | split | view | threshold | accuracy | bp precision | bp recall | main kept | AUC (scored) |",
+    print("| learner | split | view | thresholds (text / HTML) | accuracy | bp precision | bp recall | main kept | AUC (scored) |",
           file=out)
     print("|---|---|---|---:|---:|---:|---:|---:|---:|", file=out)
     for name, scorer in candidates.items():
-        threshold = choose_threshold(dev_docs, scorer)
+        threshold = choose_threshold([doc for doc in dev_docs if doc.view == "page"], scorer)
+        threshold_html = choose_threshold([doc for doc in dev_docs if doc.view == "extracted"], scorer)
         for split, docs in (("dev", dev_docs), ("test", test_docs)):
-            rows = verdicts(docs, scorer, threshold)
+            rows = verdicts(docs, scorer, threshold, threshold_html)
             pairs = _score_pairs(docs, scorer)
             for view in ("page", "extracted", "overall"):
                 f = line_figures([row for row in rows if view in ("overall", row[0])])
                 auc = _auc([(y, sc) for v, y, sc in pairs if view in ("overall", v)])
-                print(f"| {name} | {split} | {view} | {threshold:.2f} | {f['accuracy']:.3f} | {f['precision']:.3f} | "
+                print(f"| {name} | {split} | {view} | {threshold:.2f} / {threshold_html:.2f} | {f['accuracy']:.3f} | "
+                      f"{f['precision']:.3f} | "
                       f"{f['recall']:.3f} | {f['main_kept']:.3f} | {auc:.3f} |", file=out)
 
 

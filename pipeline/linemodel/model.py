@@ -214,7 +214,9 @@ class LineModel:
             raise ValueError(f"line model format {data.get('version')!r}, this code reads {FORMAT_VERSION!r}")
         self.version: str = FORMAT_VERSION
         self.sha256 = sha256
+        #: the stage's threshold for plain text, and for HTML input (the extractor's output)
         self.threshold: float = float(data["threshold"])
+        self.threshold_html: float = float(data["threshold_html"])
         self.gate_chars: int = int(data["gate_chars"])
         self.stopwords: frozenset[str] = frozenset(data["stopwords"])
         own = data["own"]

@@ -4,7 +4,9 @@ The rules stay first and authoritative for what they know: their removals,
 metadata captures, blocks and tails. The model (:mod:`pipeline.linemodel`)
 then scores the lines the rules kept, in context, and removes a line when its
 boilerplate probability reaches the threshold (``--line-model-threshold``, by
-default the shipped model's own, chosen on held-out pages for precision); the
+default the shipped model's own, chosen on held-out pages for precision: one for
+plain text, a higher one for HTML input, where the extractor has already removed
+the easy boilerplate and the model's removals are less often right); the
 removal is audited as ``{"rule": "line-model", "line": n, "text": ..., "score": 0.97}``.
 
 The model sees the lines the rules kept as the next cleaning would see them
@@ -58,19 +60,21 @@ class LineModelStage(Stage):
         super().__init__(options)
         self.model = load_line_model() if options.line_model else None
         self.threshold = options.line_model_threshold or (self.model.threshold if self.model else 0.0)
+        self.threshold_html = options.line_model_threshold or (self.model.threshold_html if self.model else 0.0)
 
     def fingerprint(self) -> dict[str, object] | None:
         if self.model is None:
             return {"line_model": False}
         return {"model": self.model.sha256, "version": self.model.version, "threshold": self.threshold,
-                "rounds": MAX_ROUNDS}
+                "threshold_html": self.threshold_html, "rounds": MAX_ROUNDS}
 
     def __call__(self, doc: Document) -> Document:
         if self.model is None or not doc.text:
             return doc
         lines = doc.text.split("\n")
-        found = model_removals(self.model, lines, self.threshold,
-                               protect_title=doc.format != "html" and doc.title is None)
+        html = doc.format == "html"
+        found = model_removals(self.model, lines, self.threshold_html if html else self.threshold,
+                               protect_title=not html and doc.title is None)
         if not found:
             return doc
         added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
