@@ -88,7 +88,7 @@ class Chain:
         return digest(__version__, [(stage.name, stage.fingerprint()) for stage in self.stages])
 
     def stream(self, items: Iterable[tuple[K, Document | Reject]],
-               timings: dict[str, float] | None = None) -> Iterator[tuple[K, Document | Reject]]:
+               timings: dict[str, float] | None = None, jobs: int = 1) -> Iterator[tuple[K, Document | Reject]]:
         """The documents of a stream of ``(key, item)`` pairs, cleaned, in order, each with its
         key; a document a stage refuses (or fails on) comes back as a Reject naming that stage;
         a Reject from the reader comes back unchanged.
@@ -100,20 +100,25 @@ class Chain:
         at most CHUNK_DOCUMENTS documents and CHUNK_BYTES of input, so memory
         stays bounded however long the stream. ``timings`` (if given) collects the
         seconds spent in each stage.
+
+        With ``jobs`` above 1, ``jobs`` worker processes clean the chunks
+        (:mod:`pipeline.parallel`); the results are the same, in the same order,
+        except that documents come back without ``raw`` and ``html`` (no record
+        field is made of them).
         """
-        chunk: list[tuple[K, Document | Reject]] = []
-        size = 0
-        for key, item in items:
-            chunk.append((key, item))
-            if isinstance(item, Document):
-                size += len(item.raw or b"") + len(item.html or "") + len(item.text)
-            if len(chunk) >= CHUNK_DOCUMENTS or size >= CHUNK_BYTES:
-                yield from self._run_chunk(chunk, timings)
-                chunk, size = [], 0
-        yield from self._run_chunk(chunk, timings)
+        if jobs > 1:
+            from pipeline.parallel import clean_chunks_in_parallel
+
+            yield from clean_chunks_in_parallel(self.options, self.segments, filter(None, chunked(items)), jobs,
+                                                timings)
+            return
+        for chunk in chunked(items):
+            yield from self._run_chunk(chunk, timings)
 
     def _run_chunk(self, chunk: list[tuple[K, Document | Reject]],
-                   timings: dict[str, float] | None) -> list[tuple[K, Document | Reject]]:
+                  timings: dict[str, float] | None) -> list[tuple[K, Document | Reject]]:
+        """Clean one chunk in place, stage by stage (what :meth:`stream` does with each chunk, in
+        this process or in a worker's: :mod:`pipeline.parallel`)."""
         for stage in self.stages:
             started = time.perf_counter()
             for index, (key, item) in enumerate(chunk):
@@ -127,6 +132,21 @@ class Chain:
             if timings is not None:
                 timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - started
         return chunk
+
+
+def chunked(items: Iterable[tuple[K, Document | Reject]]) -> Iterator[list[tuple[K, Document | Reject]]]:
+    """``items`` cut into chunks of at most CHUNK_DOCUMENTS documents and CHUNK_BYTES of input
+    (the last one possibly empty)."""
+    chunk: list[tuple[K, Document | Reject]] = []
+    size = 0
+    for key, item in items:
+        chunk.append((key, item))
+        if isinstance(item, Document):
+            size += len(item.raw or b"") + len(item.html or "") + len(item.text)
+        if len(chunk) >= CHUNK_DOCUMENTS or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    yield chunk
 
 
 def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:

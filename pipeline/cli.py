@@ -190,7 +190,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         stream = None if folder else stack.enter_context(_output_stream(args.output))
         progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
-        for label, doc in Chain(options).stream(progress):
+        for label, doc in Chain(options).stream(progress, jobs=args.jobs):
             tally["documents"] += 1
             if isinstance(doc, Reject):
                 fail(label, doc.describe())
@@ -318,6 +318,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 # --- parsing -------------------------------------------------------------------------------
 
+def parse_jobs(value: str) -> int:
+    """``--jobs``: a number of worker processes; 0 means one per core this process may use."""
+    from pipeline.parallel import available_cores
+
+    return parse_count(value) or available_cores()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Clean scraped news text for NLP.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -342,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--explain", action="store_true",
                        help="print each document's removed lines and their rule ids on stderr")
     clean.add_argument("--body-only", action="store_true", help="text format: omit the title line")
+    clean.add_argument("-j", "--jobs", type=parse_jobs, default=1, metavar="N",
+                       help="clean with N worker processes (default 1; 0: one per available core); the output is "
+                       "the same, in the same order")
     clean.add_argument("--corpus-pass", action="store_true",
                        help="read the inputs twice: first find each source's template lines (as batch does), "
                        "then clean with them (files and directories only)")
