@@ -4,8 +4,8 @@ The chain is the one list of stages, split at its natural seam:
 
 * **prepare** (decode, extract, repair): what depends on the input alone and on
   the input limits, never on the rules;
-* **finish** (strip, templates, line model, metadata, normalize, duplicates): what the rules, the
-  corpus-level tables, the line model and the output options decide.
+* **finish** (strip, templates, line model, metadata, normalize, duplicates, filters): what the
+  rules, the corpus-level tables, the line model and the output options decide.
 
 Everything that cleans a document runs this list, and nothing else names the
 stage modules: that is what makes ``boilerstrip clean`` and the batch tasks
@@ -30,6 +30,7 @@ from pipeline.stages import Stage
 from pipeline.stages.decode import Decode
 from pipeline.stages.duplicates import Duplicates
 from pipeline.stages.extract import Extract
+from pipeline.stages.filters import Filters
 from pipeline.stages.line_model import LineModelStage
 from pipeline.stages.metadata import Metadata
 from pipeline.stages.normalize import Normalize
@@ -40,7 +41,7 @@ from pipeline.stages.templates import Templates
 #: The chain, in order, cut into segments (batch runs one Luigi task per segment and shard).
 SEGMENTS: dict[str, tuple[type[Stage], ...]] = {
     "prepare": (Decode, Extract, Repair),
-    "finish": (Strip, Templates, LineModelStage, Metadata, Normalize, Duplicates),
+    "finish": (Strip, Templates, LineModelStage, Metadata, Normalize, Duplicates, Filters),
 }
 SEGMENT_NAMES = tuple(SEGMENTS)
 

@@ -19,6 +19,8 @@ import os
 import re
 import sys
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,7 @@ from pipeline.io.writers import (
 )
 from pipeline.options import (
     DEFAULT_WAIT_TIMEOUT,
+    FILTER_OPTIONS,
     BatchOptions,
     CleanOptions,
     add_arguments,
@@ -53,6 +56,7 @@ from pipeline.options import (
     parse_count,
     parse_positive,
 )
+from pipeline.report.stats import RunStats
 
 if TYPE_CHECKING:
     from pipeline.batch.tasks import CleanCorpus
@@ -133,7 +137,12 @@ def _label(source: Source, item: Document | Reject) -> str:
     return f"{where} [{item.id}]" if source.format == "jsonl" and isinstance(item, Document) else where
 
 
+#: How the end-of-run note names each filter's reason.
+_FILTER_REASONS = {"LanguageNotSelected": "language not in --languages", "TooFewWords": "fewer than --min-words"}
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     options = _options(args)
     if options is None:
         return EXIT_USAGE
@@ -142,6 +151,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
         _error(overlap)
         return EXIT_USAGE
 
+    if args.report and os.path.isdir(args.report):
+        _error(f"--report {args.report}: is a directory (give the file to write, e.g. report.html)")
+        return EXIT_USAGE
     if args.corpus_pass:
         if not args.paths or "-" in args.paths:
             _error("--corpus-pass reads the input twice: give files or directories, not standard input")
@@ -166,7 +178,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         folder = TextFolder(args.output, args.body_only)  # an OutputError now, not one per document later
 
+    stats = RunStats() if args.report else None
     tally = {"documents": 0, "failures": 0, "dropped": 0}
+    filtered: Counter[str] = Counter()
 
     def fail(label: str, reason: str) -> None:
         tally["failures"] += 1
@@ -179,23 +193,39 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 if entry.error:  # counted as one failed input, like a file that cannot be read
                     tally["documents"] += 1
                     fail(entry.path, entry.reason)
+                    if stats is not None:
+                        stats.add_reject(Reject(entry.path, entry.path, "read", "InputNotFoundError", entry.reason))
                 else:
                     _say(f"note: {entry.path}: skipped, {entry.reason}")
                 continue
             for item in entry.documents():
+                if stats is not None and isinstance(item, Document):
+                    stats.input_bytes += len(item.raw) if item.raw is not None else \
+                        len((item.html or item.text).encode("utf-8", "surrogatepass"))
                 yield _label(entry, item), item
 
     show_progress = not single and sys.stderr.isatty() and not args.quiet
     known_total = _count_documents(args) if show_progress else None
+    timings: dict[str, float] | None = {} if stats is not None else None
     with contextlib.ExitStack() as stack:
         stream = None if folder else stack.enter_context(_output_stream(args.output))
         progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
-        for label, doc in Chain(options).stream(progress, jobs=args.jobs):
+        for label, doc in Chain(options).stream(progress, timings, jobs=args.jobs):
             tally["documents"] += 1
             if isinstance(doc, Reject):
-                fail(label, doc.describe())
+                if stats is not None:
+                    stats.add_reject(doc)
+                if doc.filtered:  # the user asked for it: counted and named, not a failure
+                    filtered[_FILTER_REASONS.get(doc.error, doc.error)] += 1
+                    if args.explain:
+                        tqdm.write(f"== {_one_line(label)}: left out: {_one_line(doc.message)}", file=sys.stderr)
+                else:
+                    fail(label, doc.describe())
                 continue
-            if options.drop_duplicates and doc.duplicate_of is not None:
+            drop = options.drop_duplicates and doc.duplicate_of is not None
+            if stats is not None:
+                stats.add_document(doc, dropped=drop, source_by=options.source_by)
+            if drop:
                 tally["dropped"] += 1
                 continue
             if args.explain:
@@ -213,6 +243,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     if tally["dropped"]:
         _say(f"note: {tally['dropped']} duplicate records left out (--drop-duplicates)")
+    if filtered:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(filtered.items()))
+        _say(f"note: {sum(filtered.values())} of {tally['documents']} documents left out by the filters ({reasons})"
+             + ("" if args.explain else "; --explain names them"))
+    if stats is not None:
+        from pipeline.report import write_report
+
+        assert timings is not None
+        stats.add_timings(timings)
+        stats.wall_seconds = time.perf_counter() - started
+        where = ", ".join(args.paths) or "standard input"
+        write_report(args.report, stats, "boilerstrip clean: run report",
+                     f"{where} · {time.strftime('%Y-%m-%d %H:%M:%S')} · boilerstrip {__version__} · "
+                     f"{args.jobs} process{'es' if args.jobs > 1 else ''}")
     documents, failures = tally["documents"], tally["failures"]
     if failures and documents > 1:
         _say(f"{failures} of {documents} documents failed")
@@ -304,7 +348,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report = evaluate(gold, systems, pages,
                       progress=lambda it: tqdm(it, total=len(pages), disable=not show, file=sys.stderr, unit="page",
                                                desc=PROG))
-    print("\n".join(report.lines(args.languages)))
+    print("\n".join(report.lines(args.top_languages)))
     if pages:
         print(f"{PROG} decode+extract: {1000 * pipeline.extraction_seconds / len(pages):.1f} ms/page")
     for name, figures in report.summary().items():
@@ -352,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-j", "--jobs", type=parse_jobs, default=1, metavar="N",
                        help="clean with N worker processes (default 1; 0: one per available core); the output is "
                        "the same, in the same order")
+    clean.add_argument("--report", metavar="FILE",
+                       help="also write a run report: one self-contained HTML page with charts (counts, removals per "
+                       "rule, lengths, languages, sources, samples of removed lines, time per stage)")
     clean.add_argument("--corpus-pass", action="store_true",
                        help="read the inputs twice: first find each source's template lines (as batch does), "
                        "then clean with them (files and directories only)")
@@ -393,9 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also score this system on the same pages (default: trafilatura)")
     evaluate.add_argument("--json", metavar="FILE", help="write the summary and per-document figures as JSON")
     evaluate.add_argument("--limit", type=parse_count, metavar="N", help="only the first N pages")
-    evaluate.add_argument("--languages", type=parse_count, default=3, metavar="N",
+    evaluate.add_argument("--languages", dest="top_languages", type=parse_count, default=3, metavar="N",
                           help="also print figures for the N most frequent gold languages (default 3)")
-    add_arguments(evaluate, CleanOptions)
+    add_arguments(evaluate, CleanOptions, exclude=FILTER_OPTIONS)
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(func=cmd_evaluate)
     return parser

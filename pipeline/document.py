@@ -155,6 +155,10 @@ class Document:
 _FIELD_NAMES = frozenset(f.name for f in fields(Document))
 
 
+#: The stage that leaves out documents the user's filters do not want (pipeline/stages/filters.py).
+FILTER_STAGE = "filter"
+
+
 @dataclass(frozen=True)
 class Reject:
     """A document that could not be processed: which one, at which step, and why.
@@ -180,6 +184,11 @@ class Reject:
         from pipeline.errors import DocumentError
 
         return cls(doc_id, path, stage, type(exc).__name__, str(exc), internal=not isinstance(exc, DocumentError))
+
+    @property
+    def filtered(self) -> bool:
+        """Left out by a filter the user chose (``--languages``, ``--min-words``): not a failure."""
+        return self.stage == FILTER_STAGE
 
     def describe(self) -> str:
         """The reason as the one error line says it."""

@@ -50,6 +50,20 @@ class LineTooLongError(InputTooLargeError):
     line of tens of megabytes would take minutes, not milliseconds."""
 
 
+class FilteredOut(DocumentError):
+    """A document cleaned as asked, then left out by a filter the user chose (``--languages``,
+    ``--min-words``). Not a failure: the command line counts it apart and exits 0 for it; batch
+    runs write it to the rejects file (stage ``filter``) like any document not in the output."""
+
+
+class LanguageNotSelected(FilteredOut):
+    """The document's detected language is not one of ``--languages``."""
+
+
+class TooFewWords(FilteredOut):
+    """The cleaned text has fewer words than ``--min-words``."""
+
+
 class RuleError(BoilerstripError):
     """A rule file or rule is invalid. The message names the file and rule id."""
 

@@ -111,6 +111,18 @@ def parse_source_by(value: str) -> str:
     return value
 
 
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """Comma-separated ISO 639-1 codes as the records name languages (``en,de``)."""
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in value.split(",") if code.strip()))
+    wrong = [code for code in codes if not _LANGUAGE.match(code)]
+    if not codes or wrong:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of language codes (e.g. en,de): {value!r}")
+    return codes
+
+
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
                "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
 _SIZE = re.compile(r"^\s*([0-9][0-9_,]*)\s*([a-z]*)\s*$", re.IGNORECASE)
@@ -212,6 +224,15 @@ class CleanOptions:
     drop_duplicates: bool = option(
         False, "--drop-duplicates",
         "leave records that duplicate an earlier one out of the output (default: mark them with duplicate_of)")
+    languages: tuple[str, ...] = option(
+        (), "--languages",
+        "keep only documents whose detected language (the record's `language`) is one of these ISO 639-1 codes, "
+        "comma-separated (en,de); the others are left out and reported, with their language (default: all)",
+        parse=parse_languages, metavar="CODES")
+    min_words: int = option(
+        0, "--min-words",
+        "leave out (and report) documents with fewer than N words of text after cleaning (default 0: keep all)",
+        parse=parse_count, metavar="N")
     #: Rules already loaded (the Python API may pass a RuleSet); not an option of its own.
     rules: RuleSet | None = field(default=None, compare=False, repr=False)
     #: The corpus-level table of template lines (batch runs and clean --corpus-pass make it).
@@ -262,9 +283,17 @@ def _shown_default(value: Any, parse: Callable[[str], Any] | None) -> str:
     return str(value)
 
 
-def add_arguments(parser: argparse.ArgumentParser, options_class: type[CleanOptions | BatchOptions]) -> None:
-    """Add one command-line option per field of ``options_class`` (destination: the field name)."""
+#: The options that leave documents out of the output (``evaluate`` scores every page, so it has none).
+FILTER_OPTIONS = ("languages", "min_words")
+
+
+def add_arguments(parser: argparse.ArgumentParser, options_class: type[CleanOptions | BatchOptions],
+                  exclude: tuple[str, ...] = ()) -> None:
+    """Add one command-line option per field of ``options_class`` (destination: the field name),
+    except the fields named in ``exclude`` (they keep their defaults)."""
     for f in option_fields(options_class):
+        if f.name in exclude:
+            continue
         meta = f.metadata
         default = field_default(f)
         help_text = meta["help"].format(default=_shown_default(default, meta["parse"]))
@@ -284,6 +313,8 @@ def from_arguments(args: argparse.Namespace, options_class: type[_Options], **ex
     """The ``options_class`` instance the parsed arguments describe."""
     values: dict[str, Any] = {}
     for f in option_fields(options_class):
+        if not hasattr(args, f.name):  # excluded from this command
+            continue
         value = getattr(args, f.name)
         values[f.name] = tuple(value or ()) if f.metadata["repeat"] else value
     return options_class(**values, **extra)

@@ -97,12 +97,14 @@ CleanParameters = type("CleanParameters", (), _parameters_of(CleanOptions))
 BatchParameters = type("BatchParameters", (), _parameters_of(BatchOptions))
 _CLEAN_NAMES = tuple(f.name for f in option_fields(CleanOptions))
 _BATCH_NAMES = tuple(f.name for f in option_fields(BatchOptions))
+_TUPLE_NAMES = tuple(f.name for f in option_fields(CleanOptions) if isinstance(field_default(f), tuple))
 
 
 def clean_options_of(task: luigi.Task) -> CleanOptions:
     """The CleanOptions a task's parameters describe."""
-    values = {name: getattr(task, name) for name in _CLEAN_NAMES}
-    values["rule_dirs"] = tuple(values["rule_dirs"])
+    values: dict[str, Any] = {name: getattr(task, name) for name in _CLEAN_NAMES}
+    for name in _TUPLE_NAMES:  # Luigi hands lists (or its frozen tuples) back
+        values[name] = tuple(values[name])
     return CleanOptions(**values)
 
 
