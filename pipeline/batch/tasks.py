@@ -49,6 +49,7 @@ from pipeline.corpus.templates import line_keys
 from pipeline.document import Document, Reject
 from pipeline.io.writers import open_output
 from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
+from pipeline.report import RunStats, write_report
 
 STAGES_DIRNAME = ".stages"
 
@@ -220,11 +221,15 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         template_lines: dict[str, dict[str, tuple[str, int]]] = {}  # source -> line key -> (a text, documents)
         documents = marked = dropped = 0
         drop = self.options().drop_duplicates
+        stats = RunStats()  # what report.html shows of this shard
         with open_output(self.output()["records"].path) as out:
             for item in cleaned:
                 if isinstance(item, Reject):
                     rejects.append(item.to_record())
+                    stats.add_reject(item)
                     continue
+                stats.add_document(item, dropped=drop and item.duplicate_of is not None,
+                                   source_by=self.options().source_by)
                 documents += 1
                 removed_by_rule.update(r.rule for r in item.removed)
                 for r in item.removed:
@@ -238,7 +243,7 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
                 out.write(item.to_json_line())
         summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
                    "duplicates_marked": marked, "duplicates_dropped": dropped, "template_lines": template_lines,
-                   "timings": timings}
+                   "timings": timings, "report": stats.to_json()}
         with open_output(self.output()["summary"].path) as out:
             json.dump(summary, out, ensure_ascii=False)
 
@@ -473,8 +478,12 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         timings: Counter[str] = Counter()
         template_texts: dict[str, dict[str, tuple[str, int]]] = {}
         marked = dropped = 0
+        stats = RunStats()
+        for reject in all_rejects:
+            stats.add_reject(Reject.from_record(reject))
         for index, task in enumerate(self.requires()):
             summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
+            stats.merge(RunStats.from_json(summary["report"]))
             for source, lines in summary.get("template_lines", {}).items():
                 for key, (text, documents) in lines.items():
                     template_texts.setdefault(source, {}).setdefault(key, (text, documents))
@@ -510,10 +519,15 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "rules_fingerprint": self.options().ruleset().fingerprint,
             "removed_by_rule": dict(sorted(removed.items())),
             "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+            "filtered": dict(sorted(stats.filtered.items())),
             **corpus,
         }
         with open_output(out_dir / "manifest.json") as out:
             json.dump(manifest, out, ensure_ascii=False, indent=1)
+        stats.add_timings(dict(timings))
+        stats.input_bytes = plan.total_bytes
+        write_report(out_dir / "report.html", stats, "boilerstrip batch: run report",
+                     f"{self.input_dir} · {plan.files:,} files in {len(shards):,} shards · boilerstrip {__version__}")
         with open_output(success) as out:
             out.write("")
         if self.remove_stages:
