@@ -218,7 +218,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 if doc.filtered:  # the user asked for it: counted and named, not a failure
                     filtered[_FILTER_REASONS.get(doc.error, doc.error)] += 1
                     if args.explain:
-                        tqdm.write(f"== {_one_line(label)}: left out: {_one_line(doc.message)}", file=sys.stderr)
+                        tqdm.write(f"== {_one_line(doc.id)}: left out: {_one_line(doc.message)}", file=sys.stderr)
                 else:
                     fail(label, doc.describe())
                 continue
