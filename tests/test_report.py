@@ -82,6 +82,10 @@ def test_samples_are_the_first_lines_per_rule_and_short():
         stats.add_document(_doc(str(i), "text", (("footer", f"line {i} " + "x" * 1000),)))
     assert [s.split()[1] for s in stats.samples["footer"]] == [str(i) for i in range(SAMPLES_PER_RULE)]
     assert all(len(s) == SAMPLE_CHARS for s in stats.samples["footer"])
+    again = RunStats()
+    for text in ("Share this", "Share this", "Follow us", "Share this"):
+        again.add_document(_doc("x", "text", (("social", text),)))
+    assert again.samples["social"] == ["Share this", "Follow us"]  # distinct lines: more to check
 
 
 def test_merged_shards_count_as_one_run():

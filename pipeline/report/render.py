@@ -19,6 +19,8 @@ from pipeline.report.stats import LENGTH_BINS, SAMPLE_CHARS, SAMPLES_PER_RULE, R
 
 #: Bars shown per chart; the rest are summed into one "other" bar.
 TOP_BARS = 25
+#: The rules (the most productive first) whose samples are shown unfolded.
+OPEN_SAMPLES = 3
 _KEPT, _REMOVED, _MODEL, _MUTED = "#2b6cb0", "#c05621", "#6b46c1", "#718096"
 
 
@@ -110,11 +112,11 @@ def _throughput(stats: RunStats) -> list[tuple[str, str]]:
 
 def _samples(stats: RunStats) -> str:
     parts = []
-    for rule, _ in sorted(stats.removed_lines.items(), key=lambda item: (-item[1], item[0])):
+    for rank, (rule, _) in enumerate(sorted(stats.removed_lines.items(), key=lambda item: (-item[1], item[0]))):
         lines = stats.samples.get(rule, [])
         items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
-        parts.append(f"<details><summary><b>{html.escape(rule)}</b>: {stats.removed_lines[rule]:,} lines"
-                     f" (first {len(lines)} shown)</summary><ul>{items}</ul></details>")
+        parts.append(f"<details{' open' if rank < OPEN_SAMPLES else ''}><summary><b>{html.escape(rule)}</b>: {stats.removed_lines[rule]:,} lines"
+                     f"; {len(lines)} distinct shown</summary><ul>{items}</ul></details>")
     return "".join(parts) or '<p class="none">no line was removed</p>'
 
 
@@ -170,7 +172,7 @@ def _page(stats: RunStats, title: str, subtitle: str) -> str:
          + _bars(shares, "% of characters removed", value_format="{:.1f}%")),
         ("Throughput and time per stage", _table(_throughput(stats))
          + _bars(stages, "seconds (summed over processes)", value_format="{:,.2f} s")),
-        ("Removed lines, for spot-checking", f"<p>The first {SAMPLES_PER_RULE} lines each rule removed (at most "
+        ("Removed lines, for spot-checking", f"<p>The first {SAMPLES_PER_RULE} distinct lines each rule removed (at most "
          f"{SAMPLE_CHARS} characters of each), as they were removed.</p>" + _samples(stats)),
     ]
     body = "".join(f"<section><h2>{html.escape(name)}</h2>{content}</section>" for name, content in sections)

@@ -24,7 +24,7 @@ from pipeline.document import Document, Reject
 
 #: Lower edges of the length histogram's bins, in characters (1-2-5 steps: readable labels).
 LENGTH_BINS = (0, 1, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
-#: Removed lines kept per rule for spot-checking, and the characters kept of each.
+#: Distinct removed lines kept per rule for spot-checking, and the characters kept of each.
 SAMPLES_PER_RULE = 5
 SAMPLE_CHARS = 300
 
@@ -81,7 +81,7 @@ class RunStats:
     #: detected language ("unknown" when none) -> documents
     languages: Counter[str] = field(default_factory=Counter)
     sources: dict[str, SourceChars] = field(default_factory=dict)
-    #: the first removed lines of each rule, as removed (the report escapes them)
+    #: the first distinct removed lines of each rule, as removed (the report escapes them)
     samples: dict[str, list[str]] = field(default_factory=dict)
     #: seconds spent in each stage, summed over processes
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -105,8 +105,9 @@ class RunStats:
             self.removed_chars[removal.rule] += len(removal.text)
             removed += len(removal.text)
             kept = self.samples.setdefault(removal.rule, [])
-            if len(kept) < SAMPLES_PER_RULE:
-                kept.append(removal.text[:SAMPLE_CHARS])
+            sample = removal.text[:SAMPLE_CHARS]
+            if len(kept) < SAMPLES_PER_RULE and sample not in kept:
+                kept.append(sample)
         after = len(doc.text)
         self.length_before[length_bin(after + removed)] += 1
         self.length_after[length_bin(after)] += 1
@@ -148,7 +149,7 @@ class RunStats:
             source.removed += chars.removed
         for rule, lines in other.samples.items():
             kept = self.samples.setdefault(rule, [])
-            kept.extend(lines[: SAMPLES_PER_RULE - len(kept)])
+            kept.extend([line for line in lines if line not in kept][: SAMPLES_PER_RULE - len(kept)])
         self.add_timings(other.stage_seconds)
 
     @property
