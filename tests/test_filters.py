@@ -104,6 +104,9 @@ def test_batch_writes_left_out_documents_to_rejects_and_the_manifest(mixed, tmp_
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["filtered"] == {"LanguageNotSelected": 1, "TooFewWords": 1}
     assert manifest["inputs"] == 4 and manifest["documents"] == 2
+    assert "  rejected: 0" in result.stdout.decode().splitlines()
+    assert f"  left out by the filters: 2 (LanguageNotSelected 1, TooFewWords 1; see {out / 'rejects.jsonl'})" \
+        in result.stdout.decode().splitlines()
     # the same as clean, byte for byte
     clean = run_cli("clean", "--corpus-pass", "--format", "jsonl", "--languages", "en,de", "--min-words", "12",
                     str(mixed))

@@ -23,6 +23,7 @@ from luigi.rpc import RemoteScheduler, RPCError
 from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
 from pipeline.batch.tasks import CleanCorpus
+from pipeline.document import FILTER_STAGE
 from pipeline.options import DEFAULT_WAIT_TIMEOUT
 
 
@@ -166,8 +167,13 @@ class BatchResult:
         m = self.manifest
         state = " (up to date: nothing to do)" if self.up_to_date else ""
         lines = [f"boilerstrip batch: {m['documents']} documents in {len(m['shards'])} shards -> {output_dir}{state}"]
-        rejected = m["rejected"]
+        rejected = [r for r in m["rejected"] if r["stage"] != FILTER_STAGE]
         lines.append(f"  rejected: {len(rejected)}" + (f" (see {Path(output_dir) / 'rejects.jsonl'})" if rejected else ""))
+        filtered = m.get("filtered", {})
+        if filtered:
+            lines.append(f"  left out by the filters: {sum(filtered.values())} ("
+                         + ", ".join(f"{kind} {n}" for kind, n in filtered.items())
+                         + f"; see {Path(output_dir) / 'rejects.jsonl'})")
         unsupported = sum(not s.get("error") for s in m["skipped"])
         if unsupported:
             lines.append(f"  skipped (unsupported files): {unsupported}")
@@ -182,6 +188,7 @@ class BatchResult:
                          + (f" (see {Path(output_dir) / 'duplicates.jsonl'})" if d["clusters"] else ""))
         by_rule = sorted(m["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
         lines.append("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
+        lines.append(f"  report: {Path(output_dir) / 'report.html'}")
         if not self.up_to_date and self.seconds > 0:
             lines.append(f"  time: {self.seconds:.1f} s, {m['inputs'] / self.seconds:.1f} docs/s, "
                          f"{self.input_bytes / self.seconds / 1e6:.2f} MB/s")
