@@ -186,23 +186,33 @@ def cmd_clean(args: argparse.Namespace) -> int:
         tally["failures"] += 1
         _say(f"error: {label}: {reason}")
 
-    def items() -> Iterator[tuple[str, Document | Reject]]:
-        """Each input's documents, labelled; skipped files are reported as the walk meets them."""
+    def report_skipped(skipped: Iterable[Skipped]) -> None:
+        for entry in skipped:
+            if entry.error:  # counted as one failed input, like a file that cannot be read
+                tally["documents"] += 1
+                fail(entry.path, entry.reason)
+                if stats is not None:
+                    stats.add_reject(Reject(entry.path, entry.path, "read", "InputNotFoundError", entry.reason))
+            else:
+                _say(f"note: {entry.path}: skipped, {entry.reason}")
+
+    skipped_after_last: list[Skipped] = []
+
+    def items() -> Iterator[tuple[tuple[str, tuple[Skipped, ...]], Document | Reject]]:
+        """Each input's documents, labelled, each with the entries the walk skipped just before it:
+        they are reported when that document is, so messages come in input order however far
+        ahead the input is read (``--jobs``)."""
         for entry in entries:
             if isinstance(entry, Skipped):
-                if entry.error:  # counted as one failed input, like a file that cannot be read
-                    tally["documents"] += 1
-                    fail(entry.path, entry.reason)
-                    if stats is not None:
-                        stats.add_reject(Reject(entry.path, entry.path, "read", "InputNotFoundError", entry.reason))
-                else:
-                    _say(f"note: {entry.path}: skipped, {entry.reason}")
+                skipped_after_last.append(entry)
                 continue
             for item in entry.documents():
                 if stats is not None and isinstance(item, Document):
                     stats.input_bytes += len(item.raw) if item.raw is not None else \
                         len((item.html or item.text).encode("utf-8", "surrogatepass"))
-                yield _label(entry, item), item
+                before = tuple(skipped_after_last)
+                skipped_after_last.clear()
+                yield (_label(entry, item), before), item
 
     show_progress = not single and sys.stderr.isatty() and not args.quiet
     known_total = _count_documents(args) if show_progress else None
@@ -210,7 +220,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         stream = None if folder else stack.enter_context(_output_stream(args.output))
         progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
-        for label, doc in Chain(options).stream(progress, timings, jobs=args.jobs):
+        for (label, skipped_before), doc in Chain(options).stream(progress, timings, jobs=args.jobs):
+            report_skipped(skipped_before)
             tally["documents"] += 1
             if isinstance(doc, Reject):
                 if stats is not None:
@@ -241,6 +252,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 assert stream is not None
                 stream.write(render_text(doc, args.body_only))
 
+    report_skipped(skipped_after_last)
     if tally["dropped"]:
         _say(f"note: {tally['dropped']} duplicate records left out (--drop-duplicates)")
     if filtered:

@@ -78,6 +78,28 @@ def test_html_and_text_output_are_byte_identical(tmp_path, mixed_dir):
     assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
 
 
+def test_messages_keep_their_order_when_the_input_is_read_ahead(tmp_path):
+    """Skipped files, unreadable inputs and failures are reported in input order, as with one
+    process, although several chunks are read before the first comes back."""
+    tree = tmp_path / "many"
+    tree.mkdir()
+    for i in range(400):
+        name = tree / f"{i:04d}"
+        if i % 45 == 7:
+            name.with_suffix(".md").write_text("not picked up")
+        elif i % 60 == 11:
+            name.with_suffix(".txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+        else:
+            name.with_suffix(".txt").write_text(f"Story {i} about the harbour.\nIt has a second line.\n")
+    one = run_cli("clean", str(tree))
+    lines = one.stderr.decode().splitlines()
+    assert one.returncode == 1 and len(lines) == 9 + 7 + 1
+    assert lines[0].endswith("0007.md: skipped, unsupported file type (expected .txt, .text, .html, .htm, .xhtml, "
+                             ".jsonl, .ndjson or their .gz)")
+    assert "0011.txt: binary data" in lines[1] and "0052.md: skipped" in lines[2]
+    _same_as_one_process(str(tree))
+
+
 @pytest.mark.slow
 def test_the_corpus_pass_with_jobs_is_byte_identical(mixed_dir):
     _same_as_one_process("--corpus-pass", "--drop-duplicates", str(mixed_dir))
