@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tqdm import tqdm
 
@@ -131,6 +132,19 @@ def _count_documents(args: argparse.Namespace) -> int | None:
     return count
 
 
+class Rendered(NamedTuple):
+    """A cleaned document as ``clean`` writes it (a JSONL line, or the text), and whether it
+    duplicates an earlier one (``--drop-duplicates``)."""
+
+    text: str
+    duplicate: bool
+
+
+def _rendered(fmt: str, body_only: bool, doc: Document) -> Rendered:
+    text = doc.to_json_line() if fmt == "jsonl" else render_text(doc, body_only)
+    return Rendered(text, doc.duplicate_of is not None)
+
+
 def _label(source: Source, item: Document | Reject) -> str:
     """How an input is named in messages: its path, plus the record id inside a JSONL file."""
     where = source.path or source.id
@@ -220,9 +234,22 @@ def cmd_clean(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         stream = None if folder else stack.enter_context(_output_stream(args.output))
         progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
-        for (label, skipped_before), doc in Chain(options).stream(progress, timings, jobs=args.jobs):
+        chain = Chain(options)
+        # Only the output line is needed of each document: have it made where the document was
+        # cleaned (with --jobs, in the worker; see Chain.stream_rendered).
+        results = chain.stream_rendered(progress, functools.partial(_rendered, fmt, args.body_only), timings,
+                                        args.jobs) if folder is None and not args.explain and stats is None \
+            else chain.stream(progress, timings, args.jobs)
+        for (label, skipped_before), doc in results:
             report_skipped(skipped_before)
             tally["documents"] += 1
+            if isinstance(doc, Rendered):
+                if options.drop_duplicates and doc.duplicate:
+                    tally["dropped"] += 1
+                    continue
+                assert stream is not None  # no folder: the output stream is open
+                stream.write(doc.text)
+                continue
             if isinstance(doc, Reject):
                 if stats is not None:
                     stats.add_reject(doc)

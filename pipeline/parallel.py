@@ -25,11 +25,11 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pipeline.document import Document, Reject
 from pipeline.options import CleanOptions
@@ -59,20 +59,22 @@ def available_cores() -> int:
 class ChunkResult(NamedTuple):
     """A cleaned chunk and the seconds each stage took on it in the worker."""
 
-    items: list[tuple[object, Document | Reject]]
+    items: list[tuple[object, Any]]
     timings: dict[str, float]
 
 
 _worker_chain: Chain | None = None
+_worker_render: Callable[[Document], Any] | None = None
 
 
-def _start_worker(options: CleanOptions, segments: Sequence[str]) -> None:
+def _start_worker(options: CleanOptions, segments: Sequence[str], render: Callable[[Document], Any] | None) -> None:
     """Build the worker's chain once. Ctrl-C is the parent's to handle: it stops the pool."""
-    global _worker_chain
+    global _worker_chain, _worker_render
     from pipeline.chain import Chain
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_chain = Chain(options, segments)
+    _worker_render = render
     # Everything built so far (modules, rules, models) lives as long as the worker: keep the
     # garbage collector from walking it again at every collection.
     gc.freeze()
@@ -82,6 +84,9 @@ def _clean_chunk(chunk: list[tuple[object, Document | Reject]]) -> ChunkResult:
     assert _worker_chain is not None, "worker not initialised"
     timings: dict[str, float] = {}
     cleaned = _worker_chain._run_chunk(chunk, timings)
+    if _worker_render is not None:
+        return ChunkResult([(key, _worker_render(item) if isinstance(item, Document) else item)
+                            for key, item in cleaned], timings)
     # The record is made of everything but the input bytes and the page source; leaving them
     # behind halves what goes back through the pipe.
     light = [(key, item.evolve(raw=None, html=None) if isinstance(item, Document) else item) for key, item in cleaned]
@@ -91,16 +96,18 @@ def _clean_chunk(chunk: list[tuple[object, Document | Reject]]) -> ChunkResult:
 class _Pool:
     """A process pool that can be replaced once a worker died."""
 
-    def __init__(self, options: CleanOptions, segments: Sequence[str], jobs: int) -> None:
+    def __init__(self, options: CleanOptions, segments: Sequence[str], jobs: int,
+                 render: Callable[[Document], Any] | None) -> None:
         # The rules travel compiled, whatever the start method (fork inherits them anyway).
         self.options = replace(options, rules=options.ruleset())
         self.segments = tuple(segments)
         self.jobs = jobs
+        self.render = render
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(),
-                                   initializer=_start_worker, initargs=(self.options, self.segments))
+                                   initializer=_start_worker, initargs=(self.options, self.segments, self.render))
 
     def submit(self, chunk: list[tuple[K, Document | Reject]]) -> Future[ChunkResult]:
         return self.executor.submit(_clean_chunk, chunk)  # type: ignore[arg-type]
@@ -115,12 +122,15 @@ class _Pool:
 
 def clean_chunks_in_parallel(options: CleanOptions, segments: Sequence[str],
                              chunks: Iterable[list[tuple[K, Document | Reject]]], jobs: int,
-                             timings: dict[str, float] | None) -> Iterator[tuple[K, Document | Reject]]:
-    """Every chunk of ``chunks`` cleaned by ``jobs`` worker processes, yielded in input order."""
-    pool = _Pool(options, segments, jobs)
+                             timings: dict[str, float] | None,
+                             render: Callable[[Document], Any] | None) -> Iterator[tuple[K, Any]]:
+    """Every chunk of ``chunks`` cleaned by ``jobs`` worker processes, yielded in input order;
+    each finished document as ``render(document)`` when ``render`` is given (see
+    :meth:`pipeline.chain.Chain.stream_rendered`), else without ``raw`` and ``html``."""
+    pool = _Pool(options, segments, jobs, render)
     pending: deque[tuple[list[tuple[K, Document | Reject]], Future[ChunkResult]]] = deque()
 
-    def take_oldest() -> list[tuple[K, Document | Reject]]:
+    def take_oldest() -> list[tuple[K, Any]]:
         chunk, future = pending.popleft()
         try:
             result = future.result()
@@ -148,7 +158,7 @@ def clean_chunks_in_parallel(options: CleanOptions, segments: Sequence[str],
 def _isolate(pool: _Pool, chunk: list[tuple[K, Document | Reject]]) -> ChunkResult:
     """``chunk`` cleaned one document per task, so that a document that kills its worker
     becomes a Reject and the others are cleaned as usual."""
-    items: list[tuple[object, Document | Reject]] = []
+    items: list[tuple[object, Any]] = []
     timings: dict[str, float] = {}
     for key, item in chunk:
         if not isinstance(item, Document):
