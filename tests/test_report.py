@@ -128,6 +128,11 @@ def test_clean_report_is_written_and_plotting_is_imported_only_for_it(tmp_path):
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 6
     assert "documents in</td><td class=num>4<" in page
+    parallel = tmp_path / "parallel.html"
+    assert run_cli("clean", "-j", "2", "--report", str(parallel), "-o", str(tmp_path / "out2.jsonl"),
+                   *map(str, SEEDS[:4])).returncode == 0
+    counts = re.compile(r"<h2>Documents</h2>.*?</table>|<h2>Removed lines, for spot-checking</h2>.*", re.S)
+    assert counts.findall(parallel.read_text(encoding="utf-8")) == counts.findall(page)  # the same counts and samples
     probe = ("import sys; from pipeline.cli import main; main(['clean', '-o', sys.argv[1], sys.argv[2]]);"
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'numpy', 'PIL'}))")
     loaded = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "o.txt"), str(SEEDS[0])],
