@@ -140,6 +140,10 @@ class Rendered(NamedTuple):
     duplicate: bool
 
 
+#: The output formats whose line for a document _rendered makes (in the worker, with --jobs).
+RENDERED_FORMATS = ("jsonl", "text")
+
+
 def _rendered(fmt: str, body_only: bool, doc: Document) -> Rendered:
     text = doc.to_json_line() if fmt == "jsonl" else render_text(doc, body_only)
     return Rendered(text, doc.duplicate_of is not None)
@@ -237,9 +241,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
         chain = Chain(options)
         # Only the output line is needed of each document: have it made where the document was
         # cleaned (with --jobs, in the worker; see Chain.stream_rendered).
+        lines_only = fmt in RENDERED_FORMATS and folder is None and not args.explain and stats is None
         results = chain.stream_rendered(progress, functools.partial(_rendered, fmt, args.body_only), timings,
-                                        args.jobs) if folder is None and not args.explain and stats is None \
-            else chain.stream(progress, timings, args.jobs)
+                                        args.jobs) if lines_only else chain.stream(progress, timings, args.jobs)
         for (label, skipped_before), doc in results:
             report_skipped(skipped_before)
             tally["documents"] += 1
