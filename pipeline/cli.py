@@ -20,7 +20,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -37,6 +37,7 @@ from pipeline.io.sources import (
     iter_sources,
     overlapping_arguments,
 )
+from pipeline.io.storage import exists, is_dir, local_path
 from pipeline.io.writers import (
     OutputStream,
     TextFolder,
@@ -221,7 +222,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> CleanOptions:
     """The options with the corpus-level tables of a first pass over the inputs."""
-    from dataclasses import replace
 
     from pipeline.corpus.passes import spooled_corpus_tables
 
@@ -238,7 +238,7 @@ def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> Clea
 
 def _batch_progress(task: CleanCorpus, stop: threading.Event) -> None:
     """Poll the shards' final targets and show a bar (runs in a thread of the parent process)."""
-    targets = [Path(t.output()["summary"].path) for t in task.requires()]
+    targets = [t.output()["summary"] for t in task.requires()]
     with tqdm(total=len(targets), file=sys.stderr, unit="shard", desc=PROG) as bar:
         while True:
             done = sum(t.exists() for t in targets)
@@ -254,10 +254,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     options = _options(args)
     if options is None:
         return EXIT_USAGE
-    if not os.path.isdir(args.input_dir):
-        _error(f"{args.input_dir}: {'not a directory' if os.path.exists(args.input_dir) else 'input directory not found'}")
+    args.input_dir, args.output_dir = local_path(args.input_dir), local_path(args.output_dir)
+    try:
+        if not is_dir(args.input_dir):
+            _error(f"{args.input_dir}: {'not a directory' if exists(args.input_dir) else 'input directory not found'}")
+            return EXIT_USAGE
+    except OSError as exc:  # a store that cannot be reached, or whose library is not installed
+        _error(f"{args.input_dir}: {exc}")
         return EXIT_USAGE
     batch: BatchOptions = from_arguments(args, BatchOptions)
+    batch = replace(batch, work_dir=local_path(batch.work_dir))
     for directory in (args.output_dir, batch.work_dir):
         if directory:
             prepare_output_dir(directory)  # OutputError: one line and exit 3, before Luigi starts

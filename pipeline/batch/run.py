@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import luigi
@@ -23,6 +22,7 @@ from luigi.rpc import RemoteScheduler, RPCError
 from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
 from pipeline.batch.tasks import CleanCorpus
+from pipeline.io import storage
 from pipeline.options import DEFAULT_WAIT_TIMEOUT
 
 
@@ -167,19 +167,19 @@ class BatchResult:
         state = " (up to date: nothing to do)" if self.up_to_date else ""
         lines = [f"boilerstrip batch: {m['documents']} documents in {len(m['shards'])} shards -> {output_dir}{state}"]
         rejected = m["rejected"]
-        lines.append(f"  rejected: {len(rejected)}" + (f" (see {Path(output_dir) / 'rejects.jsonl'})" if rejected else ""))
+        lines.append(f"  rejected: {len(rejected)}" + (f" (see {storage.join(output_dir, 'rejects.jsonl')})" if rejected else ""))
         unsupported = sum(not s.get("error") for s in m["skipped"])
         if unsupported:
             lines.append(f"  skipped (unsupported files): {unsupported}")
         if "templates" in m:
             t = m["templates"]
             lines.append(f"  template lines: {t['lines']} in {t['sources']} sources, {t['removed']} lines removed "
-                         f"(see {Path(output_dir) / 'templates.json'})")
+                         f"(see {storage.join(output_dir, 'templates.json')})")
         if "duplicates" in m:
             d = m["duplicates"]
             lines.append(f"  duplicates: {d['marked']} records marked in {d['clusters']} clusters"
                          + (f", {d['dropped']} dropped" if d["dropped"] else "")
-                         + (f" (see {Path(output_dir) / 'duplicates.jsonl'})" if d["clusters"] else ""))
+                         + (f" (see {storage.join(output_dir, 'duplicates.jsonl')})" if d["clusters"] else ""))
         by_rule = sorted(m["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
         lines.append("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
         if not self.up_to_date and self.seconds > 0:
@@ -236,6 +236,6 @@ def run_batch(task: CleanCorpus, workers: int = 1, scheduler_url: str | None = N
         stop.set()
         if thread:
             thread.join()
-    manifest = json.loads((Path(task.output_dir) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(storage.read_text(storage.join(task.output_dir, "manifest.json")))
     return BatchResult(manifest=manifest, up_to_date=up_to_date, seconds=time.perf_counter() - started,
                        input_bytes=task.plan().total_bytes)

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from pipeline.document import Document, Reject
+from pipeline.io import storage
 from pipeline.io.writers import open_output
 
 
@@ -47,7 +48,7 @@ def write_stage_file(path: str | Path, items: Iterable[Document | Reject], timin
 
 def read_stage_file(path: str | Path) -> StageFile:
     found = StageFile()
-    with open(path, "rb") as stream:
+    with storage.open_input(str(path)) as stream:
         for line in stream:
             entry = orjson.loads(line)
             if "timings" in entry:
@@ -59,7 +60,7 @@ def read_stage_file(path: str | Path) -> StageFile:
 
 def iter_stage_file(path: str | Path) -> Iterator[Document | Reject]:
     """The items of a stage file one at a time (memory stays flat for a corpus-level pass)."""
-    with open(path, "rb") as stream:
+    with storage.open_input(str(path)) as stream:
         for line in stream:
             entry = orjson.loads(line)
             if "timings" not in entry:

@@ -31,9 +31,12 @@ import gzip
 import json
 import os
 import shutil
+import socket
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import Field, fields, replace
+from fnmatch import fnmatch
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -47,6 +50,7 @@ from pipeline.batch.stagefile import iter_stage_file, read_stage_file, write_sta
 from pipeline.chain import SEGMENT_NAMES, Chain, digest
 from pipeline.corpus.templates import line_keys
 from pipeline.document import Document, Reject
+from pipeline.io import storage
 from pipeline.io.writers import open_output
 from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
 
@@ -112,11 +116,40 @@ def option_values(options: CleanOptions | BatchOptions) -> dict[str, Any]:
             for f in fields(options) if "flag" in f.metadata}
 
 
+class StoreTarget(luigi.Target):
+    """A file in an object store (``s3://...``), through :mod:`pipeline.io.storage`. Luigi asks a
+    target only whether it exists; luigi.contrib.s3's targets would need boto3 besides s3fs,
+    and only S3."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def exists(self) -> bool:
+        return storage.exists(self.path)
+
+
+#: What the tasks' outputs are: a path Luigi and the tasks can both use.
+FileTarget = luigi.LocalTarget | StoreTarget
+
+
+def target(path: str) -> FileTarget:
+    """The Luigi target for a local path (Luigi's own LocalTarget) or an object in a store."""
+    return StoreTarget(path) if storage.is_remote(path) else luigi.LocalTarget(path)
+
+
 def log_run(work_dir: str, segment: str, shard: int) -> None:
     """Append 'segment shard pid' to WORK_DIR/runs.log: an audit of which process ran what.
 
-    One short ``O_APPEND`` write per task, so concurrent workers never interleave.
+    One short ``O_APPEND`` write per task, so concurrent workers never interleave. An object
+    store cannot append: there, each task writes its own object ``WORK_DIR/runs/SEGMENT.SHARD.HOST.PID``
+    holding 'segment shard host:pid'.
     """
+    if storage.is_remote(work_dir):
+        host = socket.gethostname()
+        name = f"{segment}.{shard}.{host}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        with open_output(storage.join(work_dir, "runs", name)) as out:
+            out.write(f"{segment} {shard} {host}:{os.getpid()}\n")
+        return
     fd = os.open(Path(work_dir) / "runs.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, f"{segment} {shard} {os.getpid()}\n".encode())
@@ -180,11 +213,11 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         return found + list(self.corpus_merges())
 
     def output(self) -> Any:
-        base = Path(self.work_dir) / "shards" / self.key()
+        base = storage.join(self.work_dir, "shards", self.key())
         if self.is_last:
-            return {"records": luigi.LocalTarget(str(base / "records.jsonl")),
-                    "summary": luigi.LocalTarget(str(base / "summary.json"))}
-        return luigi.LocalTarget(str(base / f"{self.segment}.jsonl"))
+            return {"records": target(storage.join(base, "records.jsonl")),
+                    "summary": target(storage.join(base, "summary.json"))}
+        return target(storage.join(base, f"{self.segment}.jsonl"))
 
     def _inputs(self, timings: dict[str, float]) -> Iterator[tuple[str, Document | Reject]]:
         if self.position == 0:
@@ -321,9 +354,9 @@ class CorpusStep(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
     def options(self) -> CleanOptions:
         return clean_options_of(self)
 
-    def output(self) -> luigi.LocalTarget:
+    def output(self) -> FileTarget:
         suffix = "json" if self.step == COUNTS else "bin"
-        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.{suffix}"))
+        return target(storage.join(self.work_dir, "corpus", self.key(), f"{self.step}.{suffix}"))
 
     def run(self) -> None:
         from pipeline.corpus.duplicates import write_signatures
@@ -367,11 +400,11 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             self._key = digest(self.step, [step.key() for step in self.shard_steps()], thresholds)
         return self._key
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.json"))
+    def output(self) -> FileTarget:
+        return target(storage.join(self.work_dir, "corpus", self.key(), f"{self.step}.json"))
 
     def load(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(Path(self.output().path).read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(storage.read_text(self.output().path))
         return loaded
 
     def run(self) -> None:
@@ -381,7 +414,7 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             options = clean_options_of(self)
             counts = TemplateCounts()
             for step in self.shard_steps():
-                counts.merge(TemplateCounts.from_json(json.loads(Path(step.output().path).read_text(encoding="utf-8"))))
+                counts.merge(TemplateCounts.from_json(json.loads(storage.read_text(step.output().path))))
             result: dict[str, Any] = counts.table(options.template_min_documents, options.template_min_share).to_json()
         else:
             from pipeline.corpus.passes import find_marks
@@ -396,7 +429,7 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         from pipeline.corpus.duplicates import read_signatures
 
         for step in self.shard_steps():
-            with open(step.output().path, "rb") as raw:
+            with storage.open_input(step.output().path) as raw:
                 keys = json.loads(raw.readline())
                 yield from zip(keys, read_signatures(raw), strict=True)
 
@@ -421,14 +454,14 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
 
     @property
     def stages_dir(self) -> str:
-        return self.work_dir or str(Path(self.output_dir) / STAGES_DIRNAME)
+        return self.work_dir or storage.join(self.output_dir, STAGES_DIRNAME)
 
     def options(self) -> CleanOptions:
         return clean_options_of(self)
 
     def plan(self) -> Plan:
         if self._plan is None:
-            if not Path(self.input_dir).is_dir():
+            if not storage.is_dir(self.input_dir):
                 raise FileNotFoundError(f"input directory not found: {self.input_dir}")
             self._plan = make_plan(self.input_dir, self.shard_size)
             save_plan(self.stages_dir, self._plan)
@@ -444,15 +477,15 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         return [ShardTask(work_dir=self.stages_dir, plan_key=plan.key, shard=i, segment=SEGMENT_NAMES[-1], **clean)
                 for i in range(len(plan.shards))]
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.output_dir) / "_SUCCESS"))
+    def output(self) -> FileTarget:
+        return target(storage.join(self.output_dir, "_SUCCESS"))
 
     def complete(self) -> bool:
-        manifest = Path(self.output_dir) / "manifest.json"
-        if not (self.output().exists() and manifest.exists()):
+        manifest = storage.join(self.output_dir, "manifest.json")
+        if not (self.output().exists() and storage.exists(manifest)):
             return False
         try:
-            return bool(json.loads(manifest.read_text(encoding="utf-8")).get("run_key") == self.run_key())
+            return bool(json.loads(storage.read_text(manifest)).get("run_key") == self.run_key())
         except (ValueError, OSError):
             return False
 
@@ -460,10 +493,11 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         return f"part-{index:05d}.jsonl" + (".gz" if self.gzip_output else "")
 
     def run(self) -> None:
-        out_dir = Path(self.output_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        success = Path(self.output().path)
-        success.unlink(missing_ok=True)  # outputs are about to change: not a success until the end
+        out_dir = self.output_dir
+        if not storage.is_remote(out_dir):
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        success = self.output().path
+        storage.remove(success)  # outputs are about to change: not a success until the end
         plan = self.plan()
         shards: list[dict[str, Any]] = []
         all_rejects: list[dict[str, Any]] = self._unlisted_directories(plan)
@@ -472,24 +506,29 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         template_texts: dict[str, dict[str, tuple[str, int]]] = {}
         marked = dropped = 0
         for index, task in enumerate(self.requires()):
-            summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
+            summary = json.loads(storage.read_text(task.output()["summary"].path))
             for source, lines in summary.get("template_lines", {}).items():
                 for key, (text, documents) in lines.items():
                     template_texts.setdefault(source, {}).setdefault(key, (text, documents))
             marked += summary.get("duplicates_marked", 0)
             dropped += summary.get("duplicates_dropped", 0)
             part = self.part_name(index)
-            self._publish(task.output()["records"].path, out_dir / part)
+            self._publish(task.output()["records"].path, storage.join(out_dir, part))
             shards.append({"part": part, "inputs": summary["documents"] + len(summary["rejects"]),
                            "documents": summary["documents"], "rejected": len(summary["rejects"])})
             all_rejects += summary["rejects"]
             removed.update(summary["removed_by_rule"])
             timings.update(summary["timings"])
         keep = {s["part"] for s in shards}
-        for stale in out_dir.glob("part-*.jsonl*"):
-            if stale.name not in keep:
-                stale.unlink()
-        with open_output(out_dir / "rejects.jsonl") as out:
+        if storage.is_remote(out_dir):
+            for name in storage.names_in(out_dir):
+                if fnmatch(name, "part-*.jsonl*") and name not in keep:
+                    storage.remove(storage.join(out_dir, name))
+        else:
+            for stale in Path(out_dir).glob("part-*.jsonl*"):
+                if stale.name not in keep:
+                    stale.unlink()
+        with open_output(storage.join(out_dir, "rejects.jsonl")) as out:
             for reject in all_rejects:
                 out.write(json.dumps(reject, ensure_ascii=False) + "\n")
         corpus = self._write_corpus_tables(out_dir, template_texts, removed.get("template-line", 0), marked, dropped)
@@ -510,14 +549,14 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
             **corpus,
         }
-        with open_output(out_dir / "manifest.json") as out:
+        with open_output(storage.join(out_dir, "manifest.json")) as out:
             json.dump(manifest, out, ensure_ascii=False, indent=1)
         with open_output(success) as out:
             out.write("")
         if self.remove_stages:
-            shutil.rmtree(self.stages_dir, ignore_errors=True)
+            storage.remove_tree(self.stages_dir)
 
-    def _write_corpus_tables(self, out_dir: Path, template_texts: dict[str, dict[str, tuple[str, int]]],
+    def _write_corpus_tables(self, out_dir: str, template_texts: dict[str, dict[str, tuple[str, int]]],
                              template_removed: int,
                              marked: int, dropped: int) -> dict[str, Any]:
         """``templates.json`` (per source, its template lines, the most frequent first: what a
@@ -533,14 +572,14 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
                                  "lines": [{"text": text, "documents": n} for text, n in
                                            sorted(template_texts.get(source, {}).values(), key=lambda v: (-v[1], v[0]))]}
                         for source, lines in sorted(table["lines"].items())}
-            with open_output(out_dir / "templates.json") as out:
+            with open_output(storage.join(out_dir, "templates.json")) as out:
                 json.dump(readable, out, ensure_ascii=False, indent=1)
             found["templates"] = {"sources": len(readable), "lines": sum(v["template_lines"] for v in readable.values()),
                                   "removed": template_removed}
         duplicates = final_duplicates(shard_params)
         if duplicates is not None:
             clusters = duplicates.load()["clusters"]
-            with open_output(out_dir / "duplicates.jsonl") as out:
+            with open_output(storage.join(out_dir, "duplicates.jsonl")) as out:
                 for cluster in clusters:
                     out.write(json.dumps(cluster, ensure_ascii=False) + "\n")
             found["duplicates"] = {"clusters": len(clusters), "marked": marked, "dropped": dropped}
@@ -552,14 +591,18 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         for entry in plan.skipped:
             if entry.error:
                 path = Path(entry.path)
-                doc_id = path.relative_to(self.input_dir).as_posix() if path.is_relative_to(self.input_dir) \
-                    else entry.path
+                doc_id = path.relative_to(self.input_dir).as_posix() \
+                    if not storage.is_remote(entry.path) and path.is_relative_to(self.input_dir) else entry.path
                 rejects.append(Reject(doc_id, entry.path, "read", "InputNotFoundError", entry.reason).to_record())
         return rejects
 
-    def _publish(self, source: str, target: Path) -> None:
-        """Copy a shard's records to their part file, atomically (gzip without a timestamp)."""
-        with open(source, "rb") as records, open_output(target, binary=True) as raw:
+    def _publish(self, source: str, target: str) -> None:
+        """Copy a shard's records to their part file, atomically (gzip without a timestamp).
+        Within one store, the store copies the object itself (one request; the part appears whole)."""
+        if not self.gzip_output and storage.is_remote(target) and source.split("://")[0] == target.split("://")[0]:
+            storage.copy(source, target)
+            return
+        with storage.open_input(source) as records, open_output(target, binary=True) as raw:
             if self.gzip_output:
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
                     shutil.copyfileobj(records, out)
@@ -574,8 +617,8 @@ class InputDirectory(luigi.ExternalTask):
 
     path = luigi.Parameter()
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(self.path)
+    def output(self) -> FileTarget:
+        return target(self.path)
 
 
 class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[misc,valid-type]
@@ -589,16 +632,16 @@ class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[
     def corpus(self) -> CleanCorpus:
         day = self.date.isoformat()
         options = {name: getattr(self, name) for name in _CLEAN_NAMES + _BATCH_NAMES}
-        return CleanCorpus(input_dir=str(Path(self.input_root) / day), output_dir=str(Path(self.output_root) / day),
+        return CleanCorpus(input_dir=storage.join(self.input_root, day), output_dir=storage.join(self.output_root, day),
                            **options)
 
     def requires(self) -> InputDirectory:
-        return InputDirectory(path=str(Path(self.input_root) / self.date.isoformat()))
+        return InputDirectory(path=storage.join(self.input_root, self.date.isoformat()))
 
     def complete(self) -> bool:
         return bool(self.requires().complete() and self.corpus().complete())
 
-    def output(self) -> luigi.LocalTarget:
+    def output(self) -> FileTarget:
         return self.corpus().output()
 
     def run(self) -> Iterator[CleanCorpus]:

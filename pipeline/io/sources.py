@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pipeline.document import Document, Reject
 from pipeline.errors import DocumentError
+from pipeline.io import storage
 from pipeline.io.formats import (
     GZIP_SUFFIX,
     SNIFF_BYTES,
@@ -185,6 +186,28 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
             yield Source(id=rel, path=full, max_bytes=max_bytes, format=kind)
 
 
+def walk_store(root: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               listing: list[tuple[str, storage.ObjectInfo]] | None = None) -> Iterator[Source | Skipped]:
+    """:func:`walk_directory` for a prefix of an object store (``s3://bucket/corpus``): the same
+    ids, in the same order, with the same names left out (hidden ones, unsupported types).
+    A store has no links, FIFOs or undecodable names; a prefix that cannot be listed is one
+    error, like a directory that cannot be listed. ``listing``: :func:`storage.list_objects`
+    of ``root``, when the caller already has it."""
+    try:
+        listing = storage.list_objects(root) if listing is None else listing
+    except OSError as exc:
+        yield Skipped(root, f"cannot list directory ({exc}); its files are not read", error=True)
+        return
+    for relative, found in listing:
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        kind = format_of_name(relative.rsplit("/", 1)[-1])
+        if kind is None:
+            yield Skipped(found.url, f"unsupported file type (expected {supported_names()})")
+            continue
+        yield Source(id=relative, path=found.url, max_bytes=max_bytes, format=kind)
+
+
 def overlapping_arguments(args: Sequence[str]) -> str | None:
     """Why the arguments would clean some file twice (one given twice, or inside a directory
     also given), as one line; None when they do not overlap.
@@ -239,6 +262,11 @@ def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
     for arg, prefix in zip(args, _id_prefixes(args), strict=True):
         if arg == "-":
             yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
+        elif storage.is_remote(arg) and storage.is_dir(arg):
+            for entry in walk_store(arg, max_bytes):
+                if isinstance(entry, Source) and (prefix or forced):
+                    entry = replace(entry, id=prefix + entry.id, format=forced or entry.format)
+                yield entry
         elif os.path.isdir(arg):
             for entry in walk_directory(Path(arg), max_bytes):
                 if isinstance(entry, Source) and (prefix or forced):
