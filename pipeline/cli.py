@@ -34,10 +34,11 @@ from pipeline.io.sources import (
     STDIN_ID,
     Skipped,
     Source,
+    is_directory,
     iter_sources,
     overlapping_arguments,
 )
-from pipeline.io.storage import exists, is_dir, local_path
+from pipeline.io.storage import exists, is_dir, is_remote, local_path
 from pipeline.io.writers import (
     OutputStream,
     TextFolder,
@@ -138,6 +139,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     options = _options(args)
     if options is None:
         return EXIT_USAGE
+    args.paths = [local_path(p) for p in args.paths]
+    if args.output:
+        args.output = local_path(args.output)
     overlap = overlapping_arguments(args.paths)
     if overlap:
         _error(overlap)
@@ -151,7 +155,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     entries: Iterable[Source | Skipped] = iter_sources(args.paths, options.max_bytes, args.input_format)
     # One path that is not a directory (or stdin) is one entry: look at it. Anything else
     # is streamed, never listed whole: memory must not grow with the number of files.
-    single = len(args.paths) <= 1 and not (args.paths and os.path.isdir(args.paths[0]))
+    single = len(args.paths) <= 1 and not (args.paths and is_directory(args.paths[0]))
     if single:  # sniffed now (a JSONL dump on stdin, a file without a telling name): it decides --format
         entries = [e.sniffed() if isinstance(e, Source) else e for e in entries]
         single = all(e.format != "jsonl" for e in entries if isinstance(e, Source))
@@ -161,6 +165,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if not args.output or args.output == "-":
             _error("--format text with several documents needs -o DIRECTORY (one .txt per document); "
                    "use --format jsonl for a single stream")
+            return EXIT_USAGE
+        if is_remote(args.output):
+            _error(f"{args.output}: --format text -o DIRECTORY writes to a local directory; "
+                   "use --format jsonl for an object store")
             return EXIT_USAGE
         if os.path.exists(args.output) and not os.path.isdir(args.output):
             _error(f"{args.output}: exists and is not a directory")

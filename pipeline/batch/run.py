@@ -69,6 +69,11 @@ class SharedRunWorker(luigi.worker.Worker):
     wait the same way. This worker leaves once one of its own tasks failed, or once the
     scheduler reports a task this run scheduled as FAILED or DISABLED (asked at most every
     ``FAILURE_CHECK_SECONDS``), so ``boilerstrip batch`` exits non-zero instead.
+
+    A task whose worker *died* (killed, its machine lost) is not a failure of the task: luigid
+    marks it FAILED, without an error, once that worker has been silent for
+    ``worker_disconnect_delay``. Such a task is made pending again at once
+    (:func:`_forgive_orphans`) and this worker runs it: the shard is redone, nothing is lost.
     """
 
     FAILURE_CHECK_SECONDS = 2.0
@@ -90,15 +95,38 @@ class SharedRunWorker(luigi.worker.Worker):
 
 
 def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
-    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED."""
+    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED (a task
+    left FAILED by a dead worker is made pending again instead)."""
     for status in (FAILED, DISABLED):
         try:
-            failed = scheduler.task_list(status, "")
+            failed = [task_id for task_id in scheduler.task_list(status, "") if task_id in scheduled]
         except RPCError:
             return False  # an unreachable scheduler: keep waiting, as Luigi would
-        if any(task_id in scheduled for task_id in failed):
+        if failed and not (status == FAILED and _forgive_orphans(scheduler, failed)):
             return True
     return False
+
+
+def _forgive_orphans(scheduler: Any, failed: list[str]) -> bool:
+    """Make pending again the tasks of ``failed`` that failed only because their worker died,
+    and say whether that was all of them.
+
+    luigid fails the RUNNING task of a worker silent for ``worker_disconnect_delay`` without an
+    error message (``fetch_error`` is empty), while a task that raised carries its traceback.
+    Left FAILED, the orphan would wait ``retry_delay`` (15 minutes by default) before any worker
+    may run it again; ``forgive_failures`` makes it PENDING now. Its outputs are written
+    atomically, so whatever the dead worker had half-written is under temporary names, and
+    redoing the task gives the same bytes.
+    """
+    try:
+        orphans = [task_id for task_id in failed if not scheduler.fetch_error(task_id).get("error")]
+        if len(orphans) < len(failed):
+            return False
+        for task_id in orphans:
+            scheduler.forgive_failures(task_id)
+    except RPCError:
+        return False
+    return True
 
 
 class WorkerFactory(luigi.interface._WorkerSchedulerFactory):
@@ -117,8 +145,9 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
 
     ``task.complete()`` (the files) decides success; the scheduler only says whether anyone
     still holds the task. Returns ``"complete"``; ``"failed"`` when the scheduler reports
-    the task FAILED or DISABLED (it failed on its worker, or that worker died: luigid fails
-    the task of a worker silent for ``worker_disconnect_delay``); ``"unheld"`` when it has
+    the task FAILED or DISABLED (it failed on its worker; a task whose worker died, which
+    luigid fails once that worker has been silent for ``worker_disconnect_delay``, is made
+    pending again instead, see :func:`_forgive_orphans`); ``"unheld"`` when it has
     been neither running nor complete for a second (for instance luigid still calls it DONE
     from an earlier run and ignores PENDING claims for ``stable_done_cooldown_secs``): the
     caller should build it again; ``"timeout"`` once ``time.monotonic()`` passes ``deadline``.
@@ -133,7 +162,9 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
             # the task and everything it needs (RemoteScheduler's methods are made at run time)
             graph = scheduler.dep_graph(task.task_id)  # type: ignore[attr-defined]
             status = graph.get(task.task_id, {}).get("status")
-            if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
+            failed = [task_id for task_id, node in graph.items() if node.get("status") in (FAILED, DISABLED)]
+            if any(graph[task_id].get("status") == DISABLED for task_id in failed) or \
+                    (failed and not _forgive_orphans(scheduler, failed)):
                 return "failed"  # the task, or a shard it needs, failed on its worker
         except RPCError:
             status = RUNNING

@@ -208,6 +208,17 @@ def walk_store(root: str, max_bytes: int = DEFAULT_MAX_BYTES,
         yield Source(id=relative, path=found.url, max_bytes=max_bytes, format=kind)
 
 
+def is_directory(arg: str) -> bool:
+    """Whether a command-line argument names a directory (in a store: a prefix holding objects).
+    A store that cannot be reached answers no: reading the argument as a file then reports why."""
+    if not storage.is_remote(arg):
+        return os.path.isdir(arg)
+    try:
+        return storage.is_dir(arg)
+    except OSError:
+        return False
+
+
 def overlapping_arguments(args: Sequence[str]) -> str | None:
     """Why the arguments would clean some file twice (one given twice, or inside a directory
     also given), as one line; None when they do not overlap.
@@ -262,7 +273,7 @@ def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
     for arg, prefix in zip(args, _id_prefixes(args), strict=True):
         if arg == "-":
             yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
-        elif storage.is_remote(arg) and storage.is_dir(arg):
+        elif storage.is_remote(arg) and is_directory(arg):
             for entry in walk_store(arg, max_bytes):
                 if isinstance(entry, Source) and (prefix or forced):
                     entry = replace(entry, id=prefix + entry.id, format=forced or entry.format)

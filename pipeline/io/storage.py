@@ -103,8 +103,9 @@ def open_input(path: str) -> IO[bytes]:
     """``path`` opened for binary reading (seekable; remote reads fetch ranges as needed)."""
     if not is_remote(path):
         return open(path, "rb")
-    stream: IO[bytes] = filesystem(path).open(path, "rb")
-    return stream
+    # fsspec's files read ahead in blocks, but their readline() takes no size limit, which the
+    # readers need (a line is read within --max-bytes): Python's buffered reader supplies it.
+    return io.BufferedReader(filesystem(path).open(path, "rb"), buffer_size=1 << 20)
 
 
 def read_bytes(path: str) -> bytes:

@@ -1,0 +1,220 @@
+"""Batch and clean on an object store: a real HTTP S3 endpoint (moto's standalone server) on
+127.0.0.1, started and stopped by the tests, with dummy credentials from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate_corpus import generate
+
+from .conftest import SEEDS, run_cli
+
+s3fs = pytest.importorskip("s3fs")
+pytest.importorskip("moto.server")
+
+BUCKET = "corpus"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.time() + 60
+    while True:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        assert process.poll() is None and time.time() < deadline, f"{what} did not start"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint(tmp_path_factory) -> Iterator[str]:
+    """moto's S3 server on a free local port (its own process, as a store would be)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, process, "the S3 server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def s3_env(s3_endpoint) -> dict[str, str]:
+    """What a worker's environment holds: credentials and endpoint come from the standard chain
+    of the AWS libraries (never from arguments)."""
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": s3_endpoint}
+
+
+@pytest.fixture(scope="module")
+def store(s3_endpoint):
+    """An s3fs filesystem on the server (for the test itself to upload and look), with a bucket."""
+    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url=s3_endpoint, skip_instance_cache=True,
+                           use_listings_cache=False)
+    fs.mkdir(BUCKET)
+    return fs
+
+
+def _cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, env=env, cwd=cwd,
+                          timeout=300)
+
+
+def _remote_parts(store, prefix: str) -> str:
+    names = sorted(p for p in store.ls(f"{BUCKET}/{prefix}", detail=False) if p.rsplit("/", 1)[-1].startswith("part-"))
+    return "".join(store.cat_file(p).decode("utf-8") for p in names)
+
+
+def _local_parts(out: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(out.glob("part-*.jsonl")))
+
+
+def test_clean_reads_a_prefix_and_writes_an_object(tmp_path, store, s3_env):
+    local = tmp_path / "in"
+    local.mkdir()
+    for seed in SEEDS:
+        (local / seed.name).write_bytes(seed.read_bytes())
+    store.put(str(local) + "/", f"{BUCKET}/clean-in/", recursive=True)
+    result = _cli(s3_env, "clean", f"s3://{BUCKET}/clean-in", "-o", f"s3://{BUCKET}/clean-out/records.jsonl")
+    assert result.returncode == 0, result.stderr.decode()
+    expected = run_cli("clean", "--format", "jsonl", str(local)).stdout.decode()
+    written = store.cat_file(f"{BUCKET}/clean-out/records.jsonl").decode()
+    assert written == expected.replace(json.dumps(str(local))[1:-1], f"s3://{BUCKET}/clean-in")
+    assert store.ls(f"{BUCKET}/clean-out", detail=False) == [f"{BUCKET}/clean-out/records.jsonl"]  # no temporary key left
+
+
+def test_a_failed_write_publishes_nothing(store, s3_env, monkeypatch):
+    from pipeline.io import storage
+    from pipeline.io.writers import open_output
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.setenv(name, s3_env[name])
+    storage._filesystem.cache_clear()
+    try:
+        target = f"s3://{BUCKET}/atomic/part-00000.jsonl"
+        with open_output(target) as out:
+            out.write("old\n")
+        with pytest.raises(RuntimeError), open_output(target) as out:
+            out.write("half of the new part\n")
+            raise RuntimeError("the worker fails mid-write")
+        assert storage.read_text(target) == "old\n"  # a reader still sees the previous, whole object
+        assert store.ls(f"{BUCKET}/atomic", detail=False) == [f"{BUCKET}/atomic/part-00000.jsonl"]
+    finally:
+        storage._filesystem.cache_clear()
+
+
+def test_missing_input_prefix_is_one_line_and_usage_status(store, s3_env):
+    result = _cli(s3_env, "batch", f"s3://{BUCKET}/nothing-here", f"s3://{BUCKET}/out-x")
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == f"boilerstrip: error: s3://{BUCKET}/nothing-here: input directory not found"
+
+
+@pytest.fixture
+def luigid_fast_failover(tmp_path) -> Iterator[str]:
+    """luigid on a free local port that calls a worker dead after 5 s of silence (default 60 s)."""
+    port = _free_port()
+    (tmp_path / "luigid-logs").mkdir()
+    config = tmp_path / "luigid.cfg"
+    config.write_text("[scheduler]\nworker_disconnect_delay = 5\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "luigid"), "--address", "127.0.0.1", "--port", str(port),
+         "--state-path", str(tmp_path / "luigid.state"), "--logdir", str(tmp_path / "luigid-logs")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LUIGI_CONFIG_PATH": str(config)},
+    )
+    try:
+        _wait_for_port(port, process, "luigid")
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _runs(store, prefix: str) -> list[tuple[str, str, str]]:
+    """The audit of the remote work directory: (segment or step, shard, host:pid) per task run."""
+    paths = store.find(f"{BUCKET}/{prefix}/.stages/runs/")
+    return [tuple(store.cat_file(p).decode().split()) for p in paths if not p.rsplit("/", 1)[-1].startswith(".")]
+
+
+@pytest.mark.slow
+def test_two_machines_one_killed_mid_run_output_complete_and_identical_to_local(tmp_path, store, s3_env,
+                                                                              luigid_fast_failover):
+    local_in = tmp_path / "local-in"
+    count, bad = 600, 3
+    generate(local_in, count, seed=21, bad=bad, per_dir=250)
+    store.put(str(local_in) + "/", f"{BUCKET}/in/", recursive=True)
+    shard = ("--shard-size", "20")
+    local_out = tmp_path / "local-out"
+    local = _cli(s3_env, "batch", str(local_in), str(local_out), *shard, "-q")
+    assert local.returncode == 0, local.stderr.decode()[-2000:]
+
+    machines = [tmp_path / "machine-a", tmp_path / "machine-b"]
+    workers = []
+    for machine in machines:  # as if on two machines: own working directory, own temporary directory
+        (machine / "tmp").mkdir(parents=True)
+        env = {**s3_env, "TMPDIR": str(machine / "tmp")}
+        workers.append(subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "batch", f"s3://{BUCKET}/in", f"s3://{BUCKET}/out", *shard,
+             "--scheduler-url", luigid_fast_failover, "-q"],
+            cwd=machine, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True))
+    victim, survivor = workers
+    # Kill the victim once it has finished a few tasks, while the run is still going.
+    deadline = time.time() + 240
+    while sum(pid.endswith(f":{victim.pid}") for *_, pid in _runs(store, "out")) < 3:
+        assert victim.poll() is None and time.time() < deadline, victim.communicate()[1].decode()[-2000:]
+        time.sleep(0.2)
+    assert not store.exists(f"{BUCKET}/out/_SUCCESS")
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.communicate(timeout=60)
+    assert victim.returncode == -signal.SIGKILL
+    out, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err.decode()[-3000:]
+    shards = -(-(count + bad) // 20)
+    assert out.decode().startswith(f"boilerstrip batch: {count} documents in {shards} shards -> s3://{BUCKET}/out")
+
+    # Complete, no duplicates, byte-identical to the local run (where a record names its input's
+    # path, and the template-line source made from it, the local root reads as the S3 prefix).
+    remote_text = _remote_parts(store, "out")
+    ids = [json.loads(line)["id"] for line in remote_text.splitlines()]
+    assert len(ids) == len(set(ids)) == count
+    as_remote = {str(local_in): f"s3://{BUCKET}/in"}
+
+    def remote_form(text: str) -> str:
+        for local_root, remote_root in as_remote.items():
+            text = text.replace(json.dumps(local_root)[1:-1], remote_root)
+        return text
+
+    assert remote_text == remote_form(_local_parts(local_out))
+    for name in ("rejects.jsonl", "templates.json", "duplicates.jsonl"):
+        assert store.cat_file(f"{BUCKET}/out/{name}").decode() == remote_form((local_out / name).read_text()), name
+    assert len(store.cat_file(f"{BUCKET}/out/rejects.jsonl").splitlines()) == bad
+    remote_manifest = json.loads(store.cat_file(f"{BUCKET}/out/manifest.json"))
+    local_manifest = json.loads((local_out / "manifest.json").read_text())
+    for key in ("files", "inputs", "documents", "shards", "removed_by_rule", "templates", "duplicates"):
+        assert remote_manifest[key] == local_manifest[key], key
+
+    # Both machines worked; every task of the run was done; only the store holds the run's files.
+    runs = _runs(store, "out")
+    assert {pid for *_, pid in runs} == {f"{socket.gethostname()}:{w.pid}" for w in workers}
+    assert len({(stage, shard) for stage, shard, _ in runs}) == 5 * shards + 3
+    assert [p for m in machines for p in m.rglob("*") if p.is_file()] == []
+    leftovers = Counter(p.rsplit("/", 1)[-1].endswith(".tmp") for p in store.find(f"{BUCKET}/out"))
+    assert leftovers[False] > 0  # (a killed write may leave a hidden temporary key in .stages: never read)
+    assert not [p for p in store.ls(f"{BUCKET}/out", detail=False) if p.endswith(".tmp")]
