@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from pipeline.errors import InputNotFoundError, InputTooLargeError
 from pipeline.io.formats import GZIP_SUFFIX
-from pipeline.io.storage import is_remote, open_input
+from pipeline.io.storage import is_remote, open_input, read_range
 
 _CHUNK = 1 << 20
 
@@ -81,9 +81,14 @@ def read_file(path: str, limit: int) -> bytes:
     """A plain file's bytes: read unbuffered, in reads of its own size (a FIFO says 0 and
     is read in chunks); one byte more tells whether it grew meanwhile. An object in a store
     is read in chunks within the limit."""
-    if is_remote(path):
-        with reading(path) as stream:
-            return read_limited(stream, limit, "input")
+    if is_remote(path):  # one ranged request: at most one byte past the limit
+        try:
+            data = read_range(path, 0, limit + 1)
+        except OSError as exc:
+            raise input_error(path, exc) from None
+        if len(data) > limit:
+            raise too_large("input", limit)
+        return data
     try:
         with open(path, "rb", buffering=0) as stream:
             size = os.fstat(stream.fileno()).st_size

@@ -13,13 +13,19 @@ instance role; an S3-compatible endpoint from ``AWS_ENDPOINT_URL`` or
 ``FSSPEC_S3_ENDPOINT_URL``), so they never reach a command line, a Luigi
 task parameter or a log.
 
-Publishing on an object store (:func:`open_remote_output`): the data is
-written under a temporary key beside the final one (``.NAME.<random>.tmp``),
-then copied to the final key by the store in one request, then the temporary
-key is deleted. An object store has no rename, but an object appears whole
-or not at all: a reader of the final key sees the previous object or the new
-complete one, never a part of it. A write that fails (or a process that is
-killed) leaves at most a hidden temporary key, which no listing here reads.
+Publishing on an object store (:func:`open_remote_output`): an object store
+has no rename, but an object appears whole or not at all: a put (or the
+completion of a multipart upload) is what makes it visible, and a reader of
+the key sees the previous object or the new complete one, never a part. So an
+output is written to a temporary spool on this machine (in memory, then a
+local temporary file) and uploaded to its final key only once it is complete,
+in one put (a multipart upload above the library's block size, completed last).
+A write that fails, or a process killed meanwhile, leaves nothing under the
+final key (an unfinished multipart upload is invisible; the store's lifecycle
+rules remove it). The puts need no condition: the work directory's keys are
+content-addressed (a key always gets the same bytes, whichever worker writes
+it), and the output directory is written only by the one worker luigid lets
+run the corpus task.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ import contextlib
 import io
 import os
 import posixpath
-import uuid
+import shutil
+import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -115,6 +122,12 @@ def read_bytes(path: str) -> bytes:
     return data
 
 
+def read_range(url: str, start: int, end: int) -> bytes:
+    """Bytes ``start`` to ``end`` (exclusive; fewer at the end of the object) in one request."""
+    data: bytes = filesystem(url).cat_file(url, start=start, end=end)
+    return data
+
+
 def read_text(path: str) -> str:
     return read_bytes(path).decode("utf-8")
 
@@ -178,8 +191,6 @@ def remove(path: str) -> None:
 def remove_tree(path: str) -> None:
     """Delete a directory or everything under a prefix (best effort, as ``shutil.rmtree(ignore_errors)``)."""
     if not is_remote(path):
-        import shutil
-
         shutil.rmtree(path, ignore_errors=True)
         return
     with contextlib.suppress(FileNotFoundError):
@@ -203,41 +214,38 @@ def copy(source: str, target: str) -> None:
     filesystem(target).copy(source, target)
 
 
-def temporary_key(url: str) -> str:
-    """A hidden name beside ``url`` for writing it (the listing skips names starting with ``.``)."""
-    parent, name = posixpath.split(url)
-    return f"{parent}/.{name}.{uuid.uuid4().hex[:12]}.tmp"
+#: Bytes of an output held in memory before its spool moves to a local temporary file.
+SPOOL_MEMORY = 16 << 20
 
 
 @contextlib.contextmanager
 def open_remote_output(url: str, binary: bool) -> Iterator[IO[Any]]:
-    """Write ``url`` as the module docstring says: under a temporary key, then copied into
-    place only if the block succeeded. Raises :class:`OutputError` naming ``url``."""
-    tmp = temporary_key(url)
+    """Write ``url`` as the module docstring says: spooled on this machine, then put into place
+    in one upload, only if the block succeeded. Raises :class:`OutputError` naming ``url``."""
     try:
         fs = filesystem(url)
-        raw = fs.open(tmp, "wb")
-    except Exception as exc:  # the store's library decides what it raises (OSError mostly)
+    except OSError as exc:
         raise OutputError(url, _reason(exc)) from None
-    text = None if binary else io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=True)
-    try:
-        yield raw if text is None else text
-        raw.close()  # the upload completes here, under the temporary key
-        fs.copy(tmp, url)
-    except BaseException as exc:
-        with contextlib.suppress(Exception):
-            if text is not None:
-                text.detach()  # or collecting the wrapper would close (and upload) the file
-            if not raw.closed:
-                raw.discard()  # abort a multipart upload instead of completing it
-                raw.closed = True
-        with contextlib.suppress(Exception):
-            fs.rm_file(tmp)
-        if isinstance(exc, OSError) and not isinstance(exc, (OutputError, BrokenPipeError)):
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
+        if binary:
+            yield spool
+        else:
+            text = io.TextIOWrapper(spool, encoding="utf-8", newline="\n")
+            yield text
+            text.flush()
+            text.detach()
+        spool.seek(0)
+        try:
+            upload = fs.open(url, "wb")
+            try:
+                shutil.copyfileobj(spool, upload, 1 << 20)
+            except BaseException:
+                upload.discard()  # abort a multipart upload instead of completing it
+                upload.closed = True
+                raise
+            upload.close()  # the object appears here, whole
+        except OSError as exc:
             raise OutputError(url, _reason(exc)) from None
-        raise
-    with contextlib.suppress(Exception):
-        fs.rm_file(tmp)
 
 
 def _reason(exc: BaseException) -> str:

@@ -8,8 +8,8 @@ An output path is written the way a user expects a Unix tool to write it:
   existing file keeps its mode (and, where permitted, its owner);
 * a symbolic link is followed: its target is what gets written (atomically,
   when the target is a regular file), the link itself stays;
-* an object in a store (``s3://...``, :mod:`pipeline.io.storage`) is written under a
-  temporary key and copied into place by the store, so it too appears whole or not at all;
+* an object in a store (``s3://...``, :mod:`pipeline.io.storage`) is spooled locally and
+  uploaded in one put once complete, so it too appears whole or not at all;
 * anything that is not a regular file (``/dev/null``, a FIFO, a terminal,
   ``/dev/stdout`` and other links to open file descriptors) is written
   *through*, never replaced: renaming a file over ``/dev/null`` would turn the
@@ -109,7 +109,7 @@ def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
     written or put in place: a directory, a parent that is a file, no permission, a full disk.
     """
     name = os.fspath(path)
-    if is_remote(name):  # an object store: published by a copy from a temporary key (pipeline.io.storage)
+    if is_remote(name):  # an object store: spooled, then published in one put (pipeline.io.storage)
         with open_remote_output(name, binary) as raw:
             remote = OutputStream(raw, name)
             yield remote
