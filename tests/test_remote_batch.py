@@ -100,24 +100,18 @@ def test_clean_reads_a_prefix_and_writes_an_object(tmp_path, store, s3_env):
     assert store.ls(f"{BUCKET}/clean-out", detail=False) == [f"{BUCKET}/clean-out/records.jsonl"]
 
 
-def test_a_failed_write_publishes_nothing(store, s3_env, monkeypatch):
+def test_a_failed_write_publishes_nothing(store, in_process_s3):
     from pipeline.io import storage
     from pipeline.io.writers import open_output
 
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
-        monkeypatch.setenv(name, s3_env[name])
-    storage._filesystem.cache_clear()
-    try:
-        target = f"s3://{BUCKET}/atomic/part-00000.jsonl"
-        with open_output(target) as out:
-            out.write("old\n")
-        with pytest.raises(RuntimeError), open_output(target) as out:
-            out.write("half of the new part\n")
-            raise RuntimeError("the worker fails mid-write")
-        assert storage.read_text(target) == "old\n"  # a reader still sees the previous, whole object
-        assert store.ls(f"{BUCKET}/atomic", detail=False) == [f"{BUCKET}/atomic/part-00000.jsonl"]
-    finally:
-        storage._filesystem.cache_clear()
+    target = f"s3://{BUCKET}/atomic/part-00000.jsonl"
+    with open_output(target) as out:
+        out.write("old\n")
+    with pytest.raises(RuntimeError), open_output(target) as out:
+        out.write("half of the new part\n")
+        raise RuntimeError("the worker fails mid-write")
+    assert storage.read_text(target) == "old\n"  # a reader still sees the previous, whole object
+    assert store.ls(f"{BUCKET}/atomic", detail=False) == [f"{BUCKET}/atomic/part-00000.jsonl"]
 
 
 def test_missing_input_prefix_is_one_line_and_usage_status(store, s3_env):
@@ -215,3 +209,48 @@ def test_two_machines_one_killed_mid_run_output_complete_and_identical_to_local(
     assert len({(stage, shard) for stage, shard, _ in runs}) == 5 * shards + 3
     assert [p for m in machines for p in m.rglob("*") if p.is_file()] == []
     assert not [p for p in store.find(f"{BUCKET}/out") if p.endswith(".tmp")]  # nothing half-written, anywhere
+
+
+@pytest.fixture
+def in_process_s3(s3_env, monkeypatch) -> Iterator[None]:
+    """This process's own storage layer pointed at the server (as a worker's environment would)."""
+    from pipeline.io import storage
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.setenv(name, s3_env[name])
+    storage._filesystem.cache_clear()
+    yield
+    storage._filesystem.cache_clear()
+
+
+def test_range_daily_backfill_against_the_store(tmp_path, store, in_process_s3):
+    """The docs' backfill: RangeDaily over CleanDaily with both roots in the bucket; a day
+    without input is not attempted, a finished day is not redone."""
+    import datetime
+
+    import luigi
+    from luigi.tools.range import RangeDaily
+
+    from pipeline.batch.tasks import CleanDaily
+
+    local = tmp_path / "scraped"
+    for day, seeds in (("2024-10-19", SEEDS[:3]), ("2024-10-21", SEEDS[3:])):
+        (local / day).mkdir(parents=True)
+        for seed in seeds:
+            (local / day / seed.name).write_bytes(seed.read_bytes())
+    store.put(str(local) + "/", f"{BUCKET}/scraped/", recursive=True)
+    roots = {"input_root": f"s3://{BUCKET}/scraped", "output_root": f"s3://{BUCKET}/clean"}
+    backfill = RangeDaily(of=CleanDaily, start=datetime.date(2024, 10, 19), stop=datetime.date(2024, 10, 22),
+                          days_back=10, now=int(datetime.datetime(2024, 10, 25).timestamp()), of_params=roots,
+                          param_name="date")
+    result = luigi.build([backfill], local_scheduler=True, detailed_summary=True, log_level="WARNING")
+    assert result.status.name in ("SUCCESS", "MISSING_EXT"), result.summary_text
+    for day in ("2024-10-19", "2024-10-21"):
+        assert store.exists(f"{BUCKET}/clean/{day}/_SUCCESS")
+        expected = run_cli("clean", "--corpus-pass", "--format", "jsonl", str(local / day)).stdout.decode()
+        assert _remote_parts(store, f"clean/{day}") == expected.replace(str(local), f"s3://{BUCKET}/scraped")
+    assert not store.exists(f"{BUCKET}/clean/2024-10-20")
+    first = store.info(f"{BUCKET}/clean/2024-10-19/_SUCCESS")["LastModified"]
+    assert CleanDaily(date=datetime.date(2024, 10, 19), **roots).complete()
+    luigi.build([backfill], local_scheduler=True, log_level="WARNING")
+    assert store.info(f"{BUCKET}/clean/2024-10-19/_SUCCESS")["LastModified"] == first

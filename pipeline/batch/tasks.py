@@ -34,7 +34,7 @@ import shutil
 import socket
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import Field, fields, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -43,6 +43,7 @@ from typing import Any
 
 import luigi
 from luigi.configuration import get_config
+from luigi.task import BulkCompleteNotImplementedError
 
 from pipeline import __version__
 from pipeline.batch.plan import Plan, PlanMember, load_plan, make_plan, save_plan
@@ -640,6 +641,19 @@ class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[
 
     def complete(self) -> bool:
         return bool(self.requires().complete() and self.corpus().complete())
+
+    @classmethod
+    def bulk_complete(cls, dates: Iterable[Any]) -> list[Any]:
+        """The days of a ``RangeDaily`` backfill that are complete, when the roots are in a store.
+
+        Without this, RangeDaily infers completeness by globbing the outputs of Luigi's own
+        file-system targets; a store's outputs are :class:`StoreTarget` instead, so each day is
+        asked as the scheduler would ask it. Local roots keep Luigi's inference."""
+        days = list(dates)
+        tasks = [cls(date=day) for day in days]
+        if not tasks or not storage.is_remote(tasks[0].output_root):
+            raise BulkCompleteNotImplementedError()
+        return [day for day, task in zip(days, tasks, strict=True) if task.complete()]
 
     def output(self) -> FileTarget:
         return self.corpus().output()
