@@ -257,7 +257,7 @@ def run_batch(task: CleanCorpus, workers: int = 1, scheduler_url: str | None = N
             if outcome == "complete":
                 break
             if outcome == "failed":
-                return BatchResult(error="batch did not complete: another worker failed to finish it or died "
+                return BatchResult(error="batch did not complete: another worker failed to finish it "
                                          "(see that process's errors); rerun to resume")
             if outcome == "timeout":
                 return BatchResult(error=f"batch did not complete: still incomplete after waiting --wait-timeout "
