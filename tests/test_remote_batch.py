@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -118,6 +119,41 @@ def test_missing_input_prefix_is_one_line_and_usage_status(store, s3_env):
     result = _cli(s3_env, "batch", f"s3://{BUCKET}/nothing-here", f"s3://{BUCKET}/out-x")
     assert result.returncode == 2
     assert result.stderr.decode().strip() == f"boilerstrip: error: s3://{BUCKET}/nothing-here: input directory not found"
+
+
+def test_batch_on_the_store_reads_jsonl_ranges_gzip_and_pages_like_a_local_batch(tmp_path, store, s3_env):
+    """A plain JSONL object cut into line ranges (each read from its byte offset), a .jsonl.gz
+    object (streamed and inflated), a page, a text in a subdirectory and an undecodable file:
+    the same outputs as a local batch of the same tree."""
+    local = tmp_path / "mixed"
+    (local / "sub").mkdir(parents=True)
+    page = (Path(__file__).parent.parent / "fixtures" / "html" / "harbour-news.html").read_text(encoding="utf-8")
+    (local / "harbour.html").write_text(page, encoding="utf-8")
+    (local / "sub" / "menafn.txt").write_bytes(SEEDS[4].read_bytes())
+    (local / "garbage.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    lines = [json.dumps({"id": f"s{i}", "text": SEEDS[i % len(SEEDS)].read_text(encoding="utf-8")}) for i in range(7)]
+    lines.insert(3, "{oops")
+    (local / "crawl.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip.open(local / "more.jsonl.gz", "wb") as gz:
+        gz.write("\n".join(lines[:3]).encode())
+    store.put(str(local) + "/", f"{BUCKET}/mixed/", recursive=True)
+    remote = _cli(s3_env, "batch", f"s3://{BUCKET}/mixed", f"s3://{BUCKET}/mixed-out", "--shard-size", "3", "-q")
+    assert remote.returncode == 0, remote.stderr.decode()[-2000:]
+    local_result = _cli(s3_env, "batch", str(local), str(tmp_path / "out"), "--shard-size", "3", "-q")
+    assert local_result.returncode == 0, local_result.stderr.decode()[-2000:]
+
+    def as_remote(text: str) -> str:
+        return text.replace(json.dumps(str(local))[1:-1], f"s3://{BUCKET}/mixed")
+
+    assert _remote_parts(store, "mixed-out") == as_remote(_local_parts(tmp_path / "out"))
+    assert len(_local_parts(tmp_path / "out").splitlines()) == 1 + 1 + 7 + 3
+    for name in ("rejects.jsonl", "templates.json", "duplicates.jsonl"):
+        assert store.cat_file(f"{BUCKET}/mixed-out/{name}").decode() == as_remote((tmp_path / "out" / name).read_text())
+    manifest = json.loads(store.cat_file(f"{BUCKET}/mixed-out/manifest.json"))
+    assert len(manifest["shards"]) == len(json.loads((tmp_path / "out" / "manifest.json").read_text())["shards"]) >= 5
+    # a second run over the unchanged store does nothing
+    again = _cli(s3_env, "batch", f"s3://{BUCKET}/mixed", f"s3://{BUCKET}/mixed-out", "--shard-size", "3", "-q")
+    assert again.returncode == 0 and "up to date" in again.stdout.decode()
 
 
 @pytest.fixture
