@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -182,6 +183,33 @@ def _runs(store, prefix: str) -> list[tuple[str, str, str]]:
     return [tuple(store.cat_file(p).decode().split()) for p in paths if not p.rsplit("/", 1)[-1].startswith(".")]
 
 
+# `boilerstrip batch` that, after its third task, stops halfway through the next shard (half of
+# its documents cleaned, nothing uploaded) and touches $STUCK_MARKER, so that the test kills it
+# mid-shard every time rather than when chance has it between two tasks.
+_STOPS_MID_SHARD = """
+import os, sys, time
+from pipeline import cli
+from pipeline.batch import tasks
+
+finished = []
+run, inputs = tasks.ShardTask.run, tasks.ShardTask._inputs
+
+def counted_run(self):
+    run(self)
+    finished.append(self.shard)
+
+def stalling_inputs(self, timings):
+    for n, item in enumerate(inputs(self, timings)):
+        if n == 10 and len(finished) >= 3:
+            open(os.environ["STUCK_MARKER"], "w").close()
+            time.sleep(3600)
+        yield item
+
+tasks.ShardTask.run, tasks.ShardTask._inputs = counted_run, stalling_inputs
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
 @pytest.mark.slow
 def test_two_machines_one_killed_mid_run_output_complete_and_identical_to_local(tmp_path, store, s3_env,
                                                                               luigid_fast_failover):
@@ -195,20 +223,21 @@ def test_two_machines_one_killed_mid_run_output_complete_and_identical_to_local(
     assert local.returncode == 0, local.stderr.decode()[-2000:]
 
     machines = [tmp_path / "machine-a", tmp_path / "machine-b"]
+    stuck = tmp_path / "victim-stuck"  # (outside both machines' directories)
     workers = []
-    for machine in machines:  # as if on two machines: own working directory, own temporary directory
+    for machine, program in zip(machines, (["-c", _STOPS_MID_SHARD], ["-m", "pipeline.cli"]), strict=True):
+        # as if on two machines: own working directory, own temporary directory
         (machine / "tmp").mkdir(parents=True)
-        env = {**s3_env, "TMPDIR": str(machine / "tmp")}
+        env = {**s3_env, "TMPDIR": str(machine / "tmp"), "STUCK_MARKER": str(stuck)}
         workers.append(subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "batch", f"s3://{BUCKET}/in", f"s3://{BUCKET}/out", *shard,
+            [sys.executable, *program, "batch", f"s3://{BUCKET}/in", f"s3://{BUCKET}/out", *shard,
              "--scheduler-url", luigid_fast_failover, "-q"],
             cwd=machine, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True))
     victim, survivor = workers
-    # Kill the victim once it has finished a few tasks, while the run is still going.
     deadline = time.time() + 240
-    while sum(pid.endswith(f":{victim.pid}") for *_, pid in _runs(store, "out")) < 3:
+    while not stuck.exists():  # the victim has finished 3 tasks and is halfway through a shard
         assert victim.poll() is None and time.time() < deadline, victim.communicate()[1].decode()[-2000:]
-        time.sleep(0.2)
+        time.sleep(0.1)
     assert not store.exists(f"{BUCKET}/out/_SUCCESS")
     os.killpg(victim.pid, signal.SIGKILL)
     victim.communicate(timeout=60)
@@ -217,6 +246,10 @@ def test_two_machines_one_killed_mid_run_output_complete_and_identical_to_local(
     assert survivor.returncode == 0, err.decode()[-3000:]
     shards = -(-(count + bad) // 20)
     assert out.decode().startswith(f"boilerstrip batch: {count} documents in {shards} shards -> s3://{BUCKET}/out")
+    # luigid failed the victim's shard once it had been silent for 5 s; the survivor forgave it and redid it.
+    server_log = (tmp_path / "luigid-logs" / "luigi-server.log").read_text(encoding="utf-8")
+    assert re.search(rf"marked as running by disconnected worker .*pid={victim.pid}\)", server_log)
+    assert "POST /api/forgive_failures" in server_log
 
     # Complete, no duplicates, byte-identical to the local run (where a record names its input's
     # path, and the template-line source made from it, the local root reads as the S3 prefix).
