@@ -483,3 +483,14 @@ def test_clean_daily_runs_with_options_end_to_end(seed_dir, tmp_path):
     cleaned = run_cli("clean", "--corpus-pass", "--format", "jsonl", "--ascii-punctuation", str(day_in))
     assert text == cleaned.stdout.decode()
     assert "’" not in text and "“" not in text
+
+
+def test_file_urls_are_local_paths(seed_dir, tmp_path):
+    """``file://`` input and output directories take the local code path: the same outputs."""
+    result = _batch(f"file://{seed_dir}", f"file://{tmp_path / 'out-url'}", "--shard-size", "2")
+    assert result.returncode == 0, result.stderr
+    assert _batch(str(seed_dir), str(tmp_path / "out"), "--shard-size", "2").returncode == 0
+    assert _parts(tmp_path / "out-url") == _parts(tmp_path / "out") != ""
+    assert (tmp_path / "out-url" / ".stages" / "runs.log").exists()
+    cleaned = run_cli("clean", f"file://{seed_dir / SEEDS[0].name}")
+    assert cleaned.returncode == 0 and cleaned.stdout == run_cli("clean", str(seed_dir / SEEDS[0].name)).stdout
