@@ -51,6 +51,7 @@ from pipeline.options import (
     add_arguments,
     from_arguments,
     parse_count,
+    parse_html_extractor,
     parse_positive,
 )
 
@@ -278,13 +279,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # --- evaluate ------------------------------------------------------------------------------
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from pipeline.evaluate import (
         GoldError,
         PipelineSystem,
         System,
+        baseline,
         evaluate,
         load_gold,
-        trafilatura_default,
+        select_split,
     )
 
     options = _options(args)
@@ -295,11 +299,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except GoldError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    pages = list(gold.pages)[: args.limit or None]
+    if args.split != "all" and gold.kind != "full-text":
+        _error(f"--split selects pages of a full-text gold set (gold.json and meta.json); {args.gold} is {gold.kind}")
+        return EXIT_USAGE
+    pages = select_split(gold.pages, args.split)[: args.limit or None]
     pipeline = PipelineSystem(options)
     systems: dict[str, System] = {PROG: pipeline}
-    if args.baseline == "trafilatura":
-        systems["trafilatura"] = trafilatura_default
+    for mode in dict.fromkeys(args.also_mode or ()):
+        if mode != options.html_extractor:
+            systems[f"{PROG} {mode}"] = PipelineSystem(replace(options, html_extractor=mode))
+    for name in args.baseline:
+        systems[name] = baseline(name)
     show = sys.stderr.isatty() and not args.quiet
     report = evaluate(gold, systems, pages,
                       progress=lambda it: tqdm(it, total=len(pages), disable=not show, file=sys.stderr, unit="page",
@@ -314,6 +324,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         with open_output(args.json) as out:
             json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
     return EXIT_OK
+
+
+def _baselines(value: str) -> tuple[str, ...]:
+    """``all``, ``none`` or a comma-separated list of single extractors (evaluate --baseline)."""
+    from pipeline.evaluate import BASELINES
+
+    if value == "all":
+        return BASELINES
+    if value == "none":
+        return ()
+    names = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in BASELINES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"not a baseline: {', '.join(unknown) or value!r} "
+                                         f"(all, none, or some of {', '.join(BASELINES)})")
+    return names
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -371,16 +397,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
-        help="score HTML extraction and cleaning against gold data (precision, recall, F1)",
-        description="Score boilerstrip (and, by default, trafilatura's own default extraction, in the same run) "
-        "on gold data: an article-body gold file ({id: {articleBody, url}} with html/<id>.html.gz beside it, "
-        "scored on word 4-gram shingles) or a snippet gold directory (evaldata.json with html/, scored on "
-        "'with'/'without' snippets).",
+        help="score HTML extraction and cleaning against gold data (ROUGE-LSum, precision, recall, F1, docs/s)",
+        description="Score boilerstrip and, in the same run on the same pages, each single extractor (trafilatura's "
+        "default extraction, Readability, Resiliparse, jusText) on gold data: a full-text gold set (gold.json and "
+        "meta.json with html/<dataset>/<id>.html, as ../shared/datasets/wceb-dev; scored with the Web Content "
+        "Extraction Benchmark's ROUGE-LSum and a bag-of-tokens F1, mean over pages, per data set), an "
+        "article-body gold file ({id: {articleBody, url}} with html/<id>.html.gz beside it, scored on word 4-gram "
+        "shingles) or a snippet gold directory (evaldata.json with html/, scored on 'with'/'without' snippets).",
     )
-    evaluate.add_argument("gold", metavar="GOLD", help="gold JSON file, or a directory holding evaldata.json or "
-                          "ground-truth.json")
-    evaluate.add_argument("--baseline", choices=("trafilatura", "none"), default="trafilatura",
-                          help="also score this system on the same pages (default: trafilatura)")
+    evaluate.add_argument("gold", metavar="GOLD", help="gold JSON file, or a directory holding evaldata.json, "
+                          "ground-truth.json or gold.json")
+    evaluate.add_argument("--baseline", type=_baselines, default="all", metavar="NAMES",
+                          help="single extractors to score on the same pages: all (default: trafilatura, readability, "
+                          "resiliparse, justext), none, or a comma-separated list")
+    evaluate.add_argument("--also-mode", action="append", metavar="MODE", type=parse_html_extractor,
+                          help="also score boilerstrip with this --html-extractor mode, in the same run (repeatable)")
+    evaluate.add_argument("--split", choices=("all", "tuning", "held-out", "train", "dev", "test"), default="all",
+                          help="full-text gold only: the pages of this split of the development set (held-out: its "
+                          "test pages, on which neither the line model nor the extractor combination was tuned; "
+                          "tuning: its train and dev pages); default all")
     evaluate.add_argument("--json", metavar="FILE", help="write the summary and per-document figures as JSON")
     evaluate.add_argument("--limit", type=parse_count, metavar="N", help="only the first N pages")
     evaluate.add_argument("--languages", type=parse_count, default=3, metavar="N",

@@ -68,8 +68,12 @@ class Document:
     language: str | None = None
     #: the page's own summary (meta description), HTML input only
     description: str | None = None
-    #: which extractor produced ``text`` from HTML ("trafilatura" or "justext")
+    #: what produced ``text`` from HTML: "combined", "resiliparse", "trafilatura" or "justext"
     extractor: str | None = None
+    #: HTML input only: for each line of ``text``, the extractors that kept it (the audit of the
+    #: combination). From extraction to normalisation it is aligned with the lines of ``text``
+    #: (removed lines keep their entry); the normalize stage leaves one entry per paragraph.
+    extractors: tuple[tuple[str, ...], ...] | None = None
     removed: tuple[Removal, ...] = ()
     flags: tuple[str, ...] = ()
     #: the id of the record this one duplicates (a corpus-level pass found it), and how alike they are
@@ -123,6 +127,7 @@ class Document:
             "description": self.description,
             "encoding": self.encoding,
             "extractor": self.extractor,
+            "extractors": None if self.extractors is None else [list(names) for names in self.extractors],
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],
             "flags": list(self.flags),
@@ -145,6 +150,8 @@ class Document:
         fields["removed"] = tuple(Removal(**r) for r in fields["removed"])
         fields["flags"] = tuple(fields["flags"])
         fields["captured"] = tuple(tuple(c) for c in fields.get("captured", ()))
+        if fields.get("extractors") is not None:
+            fields["extractors"] = tuple(tuple(names) for names in fields["extractors"])
         return cls(**fields)
 
     def to_json_line(self) -> str:

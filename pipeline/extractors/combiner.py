@@ -1,0 +1,157 @@
+"""The combination: trafilatura, Resiliparse and Readability vote block by block.
+
+Each extractor's text is projected onto the page's own blocks
+(:mod:`pipeline.extractors.align`), so the output keeps the page's order and
+paragraphs whatever each extractor made of them. Then, per block:
+
+1. **trafilatura and Resiliparse first.** When they agree on at least
+   :data:`AGREEMENT_SKIP` of the words either keeps (word Jaccard of the blocks
+   they cover), the page is an ordinary article and the blocks both keep are
+   the text; Readability, which costs more than the two together, is not run.
+   About half of all pages end here.
+2. **Otherwise Readability votes too**, and the page's *kind* is how far
+   trafilatura and Readability agree (:func:`page_kind`): ``hi`` (an article
+   both found), ``mid`` or ``lo`` (forums, lists, pages whose text is split
+   into several containers: each article extractor found a different part).
+3. A block's **support** is the precision-weighted share of the extractors
+   that keep it: each extractor's vote weighs its precision on that kind of
+   page (:data:`PRECISION`, the share of the words it keeps that are gold
+   main text, measured on the tuning pages). At or above the kind's
+   ``keep`` level the block is kept; below ``ask`` it is dropped; in between
+   the **line model arbitrates**: the block is kept when its boilerplate
+   probability, scored among all the page's blocks, is below
+   :data:`ARBITER_THRESHOLD`.
+
+Everything kept then goes through the rules and the line model like any text.
+
+Measured on the tuning pages (wceb-dev's ``train`` and ``dev`` pages:
+``python -m benchmarks.combiner_tuning``): the two-of-three majority is best
+where the article extractors agree; where they disagree less than fully
+(``mid``), a block only one extractor keeps is worth asking the line model
+about; where they disagree most (``lo``), the union of all three, left to the
+line model after the rules, is best: there each extractor has found a
+different part of the text. With the measured weights, the levels below
+amount to vote counts (two of three; one of three, arbitrated; one of three),
+because the three precisions of a kind are close.
+
+Without the line model (``--no-line-model``) there is nothing to arbitrate or
+clean up after a generous keep: a block is kept on a weighted majority.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline.extractors import readability_adapter, resiliparse_adapter, trafilatura_adapter
+from pipeline.extractors.align import COVERED_SHARE, Skeleton, page_blocks, words
+from pipeline.extractors.page import Page
+
+TRAFILATURA, READABILITY, RESILIPARSE = trafilatura_adapter.NAME, readability_adapter.NAME, resiliparse_adapter.NAME
+#: The order in which the audit lists the extractors that kept a block.
+VOTERS = (TRAFILATURA, READABILITY, RESILIPARSE)
+
+#: trafilatura and Resiliparse agreeing on this share of their words settles a page without Readability.
+AGREEMENT_SKIP = 0.95
+#: trafilatura and Readability agreeing on at least this share of their words: a ``hi`` page ...
+KIND_HI = 0.8
+#: ... at least this share: ``mid``; below: ``lo``.
+KIND_MID = 0.4
+
+#: Precision of each extractor's kept words on each kind of page (tuning pages; see the module docstring).
+PRECISION: dict[str, dict[str, float]] = {
+    "hi": {TRAFILATURA: 0.954, READABILITY: 0.961, RESILIPARSE: 0.898},
+    "mid": {TRAFILATURA: 0.897, READABILITY: 0.950, RESILIPARSE: 0.881},
+    "lo": {TRAFILATURA: 0.820, READABILITY: 0.911, RESILIPARSE: 0.844},
+}
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Support at or above ``keep``: kept; below ``ask``: dropped; in between: the line model decides."""
+
+    keep: float
+    ask: float
+
+
+LEVELS: dict[str, Levels] = {
+    "hi": Levels(keep=0.65, ask=0.65),  # two of three; nothing to ask
+    "mid": Levels(keep=0.65, ask=0.2),  # two of three; one of three if the line model agrees
+    "lo": Levels(keep=0.2, ask=0.2),  # any one of three (the line model cleans up after the rules)
+}
+#: Without the line model: a weighted majority on every kind of page.
+MAJORITY = Levels(keep=0.5, ask=0.5)
+#: In the arbitration band, a block is kept when its boilerplate probability is below this.
+ARBITER_THRESHOLD = 0.5
+
+#: Boilerplate probabilities of a page's blocks, in order (None: not scored, e.g. long prose).
+Scorer = Callable[[Sequence[str]], Sequence[float | None]]
+
+
+@dataclass(frozen=True)
+class Combination:
+    """The blocks kept, in page order, and for each the extractors that kept it."""
+
+    blocks: tuple[str, ...]
+    kept_by: tuple[tuple[str, ...], ...]
+    #: "agree", "hi", "mid" or "lo" (see :func:`page_kind`); "" when the page has no words
+    kind: str
+
+
+def jaccard(weights: Sequence[int], first: Sequence[bool], second: Sequence[bool]) -> float:
+    """Word Jaccard of two sets of blocks (1.0 when both are empty)."""
+    both = either = 0
+    for weight, a, b in zip(weights, first, second, strict=True):
+        if a or b:
+            either += weight
+            if a and b:
+                both += weight
+    return both / either if either else 1.0
+
+
+def page_kind(trafilatura_readability_agreement: float) -> str:
+    """``hi``, ``mid`` or ``lo``: how far the two article extractors agree on the page."""
+    if trafilatura_readability_agreement >= KIND_HI:
+        return "hi"
+    return "mid" if trafilatura_readability_agreement >= KIND_MID else "lo"
+
+
+def combine(page: Page, keep_comments: bool = False, scorer: Scorer | None = None) -> Combination:
+    """The combined main text of ``page`` (see the module docstring); ``scorer`` is the line
+    model (None: no line model, a weighted majority decides)."""
+    blocks = page_blocks(page)
+    skeleton = Skeleton.of(blocks)
+    sizes = [end - first for first, end in zip(skeleton.bounds, skeleton.bounds[1:], strict=False)]
+    votes: dict[str, list[bool]] = {}
+    for name, adapter in ((TRAFILATURA, _trafilatura), (RESILIPARSE, resiliparse_adapter.blocks)):
+        votes[name] = [share >= COVERED_SHARE for share in skeleton.coverage(adapter(page, keep_comments))]
+    if not any(sizes):
+        return Combination((), (), "")
+    if jaccard(sizes, votes[TRAFILATURA], votes[RESILIPARSE]) >= AGREEMENT_SKIP:
+        kept = [i for i, (t, s) in enumerate(zip(votes[TRAFILATURA], votes[RESILIPARSE], strict=True)) if t and s]
+        return Combination(tuple(blocks[i] for i in kept), tuple((TRAFILATURA, RESILIPARSE) for _ in kept), "agree")
+    coverage = skeleton.coverage(readability_adapter.blocks(page, keep_comments))
+    votes[READABILITY] = [share >= COVERED_SHARE for share in coverage]
+    kind = page_kind(jaccard(sizes, votes[TRAFILATURA], votes[READABILITY]))
+    weights = PRECISION[kind]
+    total = sum(weights.values())
+    levels = LEVELS[kind] if scorer is not None else MAJORITY
+    support = [sum(weights[name] for name in VOTERS if votes[name][i]) / total for i in range(len(blocks))]
+    asked = [i for i, s in enumerate(support) if levels.ask <= s < levels.keep and sizes[i]]
+    scores: Sequence[float | None] = scorer(blocks) if asked and scorer is not None else ()
+    keep = [sizes[i] > 0 and support[i] >= levels.keep for i in range(len(blocks))]
+    for i in asked:
+        score = scores[i]
+        keep[i] = score is None or score < ARBITER_THRESHOLD
+    kept = [i for i, k in enumerate(keep) if k]
+    return Combination(tuple(blocks[i] for i in kept),
+                       tuple(tuple(name for name in VOTERS if votes[name][i]) for i in kept), kind)
+
+
+def _trafilatura(page: Page, keep_comments: bool) -> list[str]:
+    """trafilatura without its own Readability and jusText fallbacks: the combination has both."""
+    return trafilatura_adapter.blocks(page, keep_comments, fast=True)
+
+
+def word_total(blocks: Sequence[str]) -> int:
+    return sum(len(words(block)) for block in blocks)
