@@ -75,14 +75,16 @@ class Levels:
 
 
 LEVELS: dict[str, Levels] = {
-    "hi": Levels(keep=0.65, ask=0.65),  # two of three; nothing to ask
-    "mid": Levels(keep=0.65, ask=0.2),  # two of three; one of three if the line model agrees
+    "hi": Levels(keep=0.7, ask=0.65),  # all three; two of three if the line model agrees
+    "mid": Levels(keep=0.7, ask=0.2),  # all three; one or two of three if the line model agrees
     "lo": Levels(keep=0.2, ask=0.2),  # any one of three (the line model cleans up after the rules)
 }
 #: Without the line model: a weighted majority on every kind of page.
 MAJORITY = Levels(keep=0.5, ask=0.5)
-#: In the arbitration band, a block is kept when its boilerplate probability is below this.
-ARBITER_THRESHOLD = 0.5
+#: In the arbitration band, a block is kept when its boilerplate probability is below this
+#: (stricter than the line model stage's own threshold for HTML, 0.79: these blocks have
+#: already lost a vote).
+ARBITER_THRESHOLD = 0.63
 
 #: Boilerplate probabilities of a page's blocks, in order (None: not scored, e.g. long prose).
 Scorer = Callable[[Sequence[str]], Sequence[float | None]]
