@@ -88,7 +88,15 @@ def _error(message: str) -> None:
 def _explain(doc: Document) -> None:
     lines = [f"== {doc.id}: {len(doc.removed)} removed" + (f"; flags: {', '.join(doc.flags)}" if doc.flags else "")]
     lines += [f"  line {r.line} [{r.rule}{'' if r.score is None else f' {r.score:.3f}'}] {r.text}" for r in doc.removed]
+    if doc.extractors is not None:  # HTML input: which extractors kept each paragraph of the text
+        paragraphs = [p for p in doc.text.split("\n\n") if p]
+        lines += [f"  kept [{', '.join(names) or 'none'}] {_shorten(text)}"
+                  for names, text in zip(doc.extractors, paragraphs, strict=False)]
     tqdm.write("\n".join(lines), file=sys.stderr)
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _options(args: argparse.Namespace) -> CleanOptions | None:
@@ -337,7 +345,7 @@ def _baselines(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     unknown = [name for name in names if name not in BASELINES]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"not a baseline: {', '.join(unknown) or value!r} "
+        raise argparse.ArgumentTypeError(f"not a baseline: {', '.join(unknown) or repr(value)} "
                                          f"(all, none, or some of {', '.join(BASELINES)})")
     return names
 

@@ -33,7 +33,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+# A sentence ends after terminal punctuation and any closing quotes or brackets, before white space.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,15 @@ class RougeScore:
 def sentences(text: str) -> list[list[str]]:
     """``text`` as sentences of whitespace tokens (empty sentences left out)."""
     out = []
-    for sentence in _SENTENCE_END.split(text):
-        tokens = sentence.split()
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        tokens = text[start:end.end()].split()
         if tokens:
             out.append(tokens)
+        start = end.end()
+    tokens = text[start:].split()
+    if tokens:
+        out.append(tokens)
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.extractors.blocks import to_blocks
 from pipeline.extractors.page import Page
@@ -30,11 +31,22 @@ COVERED_SHARE = 0.5
 
 _WORD = re.compile(r"\w+")
 
-# Elements a reader does not see; Resiliparse skips <script>, <style> and their kind itself,
-# but keeps these when main-content detection is off. Ruby annotations (<rt>, <rp>) would cut
-# annotated words in two.
-SKIP = (
-    "noscript", "template", "rt", "rp", "[hidden]", "input[type=hidden i]",
+# The page is rendered by Resiliparse's HTML2Text with main-content detection off, so every
+# block of the page comes out, one line per block element and <br>: a maintained library in C
+# over the Lexbor HTML5 parser (it parses as browsers do, 0.7 ms a page). The line model's
+# "page" view is rendered the same way (training/make_lines.py imports these).
+#
+# Options: no list bullets ("•" and "1." are drawn by CSS, not page text), no alt texts (not
+# visible), no link targets, form fields or <noscript> content. Hidden elements are skipped:
+# Resiliparse skips <script>, <style> and the like, but keeps elements hidden by an attribute
+# or inline CSS when main-content detection is off, hence the selectors. Ruby annotations
+# (<rt>, <rp>: the readings printed above Japanese and Chinese text) are skipped too: inline
+# they would cut every annotated word in two.
+RENDER_OPTIONS: dict[str, Any] = {"preserve_formatting": True, "main_content": False, "list_bullets": False,
+                                   "alt_texts": False, "links": False, "form_fields": False}
+RENDER_SKIP = (
+    "script", "style", "noscript", "template", "rt", "rp",
+    "[hidden]", "input[type=hidden i]",
     '[style*="display:none" i]', '[style*="display: none" i]',
     '[style*="visibility:hidden" i]', '[style*="visibility: hidden" i]',
 )
@@ -50,12 +62,11 @@ def page_blocks(page: Page) -> list[str]:
     """
     from resiliparse.extract.html2text import extract_plain_text
 
-    options = {"preserve_formatting": True, "main_content": False, "list_bullets": False, "alt_texts": False,
-               "links": False, "form_fields": False}
-    blocks = to_blocks(extract_plain_text(page.lexbor, noscript=False, skip_elements=list(SKIP), **options))
+    blocks = to_blocks(extract_plain_text(page.lexbor, noscript=False, skip_elements=list(RENDER_SKIP),
+                                          **RENDER_OPTIONS))
     if not blocks:
-        skip = [selector for selector in SKIP if selector != "noscript"]
-        blocks = to_blocks(extract_plain_text(page.lexbor, noscript=True, skip_elements=skip, **options))
+        skip = [selector for selector in RENDER_SKIP if selector != "noscript"]
+        blocks = to_blocks(extract_plain_text(page.lexbor, noscript=True, skip_elements=skip, **RENDER_OPTIONS))
     return blocks
 
 

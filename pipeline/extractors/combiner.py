@@ -40,8 +40,8 @@ clean up after a generous keep: a block is kept on a weighted majority.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pipeline.extractors import readability_adapter, resiliparse_adapter, trafilatura_adapter
 from pipeline.extractors.align import COVERED_SHARE, Skeleton, page_blocks, words
@@ -75,19 +75,41 @@ class Levels:
 
 
 LEVELS: dict[str, Levels] = {
-    "hi": Levels(keep=0.7, ask=0.65),  # all three; two of three if the line model agrees
-    "mid": Levels(keep=0.7, ask=0.2),  # all three; one or two of three if the line model agrees
-    "lo": Levels(keep=0.2, ask=0.2),  # any one of three (the line model cleans up after the rules)
+    "hi": Levels(keep=0.7, ask=0.5),  # all three keep; two of three if the line model agrees
+    "mid": Levels(keep=1.01, ask=0.2),  # any vote, if the line model agrees
+    "lo": Levels(keep=0.7, ask=0.2),  # all three keep; one or two of three if the line model agrees
 }
 #: Without the line model: a weighted majority on every kind of page.
 MAJORITY = Levels(keep=0.5, ask=0.5)
 #: In the arbitration band, a block is kept when its boilerplate probability is below this
 #: (stricter than the line model stage's own threshold for HTML, 0.79: these blocks have
 #: already lost a vote).
-ARBITER_THRESHOLD = 0.63
+ARBITER_THRESHOLD = 0.75
 
 #: Boilerplate probabilities of a page's blocks, in order (None: not scored, e.g. long prose).
 Scorer = Callable[[Sequence[str]], Sequence[float | None]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the decision depends on (the tuning benchmark tries other values)."""
+
+    agreement_skip: float = AGREEMENT_SKIP
+    kind_hi: float = KIND_HI
+    kind_mid: float = KIND_MID
+    precision: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: PRECISION)
+    levels: Mapping[str, Levels] = field(default_factory=lambda: LEVELS)
+    arbiter_threshold: float = ARBITER_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The indices of the blocks kept, and for each the extractors that kept it."""
+
+    kept: tuple[int, ...]
+    kept_by: tuple[tuple[str, ...], ...]
+    #: "agree", "hi", "mid" or "lo" (see :func:`page_kind`); "" when the page has no words
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -111,11 +133,43 @@ def jaccard(weights: Sequence[int], first: Sequence[bool], second: Sequence[bool
     return both / either if either else 1.0
 
 
-def page_kind(trafilatura_readability_agreement: float) -> str:
+def page_kind(trafilatura_readability_agreement: float, settings: Settings | None = None) -> str:
     """``hi``, ``mid`` or ``lo``: how far the two article extractors agree on the page."""
-    if trafilatura_readability_agreement >= KIND_HI:
+    settings = settings or DEFAULT_SETTINGS
+    if trafilatura_readability_agreement >= settings.kind_hi:
         return "hi"
-    return "mid" if trafilatura_readability_agreement >= KIND_MID else "lo"
+    return "mid" if trafilatura_readability_agreement >= settings.kind_mid else "lo"
+
+
+def decide(sizes: Sequence[int], votes: Mapping[str, Sequence[bool]],
+           readability_votes: Callable[[], Sequence[bool]], scores: Callable[[], Sequence[float | None]] | None,
+           settings: Settings | None = None) -> Decision:
+    """Which blocks to keep, from each block's word count and the votes of trafilatura and
+    Resiliparse (``votes``); Readability's votes and the line model's scores are asked for
+    only when needed (they cost more than the rest). ``scores`` None: no line model, a
+    weighted majority decides. Pure: the tuning benchmark runs it on cached votes."""
+    settings = settings or DEFAULT_SETTINGS
+    trafilatura, resiliparse = votes[TRAFILATURA], votes[RESILIPARSE]
+    if not any(sizes):
+        return Decision((), (), "")
+    if jaccard(sizes, trafilatura, resiliparse) >= settings.agreement_skip:
+        kept = tuple(i for i, (t, s) in enumerate(zip(trafilatura, resiliparse, strict=True)) if t and s and sizes[i])
+        return Decision(kept, tuple((TRAFILATURA, RESILIPARSE) for _ in kept), "agree")
+    every = {TRAFILATURA: trafilatura, RESILIPARSE: resiliparse, READABILITY: readability_votes()}
+    kind = page_kind(jaccard(sizes, trafilatura, every[READABILITY]), settings)
+    weights = settings.precision[kind]
+    total = sum(weights.values())
+    levels = settings.levels[kind] if scores is not None else MAJORITY
+    support = [sum(weights[name] for name in VOTERS if every[name][i]) / total for i in range(len(sizes))]
+    keep = [bool(sizes[i]) and support[i] >= levels.keep for i in range(len(sizes))]
+    asked = [i for i, s in enumerate(support) if levels.ask <= s < levels.keep and sizes[i]]
+    if asked and scores is not None:
+        found = scores()
+        for i in asked:
+            score = found[i]
+            keep[i] = score is None or score < settings.arbiter_threshold
+    kept = tuple(i for i, k in enumerate(keep) if k)
+    return Decision(kept, tuple(tuple(name for name in VOTERS if every[name][i]) for i in kept), kind)
 
 
 def combine(page: Page, keep_comments: bool = False, scorer: Scorer | None = None) -> Combination:
@@ -124,30 +178,15 @@ def combine(page: Page, keep_comments: bool = False, scorer: Scorer | None = Non
     blocks = page_blocks(page)
     skeleton = Skeleton.of(blocks)
     sizes = [end - first for first, end in zip(skeleton.bounds, skeleton.bounds[1:], strict=False)]
-    votes: dict[str, list[bool]] = {}
-    for name, adapter in ((TRAFILATURA, _trafilatura), (RESILIPARSE, resiliparse_adapter.blocks)):
-        votes[name] = [share >= COVERED_SHARE for share in skeleton.coverage(adapter(page, keep_comments))]
-    if not any(sizes):
-        return Combination((), (), "")
-    if jaccard(sizes, votes[TRAFILATURA], votes[RESILIPARSE]) >= AGREEMENT_SKIP:
-        kept = [i for i, (t, s) in enumerate(zip(votes[TRAFILATURA], votes[RESILIPARSE], strict=True)) if t and s]
-        return Combination(tuple(blocks[i] for i in kept), tuple((TRAFILATURA, RESILIPARSE) for _ in kept), "agree")
-    coverage = skeleton.coverage(readability_adapter.blocks(page, keep_comments))
-    votes[READABILITY] = [share >= COVERED_SHARE for share in coverage]
-    kind = page_kind(jaccard(sizes, votes[TRAFILATURA], votes[READABILITY]))
-    weights = PRECISION[kind]
-    total = sum(weights.values())
-    levels = LEVELS[kind] if scorer is not None else MAJORITY
-    support = [sum(weights[name] for name in VOTERS if votes[name][i]) / total for i in range(len(blocks))]
-    asked = [i for i, s in enumerate(support) if levels.ask <= s < levels.keep and sizes[i]]
-    scores: Sequence[float | None] = scorer(blocks) if asked and scorer is not None else ()
-    keep = [sizes[i] > 0 and support[i] >= levels.keep for i in range(len(blocks))]
-    for i in asked:
-        score = scores[i]
-        keep[i] = score is None or score < ARBITER_THRESHOLD
-    kept = [i for i, k in enumerate(keep) if k]
-    return Combination(tuple(blocks[i] for i in kept),
-                       tuple(tuple(name for name in VOTERS if votes[name][i]) for i in kept), kind)
+
+    def covered(text_blocks: Sequence[str]) -> list[bool]:
+        return [share >= COVERED_SHARE for share in skeleton.coverage(text_blocks)]
+
+    votes = {TRAFILATURA: covered(_trafilatura(page, keep_comments)),
+             RESILIPARSE: covered(resiliparse_adapter.blocks(page, keep_comments))}
+    decision = decide(sizes, votes, lambda: covered(readability_adapter.blocks(page, keep_comments)),
+                      None if scorer is None else lambda: scorer(blocks))
+    return Combination(tuple(blocks[i] for i in decision.kept), decision.kept_by, decision.kind)
 
 
 def _trafilatura(page: Page, keep_comments: bool) -> list[str]:
@@ -157,3 +196,6 @@ def _trafilatura(page: Page, keep_comments: bool) -> list[str]:
 
 def word_total(blocks: Sequence[str]) -> int:
     return sum(len(words(block)) for block in blocks)
+
+
+DEFAULT_SETTINGS = Settings()

@@ -36,6 +36,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
 
+from pipeline.extractors.align import RENDER_OPTIONS
 from pipeline.extractors.blocks import to_blocks
 from pipeline.extractors.page import Page
 
@@ -77,8 +78,7 @@ def render(fragment: str) -> list[str]:
     """An HTML fragment's visible text as blocks (Resiliparse's renderer, main-content detection off)."""
     from resiliparse.extract.html2text import extract_plain_text
 
-    return to_blocks(extract_plain_text(fragment, preserve_formatting=True, main_content=False, list_bullets=False,
-                                        alt_texts=False, links=False, form_fields=False, noscript=False))
+    return to_blocks(extract_plain_text(fragment, noscript=False, **RENDER_OPTIONS))
 
 
 def blocks(page: Page, keep_comments: bool = False) -> list[str]:
