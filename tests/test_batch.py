@@ -435,7 +435,7 @@ def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
     assert _parts(out) == expected.stdout.decode()
     records = [json.loads(line) for line in _parts(out).splitlines()]
     assert len(records) == 1 + 8 + 3 + 1
-    assert [r["extractor"] for r in records if r["id"] in ("harbour.html", "p")] == ["trafilatura", "trafilatura"]
+    assert [r["extractor"] for r in records if r["id"] in ("harbour.html", "p")] == ["combined", "combined"]
     rejects = [json.loads(l) for l in (out / "rejects.jsonl").read_text().splitlines()]
     assert [(r["id"], r["stage"], r["message"][:22]) for r in rejects] == [("crawl.jsonl:4", "read", "line 4: not valid JSON")]
     manifest = json.loads((out / "manifest.json").read_text())
