@@ -21,7 +21,7 @@ from .conftest import EXPECTED, FIXTURES, SEEDS, run_cli
 
 SEED = SEEDS[3]  # 003: title, widgets, footer navigation
 
-RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "description", "encoding", "extractor",
+RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "crawl_date", "language", "description", "encoding", "extractor",
                "text", "removed", "flags",
                "duplicate_of", "duplicate_similarity"]
 
