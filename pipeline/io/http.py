@@ -80,11 +80,13 @@ def split_http_response(data: bytes) -> HttpResponse | None:
     return response
 
 
-def inflate(response: HttpResponse, limit: int = MAX_INFLATED_BYTES) -> bytes:
+def inflate(response: HttpResponse, limit: int = MAX_INFLATED_BYTES, complete: bool = False) -> bytes:
     """The payload with its ``Content-Encoding`` undone where the bytes really are
     compressed: ``curl --compressed`` decodes the body but still prints the header.
     gzip and deflate are undone with zlib, ``br`` with Brotli's own bindings (imported
-    only for such a body). At most ``limit`` bytes are inflated.
+    only for such a body). At most ``limit`` bytes are inflated. With ``complete``, a
+    compressed stream that stops before its end is an error too (a WARC record holds the
+    whole response; ``curl -si`` output keeps the text it got).
 
     Raises ``ValueError`` for a corrupt or oversized compressed body.
     """
@@ -104,6 +106,8 @@ def inflate(response: HttpResponse, limit: int = MAX_INFLATED_BYTES) -> bytes:
         raise ValueError(f"corrupt {response.content_encoding} body ({exc})") from None
     if len(payload) > limit:
         raise ValueError(f"{response.content_encoding} body inflates past {limit:,} bytes")
+    if complete and not inflater.eof:
+        raise ValueError(f"corrupt {response.content_encoding} body (the compressed stream stops before its end)")
     return payload
 
 

@@ -213,7 +213,7 @@ def _response(record: WarcRecord, framed: _Framed, path: str | None, max_bytes: 
     response = split_http_response(block)
     assert response is not None  # its head parsed above
     try:
-        body = inflate(response, max_bytes)
+        body = inflate(response, max_bytes, complete=True)
     except ValueError as exc:
         raise UndecodableInputError(f"record at offset {framed.offset}: HTTP body: {exc}") from None
     if not body.strip():
