@@ -114,6 +114,15 @@ def parse_html_extractor(value: str) -> str:
     return value
 
 
+OUTPUT_FORMATS = ("jsonl", "parquet")
+
+
+def parse_output_format(value: str) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(OUTPUT_FORMATS)}: {value!r}")
+    return value
+
+
 def parse_source_by(value: str) -> str:
     if value not in SOURCE_BY:
         raise argparse.ArgumentTypeError(f"must be one of {', '.join(SOURCE_BY)}: {value!r}")
@@ -251,6 +260,10 @@ class BatchOptions:
                              parse=parse_positive, metavar="N")
     work_dir: str = option("", "--work-dir", "intermediates (default OUTPUT_DIR/.stages)", metavar="DIR")
     gzip_output: bool = option(False, "--gzip", "write part-NNNNN.jsonl.gz")
+    output_format: str = option(
+        "jsonl", "--output-format",
+        "jsonl (default): part-NNNNN.jsonl; parquet: part-NNNNN.parquet, the same records as Parquet tables",
+        parse=parse_output_format, metavar="FORMAT")
     remove_stages: bool = option(False, "--remove-stages", "delete the intermediates once the run succeeded")
 
 

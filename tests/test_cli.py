@@ -21,7 +21,8 @@ from .conftest import EXPECTED, FIXTURES, SEEDS, run_cli
 
 SEED = SEEDS[3]  # 003: title, widgets, footer navigation
 
-RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "description", "encoding", "extractor", "extractors",
+RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "crawl_date", "language", "description", "encoding",
+               "extractor", "extractors",
                "text", "removed", "flags",
                "duplicate_of", "duplicate_similarity"]
 
