@@ -52,6 +52,7 @@ def test_the_parquet_schema_has_the_record_fields_and_types(tmp_path):
     assert schema.field("id").type == pa.string() and not schema.field("id").nullable
     assert schema.field("duplicate_similarity").type == pa.float64()
     assert schema.field("flags").type == pa.list_(pa.string())
+    assert schema.field("extractors").type == pa.list_(pa.list_(pa.string())) and schema.field("extractors").nullable
     removed = schema.field("removed").type
     assert pa.types.is_list(removed) and pa.types.is_struct(removed.value_type)
     assert [f.name for f in removed.value_type] == ["rule", "line", "text", "score", "source", "documents"]

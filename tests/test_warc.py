@@ -63,7 +63,7 @@ def test_response_records_are_documents_with_url_crawl_date_and_record_id(tmp_pa
     assert all(r["crawl_date"] == DATE for r in records)
     assert records[0]["title"] == ARTICLES[0][0]
     assert ARTICLES[0][1] in records[0]["text"] and ARTICLES[1][2] in records[1]["text"]
-    assert records[0]["extractor"] in ("trafilatura", "justext")
+    assert records[0]["extractor"] in ("combined", "justext")
 
 
 def test_skipped_records_are_counted_with_reasons_never_cleaned(tmp_path):

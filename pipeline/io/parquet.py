@@ -43,7 +43,7 @@ READ_BATCH_ROWS = 1024
 #: The keys of an entry of ``removed`` that JSONL writes only when they have a value.
 _OPTIONAL_REMOVAL_KEYS = ("score", "source", "documents")
 _STRING_FIELDS = ("id", "path", "title", "date", "publisher", "author", "url", "crawl_date", "language",
-                  "description", "encoding", "extractor", "text")
+                  "description", "encoding", "extractor")
 
 
 def schema() -> pa.Schema:
@@ -52,8 +52,10 @@ def schema() -> pa.Schema:
 
     removal = pa.struct([("rule", pa.string()), ("line", pa.int64()), ("text", pa.string()),
                          ("score", pa.float64()), ("source", pa.string()), ("documents", pa.int64())])
-    columns = [pa.field(name, pa.string(), nullable=name not in ("id", "text")) for name in _STRING_FIELDS]
-    columns += [pa.field("removed", pa.list_(removal), nullable=False),
+    columns = [pa.field(name, pa.string(), nullable=name != "id") for name in _STRING_FIELDS]
+    columns += [pa.field("extractors", pa.list_(pa.list_(pa.string()))),
+                pa.field("text", pa.string(), nullable=False),
+                pa.field("removed", pa.list_(removal), nullable=False),
                 pa.field("flags", pa.list_(pa.string()), nullable=False),
                 pa.field("duplicate_of", pa.string()),
                 pa.field("duplicate_similarity", pa.float64())]
