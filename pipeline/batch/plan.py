@@ -50,7 +50,10 @@ class PlanMember(NamedTuple):
         return Source(id=self.id, path=self.path, max_bytes=max_bytes, format=self.format)
 
     def weight(self, shard_size: int) -> int:
-        """Documents the member stands for (a compressed JSONL file: a whole shard's worth)."""
+        """Documents the member stands for (a compressed JSONL file, a WARC or a Parquet file,
+        which hold an unknown number: a whole shard's worth)."""
+        if self.format in ("warc", "parquet"):
+            return shard_size
         if self.format != "jsonl":
             return 1
         return self.n_lines if self.n_lines is not None else shard_size

@@ -202,6 +202,10 @@ class BatchResult:
         unsupported = sum(not s.get("error") for s in m["skipped"])
         if unsupported:
             lines.append(f"  skipped (unsupported files): {unsupported}")
+        skipped_records = m.get("skipped_records", {})
+        if skipped_records:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in skipped_records.items())
+            lines.append(f"  skipped records (not documents): {sum(skipped_records.values())}: {reasons}")
         if "templates" in m:
             t = m["templates"]
             lines.append(f"  template lines: {t['lines']} in {t['sources']} sources, {t['removed']} lines removed "

@@ -50,7 +50,7 @@ from pipeline.batch.plan import Plan, PlanMember, load_plan, make_plan, save_pla
 from pipeline.batch.stagefile import iter_stage_file, read_stage_file, write_stage_file
 from pipeline.chain import SEGMENT_NAMES, Chain, digest
 from pipeline.corpus.templates import line_keys
-from pipeline.document import Document, Reject
+from pipeline.document import Document, Reject, SkippedRecord
 from pipeline.io import storage
 from pipeline.io.writers import open_output
 from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
@@ -220,32 +220,39 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
                     "summary": target(storage.join(base, "summary.json"))}
         return target(storage.join(base, f"{self.segment}.jsonl"))
 
-    def _inputs(self, timings: dict[str, float]) -> Iterator[tuple[str, Document | Reject]]:
+    def _inputs(self, timings: dict[str, float],
+                skipped: dict[str, int]) -> Iterator[tuple[str, Document | Reject]]:
         if self.position == 0:
             for member in self.members():
                 source = member.source(self.options().max_bytes)
                 for item in source.documents(member.first_line, member.n_lines, member.offset):
+                    if isinstance(item, SkippedRecord):  # counted, never cleaned (a WARC request, an image)
+                        skipped[item.reason] = skipped.get(item.reason, 0) + 1
+                        continue
                     yield item.id, item
             return
         stage_file = read_stage_file(self.input()[0].path)
         timings.update(stage_file.timings)
+        skipped.update(stage_file.skipped_records)
         for item in stage_file.items:
             yield item.id, item
 
     def run(self) -> None:
         timings: dict[str, float] = {}
+        skipped: dict[str, int] = {}
         options = self.options()
         if self.is_last:
             options = with_tables(options, final_templates(self), final_duplicates(self))
         chain = Chain(options, [self.segment])
-        cleaned = (item for _, item in chain.stream(self._inputs(timings), timings))
+        cleaned = (item for _, item in chain.stream(self._inputs(timings, skipped), timings))
         if self.is_last:
-            self._finish(cleaned, timings)
+            self._finish(cleaned, timings, skipped)
         else:
-            write_stage_file(self.output().path, cleaned, timings)
+            write_stage_file(self.output().path, cleaned, timings, skipped)
         log_run(self.work_dir, self.segment, self.shard)
 
-    def _finish(self, cleaned: Iterator[Document | Reject], timings: dict[str, float]) -> None:
+    def _finish(self, cleaned: Iterator[Document | Reject], timings: dict[str, float],
+                skipped: dict[str, int]) -> None:
         """Write the exact JSONL lines of ``clean`` and the shard's summary."""
         rejects: list[dict[str, Any]] = []
         removed_by_rule: Counter[str] = Counter()
@@ -270,7 +277,7 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
                 out.write(item.to_json_line())
         summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
                    "duplicates_marked": marked, "duplicates_dropped": dropped, "template_lines": template_lines,
-                   "timings": timings}
+                   "skipped_records": skipped, "timings": timings}
         with open_output(self.output()["summary"].path) as out:
             json.dump(summary, out, ensure_ascii=False)
 
@@ -470,7 +477,8 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
 
     def run_key(self) -> str:
         """What the outputs were made from: inputs, chain (options, rules, versions), output form."""
-        return digest(self.plan().key, self.options().max_bytes, Chain(self.options()).fingerprint(), self.gzip_output)
+        return digest(self.plan().key, self.options().max_bytes, Chain(self.options()).fingerprint(), self.gzip_output,
+                      *([self.output_format] if self.output_format != "jsonl" else []))
 
     def requires(self) -> list[ShardTask]:
         plan = self.plan()
@@ -491,6 +499,8 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             return False
 
     def part_name(self, index: int) -> str:
+        if self.output_format == "parquet":
+            return f"part-{index:05d}.parquet"
         return f"part-{index:05d}.jsonl" + (".gz" if self.gzip_output else "")
 
     def run(self) -> None:
@@ -504,6 +514,7 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         all_rejects: list[dict[str, Any]] = self._unlisted_directories(plan)
         removed: Counter[str] = Counter()
         timings: Counter[str] = Counter()
+        skipped_records: Counter[str] = Counter()
         template_texts: dict[str, dict[str, tuple[str, int]]] = {}
         marked = dropped = 0
         for index, task in enumerate(self.requires()):
@@ -520,13 +531,15 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             all_rejects += summary["rejects"]
             removed.update(summary["removed_by_rule"])
             timings.update(summary["timings"])
+            skipped_records.update(summary.get("skipped_records", {}))
         keep = {s["part"] for s in shards}
+        parts = ("part-*.jsonl*", "part-*.parquet")
         if storage.is_remote(out_dir):
             for name in storage.names_in(out_dir):
-                if fnmatch(name, "part-*.jsonl*") and name not in keep:
+                if any(fnmatch(name, pattern) for pattern in parts) and name not in keep:
                     storage.remove(storage.join(out_dir, name))
         else:
-            for stale in Path(out_dir).glob("part-*.jsonl*"):
+            for stale in [stale for pattern in parts for stale in Path(out_dir).glob(pattern)]:
                 if stale.name not in keep:
                     stale.unlink()
         with open_output(storage.join(out_dir, "rejects.jsonl")) as out:
@@ -543,6 +556,7 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "rejected": all_rejects,
             "skipped": [{"path": s.path, "reason": s.reason, **({"error": True} if s.error else {})}
                         for s in plan.skipped],
+            "skipped_records": dict(sorted(skipped_records.items(), key=lambda kv: (-kv[1], kv[0]))),
             "shard_size": self.shard_size,
             "shards": shards,
             "rules_fingerprint": self.options().ruleset().fingerprint,
@@ -598,13 +612,24 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         return rejects
 
     def _publish(self, source: str, target: str) -> None:
-        """Copy a shard's records to their part file, atomically (gzip without a timestamp).
-        Within one store, the store copies the object itself (one request; the part appears whole)."""
-        if not self.gzip_output and storage.is_remote(target) and source.split("://")[0] == target.split("://")[0]:
+        """Copy a shard's records to their part file, atomically (gzip without a timestamp;
+        Parquet a row group at a time). Within one store, a JSONL part is copied by the store
+        itself (one request; the part appears whole)."""
+        plain = not self.gzip_output and self.output_format != "parquet"
+        if plain and storage.is_remote(target) and source.split("://")[0] == target.split("://")[0]:
             storage.copy(source, target)
             return
         with storage.open_input(source) as records, open_output(target, binary=True) as raw:
-            if self.gzip_output:
+            if self.output_format == "parquet":
+                import orjson
+
+                from pipeline.io.parquet import ParquetRecords
+
+                table = ParquetRecords(raw)
+                for line in records:
+                    table.write(orjson.loads(line))
+                table.close()
+            elif self.gzip_output:
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
                     shutil.copyfileobj(records, out)
             else:
