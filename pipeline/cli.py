@@ -23,23 +23,25 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.chain import Chain
-from pipeline.document import Document, Reject
+from pipeline.document import Document, Reject, SkippedRecord
 from pipeline.errors import OutputError, RuleError
-from pipeline.io.formats import INPUT_FORMATS
+from pipeline.io.formats import INPUT_FORMATS, MULTI_DOCUMENT_FORMATS
 from pipeline.io.sources import (
     STDIN_ID,
     Skipped,
     Source,
+    is_directory,
     iter_sources,
     overlapping_arguments,
 )
+from pipeline.io.storage import exists, is_dir, is_remote, local_path
 from pipeline.io.writers import (
     OutputStream,
     TextFolder,
@@ -55,6 +57,7 @@ from pipeline.options import (
     add_arguments,
     from_arguments,
     parse_count,
+    parse_html_extractor,
     parse_positive,
 )
 from pipeline.report.stats import RunStats
@@ -92,7 +95,15 @@ def _error(message: str) -> None:
 def _explain(doc: Document) -> None:
     lines = [f"== {doc.id}: {len(doc.removed)} removed" + (f"; flags: {', '.join(doc.flags)}" if doc.flags else "")]
     lines += [f"  line {r.line} [{r.rule}{'' if r.score is None else f' {r.score:.3f}'}] {r.text}" for r in doc.removed]
+    if doc.extractors is not None:  # HTML input: which extractors kept each paragraph of the text
+        paragraphs = [p for p in doc.text.split("\n\n") if p]
+        lines += [f"  kept [{', '.join(names) or 'none'}] {_shorten(text)}"
+                  for names, text in zip(doc.extractors, paragraphs, strict=False)]
     tqdm.write("\n".join(lines), file=sys.stderr)
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _options(args: argparse.Namespace) -> CleanOptions | None:
@@ -122,11 +133,11 @@ def _output_stream(target: str | None) -> Iterator[OutputStream[str]]:
 
 def _count_documents(args: argparse.Namespace) -> int | None:
     """The progress bar's total: a second walk of the names alone (nothing is kept),
-    made only when a bar is shown; None when a JSONL file makes it unknown."""
+    made only when a bar is shown; None when a JSONL, WARC or Parquet file makes it unknown."""
     count = 0
     for entry in iter_sources(args.paths, args.max_bytes, args.input_format):
         if isinstance(entry, Source):
-            if entry.format == "jsonl":
+            if entry.format in MULTI_DOCUMENT_FORMATS:
                 return None
             count += 1
     return count
@@ -150,9 +161,18 @@ def _rendered(fmt: str, body_only: bool, doc: Document) -> Rendered:
 
 
 def _label(source: Source, item: Document | Reject) -> str:
-    """How an input is named in messages: its path, plus the record id inside a JSONL file."""
+    """How an input is named in messages: its path, plus the record id inside a JSONL, WARC or
+    Parquet file (a reject of a WARC record, which has no line number to give, too)."""
     where = source.path or source.id
-    return f"{where} [{item.id}]" if source.format == "jsonl" and isinstance(item, Document) else where
+    if source.format in MULTI_DOCUMENT_FORMATS and (isinstance(item, Document) or source.format == "warc"):
+        return f"{where} [{item.id}]"
+    return where
+
+
+def _skipped_summary(skipped: dict[str, int]) -> str:
+    """``12 records skipped (not documents): 5 request record, 4 redirect (HTTP 301), ...``"""
+    reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{sum(skipped.values())} records skipped (not documents): {reasons}"
 
 
 #: How the end-of-run note names each filter's reason.
@@ -164,6 +184,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     options = _options(args)
     if options is None:
         return EXIT_USAGE
+    args.paths = [local_path(p) for p in args.paths]
+    if args.output:
+        args.output = local_path(args.output)
     overlap = overlapping_arguments(args.paths)
     if overlap:
         _error(overlap)
@@ -180,16 +203,23 @@ def cmd_clean(args: argparse.Namespace) -> int:
     entries: Iterable[Source | Skipped] = iter_sources(args.paths, options.max_bytes, args.input_format)
     # One path that is not a directory (or stdin) is one entry: look at it. Anything else
     # is streamed, never listed whole: memory must not grow with the number of files.
-    single = len(args.paths) <= 1 and not (args.paths and os.path.isdir(args.paths[0]))
+    single = len(args.paths) <= 1 and not (args.paths and is_directory(args.paths[0]))
     if single:  # sniffed now (a JSONL dump on stdin, a file without a telling name): it decides --format
         entries = [e.sniffed() if isinstance(e, Source) else e for e in entries]
-        single = all(e.format != "jsonl" for e in entries if isinstance(e, Source))
+        single = all(e.format not in MULTI_DOCUMENT_FORMATS for e in entries if isinstance(e, Source))
     fmt = args.format or ("text" if single else "jsonl")
+    if fmt == "parquet" and (not args.output or args.output == "-"):
+        _error("--format parquet needs -o FILE (a Parquet file is not a stream)")
+        return EXIT_USAGE
     folder: TextFolder | None = None
     if fmt == "text" and not single:
         if not args.output or args.output == "-":
             _error("--format text with several documents needs -o DIRECTORY (one .txt per document); "
                    "use --format jsonl for a single stream")
+            return EXIT_USAGE
+        if is_remote(args.output):
+            _error(f"{args.output}: --format text -o DIRECTORY writes to a local directory; "
+                   "use --format jsonl for an object store")
             return EXIT_USAGE
         if os.path.exists(args.output) and not os.path.isdir(args.output):
             _error(f"{args.output}: exists and is not a directory")
@@ -199,6 +229,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stats = RunStats() if args.report else None
     tally = {"documents": 0, "failures": 0, "dropped": 0}
     filtered: Counter[str] = Counter()
+    skipped_records: dict[str, int] = {}
 
     def fail(label: str, reason: str) -> None:
         tally["failures"] += 1
@@ -225,6 +256,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 skipped_after_last.append(entry)
                 continue
             for item in entry.documents():
+                if isinstance(item, SkippedRecord):  # not a document (a WARC request, redirect, image)
+                    skipped_records[item.reason] = skipped_records.get(item.reason, 0) + 1
+                    continue
                 if stats is not None and isinstance(item, Document):
                     stats.input_bytes += len(item.raw) if item.raw is not None else \
                         len((item.html or item.text).encode("utf-8", "surrogatepass"))
@@ -236,7 +270,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
     known_total = _count_documents(args) if show_progress else None
     timings: dict[str, float] | None = {} if stats is not None else None
     with contextlib.ExitStack() as stack:
-        stream = None if folder else stack.enter_context(_output_stream(args.output))
+        parquet = None
+        if fmt == "parquet":
+            from pipeline.io.parquet import ParquetRecords
+
+            parquet = ParquetRecords(stack.enter_context(open_output(args.output, binary=True)))
+            stream = None
+        else:
+            stream = None if folder else stack.enter_context(_output_stream(args.output))
         progress = tqdm(items(), total=known_total, disable=not show_progress, file=sys.stderr, unit="doc", desc=PROG)
         chain = Chain(options)
         # Only the output line is needed of each document: have it made where the document was
@@ -276,16 +317,22 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 problem = folder.write(doc, label, STDIN_ID)
                 if problem:
                     fail(label, problem)
+            elif parquet is not None:
+                parquet.write(doc.to_record())
             elif fmt == "jsonl":
                 assert stream is not None  # no folder: the output stream is open
                 stream.write(doc.to_json_line())
             else:
                 assert stream is not None
                 stream.write(render_text(doc, args.body_only))
+        if parquet is not None:
+            parquet.close()  # the last row group and the footer, before the file is put in place
 
     report_skipped(skipped_after_last)
     if tally["dropped"]:
         _say(f"note: {tally['dropped']} duplicate records left out (--drop-duplicates)")
+    if skipped_records:
+        _say(f"note: {_skipped_summary(skipped_records)}")
     if filtered:
         reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(filtered.items()))
         _say(f"note: {sum(filtered.values())} of {tally['documents']} documents left out by the filters ({reasons})"
@@ -308,14 +355,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> CleanOptions:
     """The options with the corpus-level tables of a first pass over the inputs."""
-    from dataclasses import replace
 
     from pipeline.corpus.passes import spooled_corpus_tables
 
     def documents() -> Iterator[Document | Reject]:
         for entry in iter_sources(args.paths, options.max_bytes, args.input_format):
             if isinstance(entry, Source):
-                yield from entry.documents()
+                yield from (item for item in entry.documents() if not isinstance(item, SkippedRecord))
 
     tables = spooled_corpus_tables(documents(), options)
     return replace(options, templates=tables.templates, duplicate_marks=tables.duplicates)
@@ -325,7 +371,7 @@ def _with_corpus_tables(args: argparse.Namespace, options: CleanOptions) -> Clea
 
 def _batch_progress(task: CleanCorpus, stop: threading.Event) -> None:
     """Poll the shards' final targets and show a bar (runs in a thread of the parent process)."""
-    targets = [Path(t.output()["summary"].path) for t in task.requires()]
+    targets = [t.output()["summary"] for t in task.requires()]
     with tqdm(total=len(targets), file=sys.stderr, unit="shard", desc=PROG) as bar:
         while True:
             done = sum(t.exists() for t in targets)
@@ -341,10 +387,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
     options = _options(args)
     if options is None:
         return EXIT_USAGE
-    if not os.path.isdir(args.input_dir):
-        _error(f"{args.input_dir}: {'not a directory' if os.path.exists(args.input_dir) else 'input directory not found'}")
+    args.input_dir, args.output_dir = local_path(args.input_dir), local_path(args.output_dir)
+    try:
+        if not is_dir(args.input_dir):
+            _error(f"{args.input_dir}: {'not a directory' if exists(args.input_dir) else 'input directory not found'}")
+            return EXIT_USAGE
+    except OSError as exc:  # a store that cannot be reached, or whose library is not installed
+        _error(f"{args.input_dir}: {exc}")
         return EXIT_USAGE
     batch: BatchOptions = from_arguments(args, BatchOptions)
+    batch = replace(batch, work_dir=local_path(batch.work_dir))
+    if batch.gzip_output and batch.output_format == "parquet":
+        _error("--gzip applies to JSONL parts; Parquet compresses its own pages (zstd)")
+        return EXIT_USAGE
     for directory in (args.output_dir, batch.work_dir):
         if directory:
             prepare_output_dir(directory)  # OutputError: one line and exit 3, before Luigi starts
@@ -365,13 +420,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # --- evaluate ------------------------------------------------------------------------------
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from pipeline.evaluate import (
         GoldError,
         PipelineSystem,
         System,
+        baseline,
         evaluate,
         load_gold,
-        trafilatura_default,
+        select_split,
     )
 
     options = _options(args)
@@ -382,11 +440,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except GoldError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    pages = list(gold.pages)[: args.limit or None]
+    if args.split != "all" and gold.kind != "full-text":
+        _error(f"--split selects pages of a full-text gold set (gold.json and meta.json); {args.gold} is {gold.kind}")
+        return EXIT_USAGE
+    pages = select_split(gold.pages, args.split)[: args.limit or None]
     pipeline = PipelineSystem(options)
     systems: dict[str, System] = {PROG: pipeline}
-    if args.baseline == "trafilatura":
-        systems["trafilatura"] = trafilatura_default
+    for mode in dict.fromkeys(args.also_mode or ()):
+        if mode != options.html_extractor:
+            systems[f"{PROG} {mode}"] = PipelineSystem(replace(options, html_extractor=mode))
+    for name in args.baseline:
+        systems[name] = baseline(name)
     show = sys.stderr.isatty() and not args.quiet
     report = evaluate(gold, systems, pages,
                       progress=lambda it: tqdm(it, total=len(pages), disable=not show, file=sys.stderr, unit="page",
@@ -401,6 +465,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         with open_output(args.json) as out:
             json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
     return EXIT_OK
+
+
+def _baselines(value: str) -> tuple[str, ...]:
+    """``all``, ``none`` or a comma-separated list of single extractors (evaluate --baseline)."""
+    from pipeline.evaluate import BASELINES
+
+    if value == "all":
+        return BASELINES
+    if value == "none":
+        return ()
+    names = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in BASELINES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"not a baseline: {', '.join(unknown) or repr(value)} "
+                                         f"(all, none, or some of {', '.join(BASELINES)})")
+    return names
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -421,16 +501,18 @@ def build_parser() -> argparse.ArgumentParser:
         "clean",
         help="clean files, directories or stdin",
         description="Repair encoding, extract the main content of HTML pages, remove boilerplate, "
-        "extract metadata, normalise. Reads .txt, .html/.htm and .jsonl files (and their .gz), "
+        "extract metadata, normalise. Reads .txt, .html/.htm, .jsonl, .warc/.wet files (and their .gz) and "
+        ".parquet files, "
         "directories (recursively) and stdin ('-' or no path).",
     )
     clean.add_argument("paths", nargs="*", metavar="PATH", help="file, directory or '-' for stdin (default: stdin)")
-    clean.add_argument("--format", choices=("text", "jsonl"),
+    clean.add_argument("--format", choices=("text", "jsonl", "parquet"),
                        help="text: the clean article (default for one text or HTML input); "
-                       "jsonl: one record per document (default otherwise)")
+                       "jsonl: one record per document (default otherwise); parquet: the records as a "
+                       "Parquet file (needs -o FILE)")
     clean.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
-                       help="auto (default): by file name (.txt, .html/.htm, .jsonl), else sniffed (JSONL, HTML "
-                       "or text); or force text, html or jsonl")
+                       help="auto (default): by file name (.txt, .html/.htm, .jsonl, .warc/.wet, .parquet), else "
+                       "sniffed (WARC, Parquet, JSONL, HTML or text); or force one")
     clean.add_argument("-o", "--output", metavar="OUTPUT",
                        help="output file (or directory, for --format text with several inputs); default stdout")
     clean.add_argument("--explain", action="store_true",
@@ -471,16 +553,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
-        help="score HTML extraction and cleaning against gold data (precision, recall, F1)",
-        description="Score boilerstrip (and, by default, trafilatura's own default extraction, in the same run) "
-        "on gold data: an article-body gold file ({id: {articleBody, url}} with html/<id>.html.gz beside it, "
-        "scored on word 4-gram shingles) or a snippet gold directory (evaldata.json with html/, scored on "
-        "'with'/'without' snippets).",
+        help="score HTML extraction and cleaning against gold data (ROUGE-LSum, precision, recall, F1, docs/s)",
+        description="Score boilerstrip and, in the same run on the same pages, each single extractor (trafilatura's "
+        "default extraction, Readability, Resiliparse, jusText) on gold data: a full-text gold set (gold.json and "
+        "meta.json with html/<dataset>/<id>.html, as ../shared/datasets/wceb-dev; scored with the Web Content "
+        "Extraction Benchmark's ROUGE-LSum and a bag-of-tokens F1, mean over pages, per data set), an "
+        "article-body gold file ({id: {articleBody, url}} with html/<id>.html.gz beside it, scored on word 4-gram "
+        "shingles) or a snippet gold directory (evaldata.json with html/, scored on 'with'/'without' snippets).",
     )
-    evaluate.add_argument("gold", metavar="GOLD", help="gold JSON file, or a directory holding evaldata.json or "
-                          "ground-truth.json")
-    evaluate.add_argument("--baseline", choices=("trafilatura", "none"), default="trafilatura",
-                          help="also score this system on the same pages (default: trafilatura)")
+    evaluate.add_argument("gold", metavar="GOLD", help="gold JSON file, or a directory holding evaldata.json, "
+                          "ground-truth.json or gold.json")
+    evaluate.add_argument("--baseline", type=_baselines, default="all", metavar="NAMES",
+                          help="single extractors to score on the same pages: all (default: trafilatura, readability, "
+                          "resiliparse, justext), none, or a comma-separated list")
+    evaluate.add_argument("--also-mode", action="append", metavar="MODE", type=parse_html_extractor,
+                          help="also score boilerstrip with this --html-extractor mode, in the same run (repeatable)")
+    evaluate.add_argument("--split", choices=("all", "tuning", "held-out", "train", "dev", "test"), default="all",
+                          help="full-text gold only: the pages of this split of the development set (held-out: its "
+                          "test pages, on which neither the line model nor the extractor combination was tuned; "
+                          "tuning: its train and dev pages); default all")
     evaluate.add_argument("--json", metavar="FILE", help="write the summary and per-document figures as JSON")
     evaluate.add_argument("--limit", type=parse_count, metavar="N", help="only the first N pages")
     evaluate.add_argument("--languages", dest="top_languages", type=parse_count, default=3, metavar="N",

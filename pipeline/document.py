@@ -56,6 +56,9 @@ class Document:
     raw: bytes | None = field(default=None, repr=False, compare=False)
     #: "text" or "html"; None until decoding sniffs the bytes
     format: str | None = None
+    #: the charset the transport declared for ``raw`` (a WARC record's HTTP Content-Type), which
+    #: decoding weighs like a page's own declaration; not part of the record
+    charset: str | None = field(default=None, repr=False, compare=False)
     #: the decoded page source of an HTML input
     html: str | None = field(default=None, repr=False, compare=False)
     text: str = ""
@@ -65,11 +68,17 @@ class Document:
     publisher: str | None = None
     author: str | None = None
     url: str | None = None
+    #: when a crawler fetched the document (a WARC record's WARC-Date, as written); None otherwise
+    crawl_date: str | None = None
     language: str | None = None
     #: the page's own summary (meta description), HTML input only
     description: str | None = None
-    #: which extractor produced ``text`` from HTML ("trafilatura" or "justext")
+    #: what produced ``text`` from HTML: "combined", "resiliparse", "trafilatura" or "justext"
     extractor: str | None = None
+    #: HTML input only: for each line of ``text``, the extractors that kept it (the audit of the
+    #: combination). From extraction to normalisation it is aligned with the lines of ``text``
+    #: (removed lines keep their entry); the normalize stage leaves one entry per paragraph.
+    extractors: tuple[tuple[str, ...], ...] | None = None
     removed: tuple[Removal, ...] = ()
     flags: tuple[str, ...] = ()
     #: the id of the record this one duplicates (a corpus-level pass found it), and how alike they are
@@ -119,10 +128,12 @@ class Document:
             "publisher": self.publisher,
             "author": self.author,
             "url": self.url,
+            "crawl_date": self.crawl_date,
             "language": self.language,
             "description": self.description,
             "encoding": self.encoding,
             "extractor": self.extractor,
+            "extractors": None if self.extractors is None else [list(names) for names in self.extractors],
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],
             "flags": list(self.flags),
@@ -145,6 +156,8 @@ class Document:
         fields["removed"] = tuple(Removal(**r) for r in fields["removed"])
         fields["flags"] = tuple(fields["flags"])
         fields["captured"] = tuple(tuple(c) for c in fields.get("captured", ()))
+        if fields.get("extractors") is not None:
+            fields["extractors"] = tuple(tuple(names) for names in fields["extractors"])
         return cls(**fields)
 
     def to_json_line(self) -> str:
@@ -204,3 +217,20 @@ class Reject:
     def from_record(cls, record: dict[str, Any]) -> Reject:
         return cls(record["id"], record["path"], record["stage"], record["error"], record["message"],
                    internal=bool(record.get("internal", False)))
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A record of a crawl archive that is not a document, left out with its reason.
+
+    A WARC file holds requests, metadata, redirects, images and scripts beside
+    its pages. Cleaning them as text would make articles of HTTP headers and
+    image bytes, and leaving them out unsaid would make a crawl's numbers
+    unaccountable: readers yield one of these instead, and the CLI's summary
+    and the batch manifest count them by ``reason`` (``request record``,
+    ``redirect (HTTP 301)``, ``not text (image/png)``, ...).
+    """
+
+    id: str
+    path: str | None
+    reason: str

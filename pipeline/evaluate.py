@@ -1,7 +1,14 @@
 """``boilerstrip evaluate``: score HTML extraction and cleaning against gold data.
 
-Two public gold layouts are understood:
+Three public gold layouts are understood:
 
+* **full-text gold** (the layout of ``../shared/datasets/wceb-dev``, pages
+  converted as the Web Content Extraction Benchmark converts its data sets):
+  ``gold.json`` maps a page id to its whole main text, ``meta.json`` maps it
+  to ``{"dataset": ...}``, and the page is ``html/<dataset>/<id>.html``.
+  Metrics, per page, as the benchmark scores: ROUGE-LSum on whitespace tokens
+  (:mod:`pipeline.rouge`) and the cheaper bag-of-tokens F1; each figure is a
+  mean over pages, overall and per data set.
 * **article-body gold** (the ScrapingHub article-extraction-benchmark layout):
   a JSON object ``{doc_id: {"articleBody": ..., "url": ...}}`` with the pages
   at ``html/<doc_id>.html.gz`` beside it. Metric, per document: word 4-gram
@@ -13,7 +20,7 @@ Two public gold layouts are understood:
   over the documents with a non-empty prediction, recall over those with a
   non-empty gold text, as the benchmark's own script does; how many
   predictions were empty is reported beside it), and F1 is computed from
-  the two averages.
+  the two averages. ROUGE-LSum and bag-of-tokens F1 are reported beside it.
 * **snippet gold** (trafilatura's evaluation layout): ``evaldata.json`` maps
   a URL to ``{"file": ..., "with": [...], "without": [...]}`` with pages in
   ``html/``. A ``with`` snippet found in the output is a true positive (else a
@@ -22,12 +29,18 @@ Two public gold layouts are understood:
   F1 are computed over all snippets together.
 
 Every system sees the same bytes and URL; systems run alternately page by
-page so that neither gets a warmer cache, and each page's time is recorded.
+page so that neither gets a warmer cache, and each page's time is recorded
+(documents per second: pages over the system's total time). Besides
+boilerstrip (in one or more ``--html-extractor`` modes), each single extractor
+can run on the same pages (:data:`BASELINES`): trafilatura's own default
+extraction, and Readability, Resiliparse and jusText as boilerstrip's
+adapters call them, their text unchanged.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import time
@@ -41,6 +54,7 @@ from typing import Any
 from pipeline.chain import Chain
 from pipeline.document import Document
 from pipeline.options import CleanOptions
+from pipeline.rouge import bag_of_tokens, rouge_lsum
 from pipeline.stages.metadata import detect_language
 
 #: A system under evaluation: page bytes and URL in, extracted text out.
@@ -64,6 +78,8 @@ class GoldPage:
     article_body: str | None = None
     must_have: tuple[str, ...] = ()
     must_not: tuple[str, ...] = ()
+    #: the data set a page of a full-text gold set comes from (``cleaneval``, ...)
+    dataset: str | None = None
 
     @property
     def gold_text(self) -> str:
@@ -79,7 +95,7 @@ class GoldPage:
 @dataclass(frozen=True)
 class GoldSet:
     path: Path
-    kind: str  # "article-body" or "snippets"
+    kind: str  # "full-text", "article-body" or "snippets"
     pages: tuple[GoldPage, ...]
 
 
@@ -87,15 +103,20 @@ class GoldError(ValueError):
     """The gold data is not in a layout ``evaluate`` understands."""
 
 
+GOLD_FILES = ("evaldata.json", "ground-truth.json", "gold.json")
+
+
 def load_gold(path: str | Path) -> GoldSet:
-    """Load a gold set from its JSON file, or from a directory holding
-    ``evaldata.json`` (snippets) or ``ground-truth.json`` (article bodies)."""
+    """Load a gold set from its JSON file, or from a directory holding ``evaldata.json``
+    (snippets), ``ground-truth.json`` (article bodies) or ``gold.json`` and ``meta.json`` (full text)."""
     path = Path(path)
     if path.is_dir():
-        candidates = [path / name for name in ("evaldata.json", "ground-truth.json") if (path / name).is_file()]
+        candidates = [path / name for name in GOLD_FILES if (path / name).is_file()]
         if not candidates:
-            raise GoldError(f"{path}: no evaldata.json or ground-truth.json in this directory")
+            raise GoldError(f"{path}: no {', '.join(GOLD_FILES[:-1])} or {GOLD_FILES[-1]} in this directory")
         path = candidates[0]
+    if path.name == "gold.json" and (path.parent / "meta.json").is_file():
+        return _load_full_text(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -114,6 +135,53 @@ def load_gold(path: str | Path) -> GoldSet:
                  for key, item in data.items()]
         return GoldSet(path, "snippets", tuple(pages))
     raise GoldError(f"{path}: entries have neither 'articleBody' nor 'file'/'with'/'without'")
+
+
+def _load_full_text(path: Path) -> GoldSet:
+    """The WCEB-style layout: gold.json ({id: text}), meta.json ({id: {dataset}}), html/<dataset>/<id>.html."""
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads((path.parent / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{path}: cannot read gold data: {exc}") from None
+    if not isinstance(gold, dict) or not gold or not all(isinstance(v, str) for v in gold.values()):
+        raise GoldError(f"{path}: expected a JSON object mapping page ids to their main text")
+    pages = []
+    for key in sorted(gold):
+        dataset = (meta.get(key) or {}).get("dataset")
+        if not isinstance(dataset, str):
+            raise GoldError(f"{path.parent / 'meta.json'}: no data set for page {key!r}")
+        pages.append(GoldPage(id=key, url=None, html_path=path.parent / "html" / dataset / f"{key}.html",
+                              article_body=gold[key], dataset=dataset))
+    return GoldSet(path, "full-text", tuple(pages))
+
+
+# --- the development set's split ----------------------------------------------------
+
+#: Shares of the full-text development pages in the ``train`` and ``dev`` splits; the rest is ``test``.
+TRAIN_SHARE, DEV_SHARE = 0.70, 0.15
+#: What ``--split`` selects: the line model and the extractor combination were tuned on the
+#: ``train`` and ``dev`` pages; ``test`` pages were held out from both.
+SPLITS = {"tuning": ("train", "dev"), "held-out": ("test",), "train": ("train",), "dev": ("dev",),
+          "test": ("test",)}
+
+
+def split_of(page_id: str) -> str:
+    """``train``, ``dev`` or ``test``: the split of a development page, from its id's SHA-256 alone.
+
+    The same split as the line model's training data (``training/make_lines.py``; a test
+    checks the two agree), so that figures on ``test`` pages are on pages nothing was tuned on.
+    """
+    share = int.from_bytes(hashlib.sha256(page_id.encode("utf-8")).digest()[:8], "big") / 2**64
+    return "train" if share < TRAIN_SHARE else "dev" if share < TRAIN_SHARE + DEV_SHARE else "test"
+
+
+def select_split(pages: Iterable[GoldPage], split: str) -> list[GoldPage]:
+    """The pages of ``split`` (a key of :data:`SPLITS`; ``all``: every page)."""
+    if split == "all":
+        return list(pages)
+    wanted = SPLITS[split]
+    return [page for page in pages if split_of(page.id) in wanted]
 
 
 # --- metrics -------------------------------------------------------------------
@@ -204,7 +272,7 @@ class PipelineSystem:
         """Load what the first page would otherwise pay for: extractors, stop lists."""
         from pipeline.stages.extract import warm_up
 
-        warm_up()
+        warm_up(self.options.html_extractor)
 
     def __call__(self, data: bytes, url: str | None) -> str:
         doc = Document(id=url or "<page>", raw=data, format="html", url=url)
@@ -223,6 +291,43 @@ def trafilatura_default(data: bytes, url: str | None) -> str | None:
     return trafilatura.extract(data, url=url)
 
 
+class SingleExtractor:
+    """One of boilerstrip's extractor adapters alone, its text unchanged (no rules, no line
+    model): the page decoded and sanitised as ``boilerstrip clean`` does it, then the adapter."""
+
+    def __init__(self, name: str) -> None:
+        from pipeline.extractors import justext_adapter, readability_adapter, resiliparse_adapter
+
+        adapters = {module.NAME: module.blocks for module in (readability_adapter, resiliparse_adapter,
+                                                               justext_adapter)}
+        self.name = name
+        self.blocks = adapters[name]
+
+    def warm_up(self) -> None:
+        self(b"<html><body><p>warm up</p></body></html>", None)
+
+    def __call__(self, data: bytes, url: str | None) -> str:
+        from pipeline.extractors.page import Page
+        from pipeline.stages.decode import decode_html_bytes
+        from pipeline.stages.extract import sanitise
+
+        html, _, _ = decode_html_bytes(data)
+        return "\n".join(self.blocks(Page(sanitise(html)[0], url)))
+
+
+#: The single extractors ``evaluate`` can run beside boilerstrip (``--baseline``).
+BASELINES = ("trafilatura", "readability", "resiliparse", "justext")
+
+
+def baseline(name: str) -> System:
+    """The system for one of :data:`BASELINES`."""
+    if name == "trafilatura":
+        return trafilatura_default
+    if name in BASELINES:
+        return SingleExtractor(name)
+    raise ValueError(f"no baseline {name!r} (baselines: {', '.join(BASELINES)})")
+
+
 # --- running -------------------------------------------------------------------
 
 @dataclass
@@ -232,35 +337,70 @@ class Report:
     documents: list[dict[str, Any]]
     extraction_seconds: dict[str, float]
 
-    def summary(self, language: str | None = None) -> dict[str, dict[str, float]]:
-        """Figures per system, over all pages or the pages of one gold language."""
-        docs = [d for d in self.documents if language is None or d["language"] == language]
+    def summary(self, language: str | None = None, dataset: str | None = None) -> dict[str, dict[str, float]]:
+        """Figures per system, over all pages, or the pages of one gold language or data set."""
+        docs = [d for d in self.documents if (language is None or d["language"] == language)
+                and (dataset is None or d.get("dataset") == dataset)]
         out = {}
         for name in self.systems:
             results = [d["systems"][name] for d in docs]
-            if self.gold.kind == "article-body":
+            figures: dict[str, float]
+            if self.gold.kind == "snippets":
+                figures = summarise_snippets([tuple(r["counts"]) for r in results])
+            elif self.gold.kind == "article-body":
                 figures = summarise_article_body([tuple(r["counts"]) for r in results])
             else:
-                figures = summarise_snippets([tuple(r["counts"]) for r in results])
+                figures = {key: mean(r["rouge"][i] for r in results) if results else 0.0
+                           for i, key in enumerate(("precision", "recall", "f1"))}
+            if self.gold.kind != "snippets":
+                for metric in ("rouge", "bag"):
+                    for i, key in enumerate(("precision", "recall", "f1")):
+                        figures[f"{metric}_{key}"] = mean(r[metric][i] for r in results) if results else 0.0
             figures["pages"] = len(results)
             figures["errors"] = sum(1 for r in results if r["error"])
             figures["seconds"] = sum(r["seconds"] for r in results)
+            figures["docs_per_second"] = len(results) / figures["seconds"] if figures["seconds"] else 0.0
             out[name] = figures
         return out
 
-    def table(self, title: str, language: str | None = None) -> list[str]:
+    def table(self, title: str, language: str | None = None, dataset: str | None = None) -> list[str]:
         """The figures per system as text lines (what ``boilerstrip evaluate`` prints)."""
-        lines = [title, f"  {'system':<14} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>8} {'ms/page':>8}"]
-        for name, f in self.summary(language).items():
-            ms = 1000 * f["seconds"] / f["pages"] if f["pages"] else 0.0
-            lines.append(f"  {name:<14} {f['pages']:>6} {f['precision']:>10.4f} {f['recall']:>8.4f} "
-                         f"{f['f1']:>8.4f} {ms:>8.1f}")
+        width = max(14, *(len(name) for name in self.systems))
+        if self.gold.kind == "full-text":
+            head = (f"  {'system':<{width}} {'pages':>6} {'ROUGE-P':>8} {'ROUGE-R':>8} {'ROUGE-F1':>8} "
+                    f"{'bag-F1':>8} {'docs/s':>8}")
+        elif self.gold.kind == "article-body":
+            head = (f"  {'system':<{width}} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>8} "
+                    f"{'ROUGE-F1':>8} {'bag-F1':>8} {'docs/s':>8}")
+        else:
+            head = f"  {'system':<{width}} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>8} {'docs/s':>8}"
+        lines = [title, head]
+        for name, f in self.summary(language, dataset).items():
+            row = f"  {name:<{width}} {f['pages']:>6} "
+            if self.gold.kind == "full-text":
+                row += f"{f['precision']:>8.4f} {f['recall']:>8.4f} {f['f1']:>8.4f} {f['bag_f1']:>8.4f}"
+            else:
+                row += f"{f['precision']:>10.4f} {f['recall']:>8.4f} {f['f1']:>8.4f}"
+                if self.gold.kind == "article-body":
+                    row += f" {f['rouge_f1']:>8.4f} {f['bag_f1']:>8.4f}"
+            lines.append(f"{row} {f['docs_per_second']:>8.1f}")
         return lines
 
+    def datasets(self) -> list[str]:
+        """The data sets of a full-text gold set's pages, largest first."""
+        counts = Counter(str(d["dataset"]) for d in self.documents if d.get("dataset"))
+        return [name for name, _ in counts.most_common()]
+
     def lines(self, languages: int = 3) -> list[str]:
-        """The whole report: all pages, then the ``languages`` most frequent gold languages."""
-        out = [f"gold: {self.gold.path} ({self.gold.kind}, {len(self.documents)} pages)"]
+        """The whole report: all pages, then each data set (full-text gold), then the
+        ``languages`` most frequent gold languages."""
+        metric = {"full-text": "mean page ROUGE-LSum (P, R, F1) and bag-of-tokens F1 on whitespace tokens",
+                  "article-body": "word 4-gram shingles (P, R, F1), mean page ROUGE-LSum F1 and bag-of-tokens F1",
+                  "snippets": "with/without snippets (P, R, F1)"}[self.gold.kind]
+        out = [f"gold: {self.gold.path} ({self.gold.kind}, {len(self.documents)} pages; {metric})"]
         out += self.table("all pages:")
+        for dataset in self.datasets():
+            out += self.table(f"data set {dataset}:", dataset=dataset)
         counts = Counter(d["language"] for d in self.documents if d["language"])
         for language, _ in counts.most_common(languages):
             out += self.table(f"language {language}:", language)
@@ -272,6 +412,7 @@ class Report:
             "gold": str(self.gold.path),
             "kind": self.gold.kind,
             "summary": self.summary(),
+            "by_dataset": {name: self.summary(dataset=name) for name in self.datasets()},
             "by_language": {lang: self.summary(lang) for lang, _ in languages.most_common() if lang},
             "extraction_seconds": self.extraction_seconds,
             "documents": self.documents,
@@ -289,6 +430,8 @@ def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage
         # Only where CLD2 is sure: its best guess for a short gold text it cannot place is English.
         language = detect_language(page.gold_text, best_effort=False)
         entry: dict[str, Any] = {"id": page.id, "url": page.url, "language": language, "systems": {}}
+        if page.dataset is not None:
+            entry["dataset"] = page.dataset
         data: bytes | None
         read_error: str | None
         try:
@@ -297,7 +440,9 @@ def evaluate(gold: GoldSet, systems: dict[str, System], pages: Sequence[GoldPage
             data, read_error = None, f"cannot read {page.html_path}: {exc.strerror or exc}"
         else:
             read_error = None
-        order = names if index % 2 == 0 else names[::-1]
+        # Rotate the order page by page, so that no system always runs first (or after the same one).
+        shift = index % len(names) if names else 0
+        order = names[shift:] + names[:shift]
         for name in order:
             text, error, seconds = None, read_error, 0.0
             if data is not None:
@@ -331,8 +476,13 @@ def _warm_up(systems: dict[str, System], pages: Sequence[GoldPage]) -> None:
 
 
 def _score(kind: str, page: GoldPage, text: str | None) -> dict[str, Any]:
+    if kind == "snippets":
+        return {"counts": list(snippet_counts(text, page.must_have, page.must_not))}
+    gold_text, found = page.article_body or "", text or ""
+    rouge, bag = rouge_lsum(gold_text, found), bag_of_tokens(gold_text, found)
+    scores: dict[str, Any] = {"rouge": [rouge.precision, rouge.recall, rouge.f1],
+                              "bag": [bag.precision, bag.recall, bag.f1]}
     if kind == "article-body":
-        counts = shingle_counts(page.article_body or "", text or "")
-        return {"counts": list(counts), "precision": _precision(*counts), "recall": _recall(*counts)}
-    snippets = snippet_counts(text, page.must_have, page.must_not)
-    return {"counts": list(snippets)}
+        counts = shingle_counts(gold_text, found)
+        scores |= {"counts": list(counts), "precision": _precision(*counts), "recall": _recall(*counts)}
+    return scores

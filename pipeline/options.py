@@ -105,6 +105,24 @@ def parse_probability(value: str) -> float:
 SOURCE_BY = ("auto", "host", "directory", "corpus")
 
 
+def parse_html_extractor(value: str) -> str:
+    """One of :data:`pipeline.extractors.MODES` (a light import: no extraction library)."""
+    from pipeline.extractors import MODES
+
+    if value not in MODES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(MODES)}: {value!r}")
+    return value
+
+
+OUTPUT_FORMATS = ("jsonl", "parquet")
+
+
+def parse_output_format(value: str) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(OUTPUT_FORMATS)}: {value!r}")
+    return value
+
+
 def parse_source_by(value: str) -> str:
     if value not in SOURCE_BY:
         raise argparse.ArgumentTypeError(f"must be one of {', '.join(SOURCE_BY)}: {value!r}")
@@ -188,10 +206,15 @@ class CleanOptions:
         "(default 0: the shipped model's own thresholds, one for plain text and one for HTML input, chosen "
         "on held-out pages for precision)",
         parse=parse_probability, metavar="P")
+    html_extractor: str = option(
+        "combined", "--html-extractor",
+        "how a page's main text is found: combined (trafilatura, Resiliparse and Readability vote block by "
+        "block; the default), fast (Resiliparse alone, metadata from meta tags: about 5 times faster) or "
+        "trafilatura (trafilatura alone)", parse=parse_html_extractor, metavar="MODE")
     keep_comments: bool = option(
         False, "--keep-comments",
         "keep reader comments after an article (default: a comment thread is removed as one tail, and "
-        "trafilatura leaves comments out of a page's text)")
+        "the extractors leave comments out of a page's text)")
     max_bytes: int = option(
         DEFAULT_MAX_BYTES, "--max-bytes",
         "reject inputs (for JSONL: lines) larger than SIZE after decompression (bytes, or with a unit: 64M, "
@@ -258,6 +281,10 @@ class BatchOptions:
                              parse=parse_positive, metavar="N")
     work_dir: str = option("", "--work-dir", "intermediates (default OUTPUT_DIR/.stages)", metavar="DIR")
     gzip_output: bool = option(False, "--gzip", "write part-NNNNN.jsonl.gz")
+    output_format: str = option(
+        "jsonl", "--output-format",
+        "jsonl (default): part-NNNNN.jsonl; parquet: part-NNNNN.parquet, the same records as Parquet tables",
+        parse=parse_output_format, metavar="FORMAT")
     remove_stages: bool = option(False, "--remove-stages", "delete the intermediates once the run succeeded")
 
 

@@ -435,12 +435,29 @@ def test_html_and_jsonl_inputs_batch_like_clean(tmp_path):
     assert _parts(out) == expected.stdout.decode()
     records = [json.loads(line) for line in _parts(out).splitlines()]
     assert len(records) == 1 + 8 + 3 + 1
-    assert [r["extractor"] for r in records if r["id"] in ("harbour.html", "p")] == ["trafilatura", "trafilatura"]
+    assert [r["extractor"] for r in records if r["id"] in ("harbour.html", "p")] == ["combined", "combined"]
     rejects = [json.loads(l) for l in (out / "rejects.jsonl").read_text().splitlines()]
     assert [(r["id"], r["stage"], r["message"][:22]) for r in rejects] == [("crawl.jsonl:4", "read", "line 4: not valid JSON")]
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["files"], manifest["inputs"], manifest["documents"]) == (4, 14, 13)
     assert len(manifest["shards"]) >= 4  # the 10-line JSONL file was cut into line ranges
+
+
+@pytest.mark.parametrize("mode", ["fast", "trafilatura"])
+def test_every_html_extractor_mode_batches_like_clean(tmp_path, mode):
+    """The extraction mode is a cleaning option: batch and clean give the same bytes in each mode."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("harbour-news.html", "split-article.html", "teasers.html"):
+        shutil.copy(Path(__file__).parent.parent / "fixtures" / "html" / name, inputs / name)
+    out = tmp_path / "out"
+    result = _batch(str(inputs), str(out), "--html-extractor", mode)
+    assert result.returncode == 0, result.stderr
+    expected = run_cli("clean", "--corpus-pass", "--format", "jsonl", "--html-extractor", mode, str(inputs))
+    assert expected.returncode == 0, expected.stderr
+    assert _parts(out) == expected.stdout.decode()
+    extractors = {json.loads(line)["extractor"] for line in _parts(out).splitlines()}
+    assert extractors == {"fast": {"resiliparse"}, "trafilatura": {"trafilatura"}}[mode]
 
 
 def _non_default(value):
@@ -483,3 +500,14 @@ def test_clean_daily_runs_with_options_end_to_end(seed_dir, tmp_path):
     cleaned = run_cli("clean", "--corpus-pass", "--format", "jsonl", "--ascii-punctuation", str(day_in))
     assert text == cleaned.stdout.decode()
     assert "’" not in text and "“" not in text
+
+
+def test_file_urls_are_local_paths(seed_dir, tmp_path):
+    """``file://`` input and output directories take the local code path: the same outputs."""
+    result = _batch(f"file://{seed_dir}", f"file://{tmp_path / 'out-url'}", "--shard-size", "2")
+    assert result.returncode == 0, result.stderr
+    assert _batch(str(seed_dir), str(tmp_path / "out"), "--shard-size", "2").returncode == 0
+    assert _parts(tmp_path / "out-url") == _parts(tmp_path / "out") != ""
+    assert (tmp_path / "out-url" / ".stages" / "runs.log").exists()
+    cleaned = run_cli("clean", f"file://{seed_dir / SEEDS[0].name}")
+    assert cleaned.returncode == 0 and cleaned.stdout == run_cli("clean", str(seed_dir / SEEDS[0].name)).stdout

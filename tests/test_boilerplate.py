@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from pipeline import clean_bytes, clean_text
+from pipeline.options import CleanOptions
 from pipeline.rules import load_rules
 from pipeline.stages.repair import repair_text
 from pipeline.stages.strip import strip_boilerplate
@@ -99,13 +100,16 @@ def test_inline_group_works_for_any_drop_block_rule(tmp_path):
 
 def test_real_page_inline_read_more_keeps_the_subheadings_after_it():
     """Issue 9.7 on the page it was found on (the shared evaluation set; skipped without it):
-    every snippet the gold wants is kept, every unwanted one removed."""
+    every snippet the gold wants is kept, every unwanted one removed. The subject is the rules
+    on the text trafilatura extracts, as when the issue was found (the combination keeps a
+    related-videos tail on this page that the rules do not know: see the README's limitations)."""
     data = SHARED / "datasets" / "trafilatura-eval"
     if not (data / "evaldata.json").is_file():
         pytest.skip(f"no evaluation data at {data}")
     gold = json.loads((data / "evaldata.json").read_text(encoding="utf-8"))
     page = next(v for v in gold.values() if v["file"] == "dw.com.colonial.html")
-    doc = clean_bytes((data / "html" / page["file"]).read_bytes(), id=page["file"], format="html")
+    doc = clean_bytes((data / "html" / page["file"]).read_bytes(), id=page["file"], format="html",
+                      options=CleanOptions(html_extractor="trafilatura"))
     assert all(snippet in doc.text for snippet in page["with"])
     assert not any(snippet in doc.text for snippet in page["without"])
 

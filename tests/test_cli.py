@@ -21,7 +21,8 @@ from .conftest import EXPECTED, FIXTURES, SEEDS, run_cli
 
 SEED = SEEDS[3]  # 003: title, widgets, footer navigation
 
-RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "language", "description", "encoding", "extractor",
+RECORD_KEYS = ["id", "path", "title", "date", "publisher", "author", "url", "crawl_date", "language", "description", "encoding",
+               "extractor", "extractors",
                "text", "removed", "flags",
                "duplicate_of", "duplicate_similarity"]
 
@@ -196,7 +197,7 @@ def test_html_file_and_stdin_give_the_article_with_its_title():
     assert piped.returncode == 0 and piped.stdout.decode() == text
     record = json.loads(run_cli("clean", "--format", "jsonl", str(HTML_PAGE)).stdout)
     assert list(record) == RECORD_KEYS
-    assert (record["publisher"], record["date"], record["extractor"]) == ("Coastline Courier", "2024-10-19", "trafilatura")
+    assert (record["publisher"], record["date"], record["extractor"]) == ("Coastline Courier", "2024-10-19", "combined")
 
 
 def test_jsonl_input_reports_bad_lines_and_cleans_the_rest(tmp_path):
@@ -210,7 +211,7 @@ def test_jsonl_input_reports_bad_lines_and_cleans_the_rest(tmp_path):
     result = run_cli("clean", str(crawl))  # JSONL in, JSONL out by default
     assert result.returncode == 1
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert [(r["id"], r["extractor"]) for r in records] == [("page-1", "trafilatura"), ("story-2", None)]
+    assert [(r["id"], r["extractor"]) for r in records] == [("page-1", "combined"), ("story-2", None)]
     assert records[0]["url"] == "https://m.example/1" and records[1]["date"] == "2024-10-19"
     assert result.stderr.decode().splitlines() == [
         f"boilerstrip: error: {crawl}: line 2: not valid JSON (Expecting property name enclosed in double quotes at character 2)",

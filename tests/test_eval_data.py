@@ -55,7 +55,7 @@ def test_real_pages_batch_like_clean_from_files_and_jsonl(sample, tmp_path):
     assert parts == cleaned.stdout.decode()
     records = [json.loads(line) for line in parts.splitlines()]
     assert len(records) == len(pages)
-    assert all(r["extractor"] in ("trafilatura", "justext") for r in records)
+    assert all(r["extractor"] in ("combined", "justext") for r in records)
     assert sum(bool(r["title"]) for r in records) >= len(records) * 0.8
     assert sum(bool(r["text"]) for r in records) == len(records)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_a_failing_system_counts_as_empty_output_and_is_reported():
 
 
 def test_gold_layout_errors_are_clear(tmp_path):
-    with pytest.raises(GoldError, match="no evaldata.json or ground-truth.json"):
+    with pytest.raises(GoldError, match="no evaldata.json, ground-truth.json or gold.json"):
         load_gold(tmp_path)
     (tmp_path / "x.json").write_text('{"a": {"title": "no body"}}')
     with pytest.raises(GoldError, match="neither 'articleBody' nor"):
@@ -122,7 +123,7 @@ def test_evaluate_command_prints_figures_and_writes_per_document_json(tmp_path):
     assert line.split()[2:5] == ["0.9067", "0.9355", "0.9208"]
     report = json.loads(out.read_text())
     assert report["kind"] == "article-body" and len(report["documents"]) == 3
-    assert set(report["summary"]) == {"boilerstrip", "trafilatura"}
+    assert set(report["summary"]) == {"boilerstrip", "trafilatura", "readability", "resiliparse", "justext"}
     assert report["documents"][1]["systems"]["boilerstrip"]["recall"] == pytest.approx(50 / 62)
     assert run_cli("evaluate", str(tmp_path / "nothing-here")).returncode == 2
 
@@ -144,3 +145,72 @@ def test_evaluate_applies_the_same_input_limits_as_clean():
     assert result.returncode == 0 and b"failed on 3 pages" in result.stderr
     clean = run_cli("clean", str(page.html_path), "--max-page-chars", "100")
     assert clean.returncode == 1 and b"100-character limit" in clean.stderr
+
+
+# --- full-text gold (the Web Content Extraction Benchmark's layout) -------------------------
+
+def _full_text_gold(root: Path) -> Path:
+    """Two data sets, three pages; the fixture pages with gold written for them here."""
+    from .conftest import FIXTURES
+
+    gold = {
+        "news-1": "The county ferry service has ordered two battery-electric vessels from a shipyard in the "
+                  "north, replacing the diesel boats that have crossed the estuary since the early nineties.",
+        "news-2": "Allotment waiting lists grow as rents stay low",
+        "blog-1": "The harbour authority said berths would stay open during the work.",
+    }
+    meta = {"news-1": {"dataset": "news"}, "news-2": {"dataset": "news"}, "blog-1": {"dataset": "blogs"}}
+    pages = {"news-1": "split-article.html", "news-2": "teasers.html", "blog-1": "harbour-news.html"}
+    for page_id, name in pages.items():
+        target = root / "html" / meta[page_id]["dataset"] / f"{page_id}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((FIXTURES / "html" / name).read_bytes())
+    (root / "gold.json").write_text(json.dumps(gold))
+    (root / "meta.json").write_text(json.dumps(meta))
+    return root
+
+
+def test_full_text_gold_is_scored_per_data_set_with_rouge_and_docs_per_second(tmp_path):
+    root = _full_text_gold(tmp_path / "gold")
+    gold = load_gold(root)
+    assert gold.kind == "full-text" and [p.dataset for p in gold.pages] == ["blogs", "news", "news"]
+    out = tmp_path / "report.json"
+    result = run_cli("evaluate", str(root), "--baseline", "resiliparse,readability", "--also-mode", "fast",
+                     "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "ROUGE-LSum" in text and "data set news:" in text and "data set blogs:" in text
+    assert "ROUGE-F1" in text.splitlines()[2] and "docs/s" in text.splitlines()[2]
+    report = json.loads(out.read_text())
+    assert set(report["summary"]) == {"boilerstrip", "boilerstrip fast", "resiliparse", "readability"}
+    assert set(report["by_dataset"]) == {"news", "blogs"} and report["by_dataset"]["news"]["resiliparse"]["pages"] == 2
+    for figures in report["summary"].values():
+        assert 0 < figures["rouge_f1"] <= 1 and figures["docs_per_second"] > 0 and figures["errors"] == 0
+    # The score is the one the module computes from the text, not a stand-in.
+    from pipeline.rouge import rouge_lsum
+    page = next(d for d in report["documents"] if d["id"] == "news-1")
+    assert page["systems"]["boilerstrip"]["rouge"][1] == pytest.approx(1.0)  # the gold text is all found
+    assert rouge_lsum("a b c.", "a b c.").f1 == 1.0
+
+
+def test_split_selects_pages_of_a_full_text_set_only(tmp_path):
+    from pipeline.evaluate import select_split, split_of
+
+    root = _full_text_gold(tmp_path / "gold")
+    pages = load_gold(root).pages
+    assert sorted(p.id for s in ("train", "dev", "test") for p in select_split(pages, s)) == sorted(p.id for p in pages)
+    assert select_split(pages, "held-out") == [p for p in pages if split_of(p.id) == "test"]
+    result = run_cli("evaluate", str(GOLD), "--split", "held-out")
+    assert result.returncode == 2 and b"--split selects pages of a full-text gold set" in result.stderr
+    bad = run_cli("evaluate", str(root), "--baseline", "boilerpipe")
+    assert bad.returncode == 2 and b"not a baseline: boilerpipe" in bad.stderr
+
+
+def test_the_split_is_the_line_model_s_split():
+    """Held-out figures are on pages the line model never trained on: one split function."""
+    import training.make_lines as make_lines
+    from pipeline import evaluate as evaluation
+
+    assert make_lines.split_of is evaluation.split_of
+    counts = Counter(evaluation.split_of(f"page-{i}") for i in range(3000))
+    assert abs(counts["train"] / 3000 - 0.70) < 0.03 and abs(counts["test"] / 3000 - 0.15) < 0.03

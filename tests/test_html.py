@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pipeline import clean_bytes, clean_html
+from pipeline.options import CleanOptions
 from pipeline.stages import extract as extract_module
 from pipeline.stages.decode import declared_charset, decode_html_bytes, sniff_format
 
@@ -98,7 +99,7 @@ def test_utf8_page_without_declaration_and_with_bom():
 
 def test_news_page_main_content_metadata_and_rules():
     doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html")
-    assert doc.format == "html" and doc.extractor == "trafilatura" and doc.encoding == "utf-8"
+    assert doc.format == "html" and doc.extractor == "combined" and doc.encoding == "utf-8"
     for sentence in ARTICLE:
         assert sentence in doc.text
     # navigation, related links, newsletter box and footer are outside the main content
@@ -151,25 +152,27 @@ def test_page_without_main_content_is_kept_and_flagged():
     assert "no-main-content" in doc.flags and "empty-after-cleaning" in doc.flags
 
 
-def test_justext_rescues_a_page_trafilatura_misses(monkeypatch):
-    """When trafilatura returns nothing, jusText's paragraphs are used, and the record says so."""
-    monkeypatch.setattr(extract_module._libraries().trafilatura, "bare_extraction", lambda *a, **k: None)
-    doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html")
+@pytest.mark.parametrize("mode", ["combined", "trafilatura"])
+def test_justext_rescues_a_page_the_extractors_miss(monkeypatch, mode):
+    """When the extractors return nothing, jusText's paragraphs are used, and the record says so."""
+    from pipeline.extractors import readability_adapter, resiliparse_adapter, trafilatura_adapter
+
+    for adapter in (trafilatura_adapter, readability_adapter, resiliparse_adapter):
+        monkeypatch.setattr(adapter, "blocks", lambda *a, **k: [])
+    doc = clean_bytes(HARBOUR.read_bytes(), id="harbour-news.html", options=CleanOptions(html_extractor=mode))
     assert doc.extractor == "justext"
     assert ARTICLE[1] in doc.text and "Privacy policy" not in doc.text
     assert doc.title == "Harbour dredging to start in spring after council vote"
 
 
 def test_justext_is_not_taken_when_it_finds_little_more(monkeypatch):
+    from pipeline.extractors import justext_adapter, trafilatura_adapter
+
     short = "Only a short notice survives extraction here."
-
-    class Result:
-        text = short
-
-    monkeypatch.setattr(extract_module._libraries().trafilatura, "bare_extraction", lambda *a, **k: Result())
-    monkeypatch.setattr(extract_module, "justext_text", lambda html: short + " And five more words here.")
-    text, extractor, _ = extract_module.extract_main_text(_page(f"<p>{short}</p>"))
-    assert (text, extractor) == (short, "trafilatura")
+    monkeypatch.setattr(trafilatura_adapter, "blocks", lambda *a, **k: [short])
+    monkeypatch.setattr(justext_adapter, "blocks", lambda *a, **k: [short + " And five more words here."])
+    found = extract_module.extract_main_text(_page(f"<p>{short}</p>"), mode="trafilatura")
+    assert (found.text, found.extractor) == (short, "trafilatura")
 
 
 _STORY = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE)

@@ -126,13 +126,14 @@ def test_curl_output_on_stdin_through_the_command_line():
     assert result.stdout.decode().startswith("Harbour ferry strike ends after talks\n\nThe ferry workers")
 
 
-# --- WARC refused ---------------------------------------------------------------
+# --- WARC named or forced as text: refused --------------------------------------
+# (.warc, .warc.gz and sniffed WARC input are read as crawl archives: tests/test_warc.py)
 
 WARC = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://example.com/\r\nContent-Length: 200\r\n\r\n"
         + _response(PAGE, "Content-Type: text/html"))
 
 
-@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz", "crawl.txt"])
+@pytest.mark.parametrize("name", ["crawl.txt", "crawl.txt.gz"])
 def test_a_warc_file_is_refused_not_cleaned_as_text(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(gzip.compress(WARC) if name.endswith(".gz") else WARC)

@@ -101,7 +101,7 @@ def test_jsonl_records_are_documents_of_the_pipeline():
     from pipeline.chain import clean_document
 
     doc = clean_document(parse_record(_line(id="p", html=PAGE, url="https://mirror.example/p"), 1, "x"))
-    assert isinstance(doc, Document) and doc.extractor == "trafilatura" and doc.url == "https://mirror.example/p"
+    assert isinstance(doc, Document) and doc.extractor == "combined" and doc.url == "https://mirror.example/p"
     assert doc.publisher == "Coastline Courier" and "eleven weeks" in doc.text
     doc = clean_document(parse_record(_line(text=STORY), 1, "x"))
     assert doc.title == "Cabinet Approves Flood Defence Plan" and "Advertisement" not in doc.text

@@ -53,6 +53,8 @@ import orjson
 from pipeline.chain import Chain
 from pipeline.document import Document
 from pipeline.errors import DocumentError
+from pipeline.evaluate import DEV_SHARE, TRAIN_SHARE, split_of
+from pipeline.extractors.align import RENDER_OPTIONS, RENDER_SKIP
 from pipeline.options import CleanOptions
 from training import labels as L
 
@@ -64,31 +66,6 @@ WCEB = "wceb-dev"
 EXTERNAL = "trafilatura-eval"
 VIEWS = ("page", "extracted")
 SPLITS = ("train", "dev", "test", "test-external")
-#: Shares of wceb-dev pages in train and dev; the rest is test.
-TRAIN_SHARE, DEV_SHARE = 0.70, 0.15
-
-# The page view is rendered by Resiliparse's HTML2Text (resiliparse.extract.html2text), with
-# main-content detection off, so every block of the page comes out: a maintained library (the
-# ChatNoir group's, also behind the Web Content Extraction Benchmark), written in C/Cython over
-# the Lexbor HTML5 parser, so it parses as browsers do and renders a page in 0.7 ms (the 1,049
-# wceb-dev pages in 0.7 s). It ends a line at every block element and <br> and collapses white
-# space. lxml's text_content() would run inline and block text together, and a hand-made walk
-# over lxml's tree would have to re-implement its block/inline and visibility rules.
-#
-# Options: no list bullets ("•" and "1." are drawn by CSS, not page text, and a bullet on every
-# menu entry would hand the model a cue that scraped text does not have), no alt texts (not
-# visible), no link targets, form fields or <noscript> content. Hidden elements are skipped:
-# Resiliparse skips <script>, <style> and the like, but keeps elements hidden by an attribute
-# or inline CSS when main-content detection is off, hence the selectors below. Ruby annotations
-# (<rt>, <rp>: the readings printed above Japanese and Chinese text) are skipped too: inline they
-# would cut every annotated word in two.
-RENDER_SKIP = (
-    "script", "style", "noscript", "template", "rt", "rp",
-    "[hidden]", "input[type=hidden i]",
-    '[style*="display:none" i]', '[style*="display: none" i]',
-    '[style*="visibility:hidden" i]', '[style*="visibility: hidden" i]',
-)
-
 
 def render_page(html: str) -> str:
     """The page's whole visible text, one block a line (before repair).
@@ -100,25 +77,16 @@ def render_page(html: str) -> str:
     """
     from resiliparse.extract.html2text import extract_plain_text
 
-    options: dict[str, Any] = {"preserve_formatting": True, "main_content": False, "list_bullets": False,
-                               "alt_texts": False, "links": False, "form_fields": False}
-    text = extract_plain_text(html, noscript=False, skip_elements=list(RENDER_SKIP), **options)
+    text = extract_plain_text(html, noscript=False, skip_elements=list(RENDER_SKIP), **RENDER_OPTIONS)
     if not text.strip():
         text = extract_plain_text(html, noscript=True, skip_elements=[s for s in RENDER_SKIP if s != "noscript"],
-                                  **options)
+                                  **RENDER_OPTIONS)
     return text
 
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, inner white space collapsed to one space."""
     return [line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line]
-
-
-def split_of(page_id: str) -> str:
-    """train, dev or test, from the page id's SHA-256 alone: stable whatever else changes
-    (pages added, --limit), and both views of a page always go the same way."""
-    share = int.from_bytes(hashlib.sha256(page_id.encode("utf-8")).digest()[:8], "big") / 2**64
-    return "train" if share < TRAIN_SHARE else "dev" if share < TRAIN_SHARE + DEV_SHARE else "test"
 
 
 # --- the pages -------------------------------------------------------------------

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline.chain import digest
-from pipeline.io.sources import Skipped, Source, walk_directory
+from pipeline.io import storage
+from pipeline.io.sources import Skipped, Source, walk_directory, walk_store
 from pipeline.io.writers import open_output
 from pipeline.options import DEFAULT_MAX_BYTES
 
@@ -36,7 +37,8 @@ class PlanMember(NamedTuple):
     path: str
     #: -1 when the file could not be looked at (it is still an input: reading it reports why)
     size: int
-    #: the modification time in ns, or the reason the file could not be looked at
+    #: the modification time in ns (an object in a store: its ETag or generation), or the
+    #: reason the file could not be looked at
     mtime_ns: int | str
     format: str | None
     first_line: int = 1
@@ -48,7 +50,10 @@ class PlanMember(NamedTuple):
         return Source(id=self.id, path=self.path, max_bytes=max_bytes, format=self.format)
 
     def weight(self, shard_size: int) -> int:
-        """Documents the member stands for (a compressed JSONL file: a whole shard's worth)."""
+        """Documents the member stands for (a compressed JSONL file, a WARC or a Parquet file,
+        which hold an unknown number: a whole shard's worth)."""
+        if self.format in ("warc", "parquet"):
+            return shard_size
         if self.format != "jsonl":
             return 1
         return self.n_lines if self.n_lines is not None else shard_size
@@ -98,7 +103,7 @@ def jsonl_chunks(path: str, lines_per_chunk: int) -> Iterator[tuple[int, int, in
     """``(first_line, n_lines, byte_offset)`` ranges covering a JSONL file, found by
     counting newlines block by block (so a huge line never sits in memory)."""
     first, count, offset, position, last_byte = 1, 0, 0, 0, b"\n"
-    with open(path, "rb") as stream:
+    with storage.open_input(path) as stream:
         while block := stream.read(1 << 20):
             start = 0
             while (newline := block.find(b"\n", start)) >= 0:
@@ -115,13 +120,20 @@ def jsonl_chunks(path: str, lines_per_chunk: int) -> Iterator[tuple[int, int, in
         yield first, count, offset
 
 
-def _members(entry: Source, shard_size: int) -> list[PlanMember]:
+def _members(entry: Source, shard_size: int, listed: dict[str, storage.ObjectInfo]) -> list[PlanMember]:
     assert entry.path is not None  # a directory walk never yields stdin
+    size: int
+    version: int | str
     try:
-        st = os.stat(entry.path)
+        if entry.path in listed:  # an object: the store's version (an ETag) in place of a modification time
+            found = listed[entry.path]
+            size, version = found.size, found.version
+        else:
+            st = os.stat(entry.path)
+            size, version = st.st_size, st.st_mtime_ns
     except OSError as exc:  # vanished or unreadable: still an input, rejected when read
         return [PlanMember(entry.id, entry.path, -1, str(exc), entry.format)]
-    whole = PlanMember(entry.id, entry.path, st.st_size, st.st_mtime_ns, entry.format)
+    whole = PlanMember(entry.id, entry.path, size, version, entry.format)
     if entry.format != "jsonl" or entry.path.endswith(".gz"):
         return [whole]
     try:
@@ -137,7 +149,7 @@ def _members(entry: Source, shard_size: int) -> list[PlanMember]:
 
 def _has_content(path: str) -> bool:
     """Whether a file holds anything but whitespace (reads only up to the first such byte)."""
-    with open(path, "rb") as stream:
+    with storage.open_input(path) as stream:
         while block := stream.read(1 << 20):
             if block.strip():
                 return True
@@ -149,11 +161,18 @@ def make_plan(input_dir: str, shard_size: int) -> Plan:
     of about ``shard_size`` documents."""
     members: list[PlanMember] = []
     skipped: list[SkippedEntry] = []
-    for entry in walk_directory(Path(input_dir), DEFAULT_MAX_BYTES):
+    listed: dict[str, storage.ObjectInfo] = {}
+    if storage.is_remote(input_dir):  # one listing gives the names, sizes and versions
+        objects = storage.list_objects(input_dir)
+        listed = {found.url: found for _, found in objects}
+        walk = walk_store(input_dir, DEFAULT_MAX_BYTES, objects)
+    else:
+        walk = walk_directory(Path(input_dir), DEFAULT_MAX_BYTES)
+    for entry in walk:
         if isinstance(entry, Skipped):
             skipped.append(SkippedEntry(entry.path, entry.reason, entry.error))
         else:
-            members += _members(entry, shard_size)
+            members += _members(entry, shard_size, listed)
     shards: list[list[PlanMember]] = []
     filled = shard_size
     for member in members:
@@ -168,14 +187,16 @@ def make_plan(input_dir: str, shard_size: int) -> Plan:
     return Plan(input_dir, shard_size, frozen, tuple(skipped), key)
 
 
-def _plan_file(work_dir: str, key: str) -> Path:
-    return Path(work_dir) / "plans" / f"{key}.json"
+def _plan_file(work_dir: str, key: str) -> str:
+    return storage.join(work_dir, "plans", f"{key}.json")
 
 
 def save_plan(work_dir: str, plan: Plan) -> None:
-    """Write the plan once (plans are content-addressed: an existing one is the same)."""
+    """Write the plan once (plans are content-addressed: an existing one is the same; workers
+    on several machines each make the same plan from the same listing, and whichever writes
+    it last writes the same bytes)."""
     path = _plan_file(work_dir, plan.key)
-    if not path.exists():
+    if not storage.exists(path):
         with open_output(path) as out:
             json.dump(plan.to_json(), out, ensure_ascii=False, indent=1)
 
@@ -184,4 +205,4 @@ def save_plan(work_dir: str, plan: Plan) -> None:
 def load_plan(work_dir: str, key: str) -> Plan:
     """A saved plan. Plans never change, so caching is safe; Luigi asks every task for its
     output() many times during scheduling."""
-    return Plan.from_json(json.loads(_plan_file(work_dir, key).read_text(encoding="utf-8")))
+    return Plan.from_json(json.loads(storage.read_text(_plan_file(work_dir, key))))

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import luigi
@@ -24,6 +23,7 @@ from luigi.task_status import BATCH_RUNNING, DISABLED, FAILED, RUNNING
 
 from pipeline.batch.tasks import CleanCorpus
 from pipeline.document import FILTER_STAGE
+from pipeline.io import storage
 from pipeline.options import DEFAULT_WAIT_TIMEOUT
 
 
@@ -70,6 +70,11 @@ class SharedRunWorker(luigi.worker.Worker):
     wait the same way. This worker leaves once one of its own tasks failed, or once the
     scheduler reports a task this run scheduled as FAILED or DISABLED (asked at most every
     ``FAILURE_CHECK_SECONDS``), so ``boilerstrip batch`` exits non-zero instead.
+
+    A task whose worker *died* (killed, its machine lost) is not a failure of the task: luigid
+    marks it FAILED, without an error, once that worker has been silent for
+    ``worker_disconnect_delay``. Such a task is made pending again at once
+    (:func:`_forgive_orphans`) and this worker runs it: the shard is redone, nothing is lost.
     """
 
     FAILURE_CHECK_SECONDS = 2.0
@@ -91,15 +96,38 @@ class SharedRunWorker(luigi.worker.Worker):
 
 
 def _scheduled_task_failed(scheduler: Any, scheduled: dict[str, Any]) -> bool:
-    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED."""
+    """Whether the scheduler reports one of ``scheduled`` (task ids) FAILED or DISABLED (a task
+    left FAILED by a dead worker is made pending again instead)."""
     for status in (FAILED, DISABLED):
         try:
-            failed = scheduler.task_list(status, "")
+            failed = [task_id for task_id in scheduler.task_list(status, "") if task_id in scheduled]
         except RPCError:
             return False  # an unreachable scheduler: keep waiting, as Luigi would
-        if any(task_id in scheduled for task_id in failed):
+        if failed and not (status == FAILED and _forgive_orphans(scheduler, failed)):
             return True
     return False
+
+
+def _forgive_orphans(scheduler: Any, failed: list[str]) -> bool:
+    """Make pending again the tasks of ``failed`` that failed only because their worker died,
+    and say whether that was all of them.
+
+    luigid fails the RUNNING task of a worker silent for ``worker_disconnect_delay`` without an
+    error message (``fetch_error`` is empty), while a task that raised carries its traceback.
+    Left FAILED, the orphan would wait ``retry_delay`` (15 minutes by default) before any worker
+    may run it again; ``forgive_failures`` makes it PENDING now. Its outputs are written
+    atomically, so whatever the dead worker had half-written is under temporary names, and
+    redoing the task gives the same bytes.
+    """
+    try:
+        orphans = [task_id for task_id in failed if not scheduler.fetch_error(task_id).get("error")]
+        if len(orphans) < len(failed):
+            return False
+        for task_id in orphans:
+            scheduler.forgive_failures(task_id)
+    except RPCError:
+        return False
+    return True
 
 
 class WorkerFactory(luigi.interface._WorkerSchedulerFactory):
@@ -118,8 +146,9 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
 
     ``task.complete()`` (the files) decides success; the scheduler only says whether anyone
     still holds the task. Returns ``"complete"``; ``"failed"`` when the scheduler reports
-    the task FAILED or DISABLED (it failed on its worker, or that worker died: luigid fails
-    the task of a worker silent for ``worker_disconnect_delay``); ``"unheld"`` when it has
+    the task FAILED or DISABLED (it failed on its worker; a task whose worker died, which
+    luigid fails once that worker has been silent for ``worker_disconnect_delay``, is made
+    pending again instead, see :func:`_forgive_orphans`); ``"unheld"`` when it has
     been neither running nor complete for a second (for instance luigid still calls it DONE
     from an earlier run and ignores PENDING claims for ``stable_done_cooldown_secs``): the
     caller should build it again; ``"timeout"`` once ``time.monotonic()`` passes ``deadline``.
@@ -134,7 +163,9 @@ def wait_while_held(task: luigi.Task, scheduler_url: str, deadline: float) -> Wa
             # the task and everything it needs (RemoteScheduler's methods are made at run time)
             graph = scheduler.dep_graph(task.task_id)  # type: ignore[attr-defined]
             status = graph.get(task.task_id, {}).get("status")
-            if any(node.get("status") in (FAILED, DISABLED) for node in graph.values()):
+            failed = [task_id for task_id, node in graph.items() if node.get("status") in (FAILED, DISABLED)]
+            if any(graph[task_id].get("status") == DISABLED for task_id in failed) or \
+                    (failed and not _forgive_orphans(scheduler, failed)):
                 return "failed"  # the task, or a shard it needs, failed on its worker
         except RPCError:
             status = RUNNING
@@ -168,27 +199,32 @@ class BatchResult:
         state = " (up to date: nothing to do)" if self.up_to_date else ""
         lines = [f"boilerstrip batch: {m['documents']} documents in {len(m['shards'])} shards -> {output_dir}{state}"]
         rejected = [r for r in m["rejected"] if r["stage"] != FILTER_STAGE]
-        lines.append(f"  rejected: {len(rejected)}" + (f" (see {Path(output_dir) / 'rejects.jsonl'})" if rejected else ""))
+        rejects_path = storage.join(output_dir, "rejects.jsonl")
+        lines.append(f"  rejected: {len(rejected)}" + (f" (see {rejects_path})" if rejected else ""))
         filtered = m.get("filtered", {})
         if filtered:
             lines.append(f"  left out by the filters: {sum(filtered.values())} ("
                          + ", ".join(f"{kind} {n}" for kind, n in filtered.items())
-                         + f"; see {Path(output_dir) / 'rejects.jsonl'})")
+                         + f"; see {rejects_path})")
         unsupported = sum(not s.get("error") for s in m["skipped"])
         if unsupported:
             lines.append(f"  skipped (unsupported files): {unsupported}")
+        skipped_records = m.get("skipped_records", {})
+        if skipped_records:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in skipped_records.items())
+            lines.append(f"  skipped records (not documents): {sum(skipped_records.values())}: {reasons}")
         if "templates" in m:
             t = m["templates"]
             lines.append(f"  template lines: {t['lines']} in {t['sources']} sources, {t['removed']} lines removed "
-                         f"(see {Path(output_dir) / 'templates.json'})")
+                         f"(see {storage.join(output_dir, 'templates.json')})")
         if "duplicates" in m:
             d = m["duplicates"]
             lines.append(f"  duplicates: {d['marked']} records marked in {d['clusters']} clusters"
                          + (f", {d['dropped']} dropped" if d["dropped"] else "")
-                         + (f" (see {Path(output_dir) / 'duplicates.jsonl'})" if d["clusters"] else ""))
+                         + (f" (see {storage.join(output_dir, 'duplicates.jsonl')})" if d["clusters"] else ""))
         by_rule = sorted(m["removed_by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))
         lines.append("  removed lines by rule: " + (", ".join(f"{k} {v}" for k, v in by_rule) or "none"))
-        lines.append(f"  report: {Path(output_dir) / 'report.html'}")
+        lines.append(f"  report: {storage.join(output_dir, 'report.html')}")
         if not self.up_to_date and self.seconds > 0:
             lines.append(f"  time: {self.seconds:.1f} s, {m['inputs'] / self.seconds:.1f} docs/s, "
                          f"{self.input_bytes / self.seconds / 1e6:.2f} MB/s")
@@ -233,7 +269,7 @@ def run_batch(task: CleanCorpus, workers: int = 1, scheduler_url: str | None = N
             if outcome == "complete":
                 break
             if outcome == "failed":
-                return BatchResult(error="batch did not complete: another worker failed to finish it or died "
+                return BatchResult(error="batch did not complete: another worker failed to finish it "
                                          "(see that process's errors); rerun to resume")
             if outcome == "timeout":
                 return BatchResult(error=f"batch did not complete: still incomplete after waiting --wait-timeout "
@@ -243,6 +279,6 @@ def run_batch(task: CleanCorpus, workers: int = 1, scheduler_url: str | None = N
         stop.set()
         if thread:
             thread.join()
-    manifest = json.loads((Path(task.output_dir) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(storage.read_text(storage.join(task.output_dir, "manifest.json")))
     return BatchResult(manifest=manifest, up_to_date=up_to_date, seconds=time.perf_counter() - started,
                        input_bytes=task.plan().total_bytes)

@@ -31,22 +31,27 @@ import gzip
 import json
 import os
 import shutil
+import socket
+import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import Field, fields, replace
+from fnmatch import fnmatch
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import luigi
 from luigi.configuration import get_config
+from luigi.task import BulkCompleteNotImplementedError
 
 from pipeline import __version__
 from pipeline.batch.plan import Plan, PlanMember, load_plan, make_plan, save_plan
 from pipeline.batch.stagefile import iter_stage_file, read_stage_file, write_stage_file
 from pipeline.chain import SEGMENT_NAMES, Chain, digest
 from pipeline.corpus.templates import line_keys
-from pipeline.document import Document, Reject
+from pipeline.document import Document, Reject, SkippedRecord
+from pipeline.io import storage
 from pipeline.io.writers import open_output
 from pipeline.options import BatchOptions, CleanOptions, field_default, option_fields
 from pipeline.report import RunStats, write_report
@@ -115,11 +120,40 @@ def option_values(options: CleanOptions | BatchOptions) -> dict[str, Any]:
             for f in fields(options) if "flag" in f.metadata}
 
 
+class StoreTarget(luigi.Target):
+    """A file in an object store (``s3://...``), through :mod:`pipeline.io.storage`. Luigi asks a
+    target only whether it exists; luigi.contrib.s3's targets would need boto3 besides s3fs,
+    and only S3."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def exists(self) -> bool:
+        return storage.exists(self.path)
+
+
+#: What the tasks' outputs are: a path Luigi and the tasks can both use.
+FileTarget = luigi.LocalTarget | StoreTarget
+
+
+def target(path: str) -> FileTarget:
+    """The Luigi target for a local path (Luigi's own LocalTarget) or an object in a store."""
+    return StoreTarget(path) if storage.is_remote(path) else luigi.LocalTarget(path)
+
+
 def log_run(work_dir: str, segment: str, shard: int) -> None:
     """Append 'segment shard pid' to WORK_DIR/runs.log: an audit of which process ran what.
 
-    One short ``O_APPEND`` write per task, so concurrent workers never interleave.
+    One short ``O_APPEND`` write per task, so concurrent workers never interleave. An object
+    store cannot append: there, each task writes its own object ``WORK_DIR/runs/SEGMENT.SHARD.HOST.PID``
+    holding 'segment shard host:pid'.
     """
+    if storage.is_remote(work_dir):
+        host = socket.gethostname()
+        name = f"{segment}.{shard}.{host}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        with open_output(storage.join(work_dir, "runs", name)) as out:
+            out.write(f"{segment} {shard} {host}:{os.getpid()}\n")
+        return
     fd = os.open(Path(work_dir) / "runs.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, f"{segment} {shard} {os.getpid()}\n".encode())
@@ -183,38 +217,45 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         return found + list(self.corpus_merges())
 
     def output(self) -> Any:
-        base = Path(self.work_dir) / "shards" / self.key()
+        base = storage.join(self.work_dir, "shards", self.key())
         if self.is_last:
-            return {"records": luigi.LocalTarget(str(base / "records.jsonl")),
-                    "summary": luigi.LocalTarget(str(base / "summary.json"))}
-        return luigi.LocalTarget(str(base / f"{self.segment}.jsonl"))
+            return {"records": target(storage.join(base, "records.jsonl")),
+                    "summary": target(storage.join(base, "summary.json"))}
+        return target(storage.join(base, f"{self.segment}.jsonl"))
 
-    def _inputs(self, timings: dict[str, float]) -> Iterator[tuple[str, Document | Reject]]:
+    def _inputs(self, timings: dict[str, float],
+                skipped: dict[str, int]) -> Iterator[tuple[str, Document | Reject]]:
         if self.position == 0:
             for member in self.members():
                 source = member.source(self.options().max_bytes)
                 for item in source.documents(member.first_line, member.n_lines, member.offset):
+                    if isinstance(item, SkippedRecord):  # counted, never cleaned (a WARC request, an image)
+                        skipped[item.reason] = skipped.get(item.reason, 0) + 1
+                        continue
                     yield item.id, item
             return
         stage_file = read_stage_file(self.input()[0].path)
         timings.update(stage_file.timings)
+        skipped.update(stage_file.skipped_records)
         for item in stage_file.items:
             yield item.id, item
 
     def run(self) -> None:
         timings: dict[str, float] = {}
+        skipped: dict[str, int] = {}
         options = self.options()
         if self.is_last:
             options = with_tables(options, final_templates(self), final_duplicates(self))
         chain = Chain(options, [self.segment])
-        cleaned = (item for _, item in chain.stream(self._inputs(timings), timings))
+        cleaned = (item for _, item in chain.stream(self._inputs(timings, skipped), timings))
         if self.is_last:
-            self._finish(cleaned, timings)
+            self._finish(cleaned, timings, skipped)
         else:
-            write_stage_file(self.output().path, cleaned, timings)
+            write_stage_file(self.output().path, cleaned, timings, skipped)
         log_run(self.work_dir, self.segment, self.shard)
 
-    def _finish(self, cleaned: Iterator[Document | Reject], timings: dict[str, float]) -> None:
+    def _finish(self, cleaned: Iterator[Document | Reject], timings: dict[str, float],
+                skipped: dict[str, int]) -> None:
         """Write the exact JSONL lines of ``clean`` and the shard's summary."""
         rejects: list[dict[str, Any]] = []
         removed_by_rule: Counter[str] = Counter()
@@ -243,7 +284,7 @@ class ShardTask(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
                 out.write(item.to_json_line())
         summary = {"documents": documents, "rejects": rejects, "removed_by_rule": dict(removed_by_rule),
                    "duplicates_marked": marked, "duplicates_dropped": dropped, "template_lines": template_lines,
-                   "timings": timings, "report": stats.to_json()}
+                   "skipped_records": skipped, "timings": timings, "report": stats.to_json()}
         with open_output(self.output()["summary"].path) as out:
             json.dump(summary, out, ensure_ascii=False)
 
@@ -328,9 +369,9 @@ class CorpusStep(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
     def options(self) -> CleanOptions:
         return clean_options_of(self)
 
-    def output(self) -> luigi.LocalTarget:
+    def output(self) -> FileTarget:
         suffix = "json" if self.step == COUNTS else "bin"
-        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.{suffix}"))
+        return target(storage.join(self.work_dir, "corpus", self.key(), f"{self.step}.{suffix}"))
 
     def run(self) -> None:
         from pipeline.corpus.duplicates import write_signatures
@@ -374,11 +415,11 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             self._key = digest(self.step, [step.key() for step in self.shard_steps()], thresholds)
         return self._key
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.work_dir) / "corpus" / self.key() / f"{self.step}.json"))
+    def output(self) -> FileTarget:
+        return target(storage.join(self.work_dir, "corpus", self.key(), f"{self.step}.json"))
 
     def load(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(Path(self.output().path).read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(storage.read_text(self.output().path))
         return loaded
 
     def run(self) -> None:
@@ -388,7 +429,7 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
             options = clean_options_of(self)
             counts = TemplateCounts()
             for step in self.shard_steps():
-                counts.merge(TemplateCounts.from_json(json.loads(Path(step.output().path).read_text(encoding="utf-8"))))
+                counts.merge(TemplateCounts.from_json(json.loads(storage.read_text(step.output().path))))
             result: dict[str, Any] = counts.table(options.template_min_documents, options.template_min_share).to_json()
         else:
             from pipeline.corpus.passes import find_marks
@@ -403,7 +444,7 @@ class CorpusMerge(CleanParameters, luigi.Task):  # type: ignore[misc,valid-type]
         from pipeline.corpus.duplicates import read_signatures
 
         for step in self.shard_steps():
-            with open(step.output().path, "rb") as raw:
+            with storage.open_input(step.output().path) as raw:
                 keys = json.loads(raw.readline())
                 yield from zip(keys, read_signatures(raw), strict=True)
 
@@ -428,14 +469,14 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
 
     @property
     def stages_dir(self) -> str:
-        return self.work_dir or str(Path(self.output_dir) / STAGES_DIRNAME)
+        return self.work_dir or storage.join(self.output_dir, STAGES_DIRNAME)
 
     def options(self) -> CleanOptions:
         return clean_options_of(self)
 
     def plan(self) -> Plan:
         if self._plan is None:
-            if not Path(self.input_dir).is_dir():
+            if not storage.is_dir(self.input_dir):
                 raise FileNotFoundError(f"input directory not found: {self.input_dir}")
             self._plan = make_plan(self.input_dir, self.shard_size)
             save_plan(self.stages_dir, self._plan)
@@ -443,7 +484,8 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
 
     def run_key(self) -> str:
         """What the outputs were made from: inputs, chain (options, rules, versions), output form."""
-        return digest(self.plan().key, self.options().max_bytes, Chain(self.options()).fingerprint(), self.gzip_output)
+        return digest(self.plan().key, self.options().max_bytes, Chain(self.options()).fingerprint(), self.gzip_output,
+                      *([self.output_format] if self.output_format != "jsonl" else []))
 
     def requires(self) -> list[ShardTask]:
         plan = self.plan()
@@ -451,38 +493,42 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         return [ShardTask(work_dir=self.stages_dir, plan_key=plan.key, shard=i, segment=SEGMENT_NAMES[-1], **clean)
                 for i in range(len(plan.shards))]
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.output_dir) / "_SUCCESS"))
+    def output(self) -> FileTarget:
+        return target(storage.join(self.output_dir, "_SUCCESS"))
 
     def complete(self) -> bool:
-        manifest = Path(self.output_dir) / "manifest.json"
-        if not (self.output().exists() and manifest.exists()):
+        manifest = storage.join(self.output_dir, "manifest.json")
+        if not (self.output().exists() and storage.exists(manifest)):
             return False
         try:
-            return bool(json.loads(manifest.read_text(encoding="utf-8")).get("run_key") == self.run_key())
+            return bool(json.loads(storage.read_text(manifest)).get("run_key") == self.run_key())
         except (ValueError, OSError):
             return False
 
     def part_name(self, index: int) -> str:
+        if self.output_format == "parquet":
+            return f"part-{index:05d}.parquet"
         return f"part-{index:05d}.jsonl" + (".gz" if self.gzip_output else "")
 
     def run(self) -> None:
-        out_dir = Path(self.output_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        success = Path(self.output().path)
-        success.unlink(missing_ok=True)  # outputs are about to change: not a success until the end
+        out_dir = self.output_dir
+        if not storage.is_remote(out_dir):
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        success = self.output().path
+        storage.remove(success)  # outputs are about to change: not a success until the end
         plan = self.plan()
         shards: list[dict[str, Any]] = []
         all_rejects: list[dict[str, Any]] = self._unlisted_directories(plan)
         removed: Counter[str] = Counter()
         timings: Counter[str] = Counter()
+        skipped_records: Counter[str] = Counter()
         template_texts: dict[str, dict[str, tuple[str, int]]] = {}
         marked = dropped = 0
         stats = RunStats()
         for reject in all_rejects:
             stats.add_reject(Reject.from_record(reject))
         for index, task in enumerate(self.requires()):
-            summary = json.loads(Path(task.output()["summary"].path).read_text(encoding="utf-8"))
+            summary = json.loads(storage.read_text(task.output()["summary"].path))
             stats.merge(RunStats.from_json(summary["report"]))
             for source, lines in summary.get("template_lines", {}).items():
                 for key, (text, documents) in lines.items():
@@ -490,17 +536,24 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             marked += summary.get("duplicates_marked", 0)
             dropped += summary.get("duplicates_dropped", 0)
             part = self.part_name(index)
-            self._publish(task.output()["records"].path, out_dir / part)
+            self._publish(task.output()["records"].path, storage.join(out_dir, part))
             shards.append({"part": part, "inputs": summary["documents"] + len(summary["rejects"]),
                            "documents": summary["documents"], "rejected": len(summary["rejects"])})
             all_rejects += summary["rejects"]
             removed.update(summary["removed_by_rule"])
             timings.update(summary["timings"])
+            skipped_records.update(summary.get("skipped_records", {}))
         keep = {s["part"] for s in shards}
-        for stale in out_dir.glob("part-*.jsonl*"):
-            if stale.name not in keep:
-                stale.unlink()
-        with open_output(out_dir / "rejects.jsonl") as out:
+        parts = ("part-*.jsonl*", "part-*.parquet")
+        if storage.is_remote(out_dir):
+            for name in storage.names_in(out_dir):
+                if any(fnmatch(name, pattern) for pattern in parts) and name not in keep:
+                    storage.remove(storage.join(out_dir, name))
+        else:
+            for stale in [stale for pattern in parts for stale in Path(out_dir).glob(pattern)]:
+                if stale.name not in keep:
+                    stale.unlink()
+        with open_output(storage.join(out_dir, "rejects.jsonl")) as out:
             for reject in all_rejects:
                 out.write(json.dumps(reject, ensure_ascii=False) + "\n")
         corpus = self._write_corpus_tables(out_dir, template_texts, removed.get("template-line", 0), marked, dropped)
@@ -514,6 +567,7 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "rejected": all_rejects,
             "skipped": [{"path": s.path, "reason": s.reason, **({"error": True} if s.error else {})}
                         for s in plan.skipped],
+            "skipped_records": dict(sorted(skipped_records.items(), key=lambda kv: (-kv[1], kv[0]))),
             "shard_size": self.shard_size,
             "shards": shards,
             "rules_fingerprint": self.options().ruleset().fingerprint,
@@ -522,18 +576,18 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
             "filtered": dict(sorted(stats.filtered.items())),
             **corpus,
         }
-        with open_output(out_dir / "manifest.json") as out:
+        with open_output(storage.join(out_dir, "manifest.json")) as out:
             json.dump(manifest, out, ensure_ascii=False, indent=1)
         stats.add_timings(dict(timings))
         stats.input_bytes = plan.total_bytes
-        write_report(out_dir / "report.html", stats, "boilerstrip batch: run report",
+        write_report(storage.join(out_dir, "report.html"), stats, "boilerstrip batch: run report",
                      f"{self.input_dir} · {plan.files:,} files in {len(shards):,} shards · boilerstrip {__version__}")
         with open_output(success) as out:
             out.write("")
         if self.remove_stages:
-            shutil.rmtree(self.stages_dir, ignore_errors=True)
+            storage.remove_tree(self.stages_dir)
 
-    def _write_corpus_tables(self, out_dir: Path, template_texts: dict[str, dict[str, tuple[str, int]]],
+    def _write_corpus_tables(self, out_dir: str, template_texts: dict[str, dict[str, tuple[str, int]]],
                              template_removed: int,
                              marked: int, dropped: int) -> dict[str, Any]:
         """``templates.json`` (per source, its template lines, the most frequent first: what a
@@ -549,14 +603,14 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
                                  "lines": [{"text": text, "documents": n} for text, n in
                                            sorted(template_texts.get(source, {}).values(), key=lambda v: (-v[1], v[0]))]}
                         for source, lines in sorted(table["lines"].items())}
-            with open_output(out_dir / "templates.json") as out:
+            with open_output(storage.join(out_dir, "templates.json")) as out:
                 json.dump(readable, out, ensure_ascii=False, indent=1)
             found["templates"] = {"sources": len(readable), "lines": sum(v["template_lines"] for v in readable.values()),
                                   "removed": template_removed}
         duplicates = final_duplicates(shard_params)
         if duplicates is not None:
             clusters = duplicates.load()["clusters"]
-            with open_output(out_dir / "duplicates.jsonl") as out:
+            with open_output(storage.join(out_dir, "duplicates.jsonl")) as out:
                 for cluster in clusters:
                     out.write(json.dumps(cluster, ensure_ascii=False) + "\n")
             found["duplicates"] = {"clusters": len(clusters), "marked": marked, "dropped": dropped}
@@ -568,15 +622,30 @@ class CleanCorpus(CleanParameters, BatchParameters, luigi.Task):  # type: ignore
         for entry in plan.skipped:
             if entry.error:
                 path = Path(entry.path)
-                doc_id = path.relative_to(self.input_dir).as_posix() if path.is_relative_to(self.input_dir) \
-                    else entry.path
+                doc_id = path.relative_to(self.input_dir).as_posix() \
+                    if not storage.is_remote(entry.path) and path.is_relative_to(self.input_dir) else entry.path
                 rejects.append(Reject(doc_id, entry.path, "read", "InputNotFoundError", entry.reason).to_record())
         return rejects
 
-    def _publish(self, source: str, target: Path) -> None:
-        """Copy a shard's records to their part file, atomically (gzip without a timestamp)."""
-        with open(source, "rb") as records, open_output(target, binary=True) as raw:
-            if self.gzip_output:
+    def _publish(self, source: str, target: str) -> None:
+        """Copy a shard's records to their part file, atomically (gzip without a timestamp;
+        Parquet a row group at a time). Within one store, a JSONL part is copied by the store
+        itself (one request; the part appears whole)."""
+        plain = not self.gzip_output and self.output_format != "parquet"
+        if plain and storage.is_remote(target) and source.split("://")[0] == target.split("://")[0]:
+            storage.copy(source, target)
+            return
+        with storage.open_input(source) as records, open_output(target, binary=True) as raw:
+            if self.output_format == "parquet":
+                import orjson
+
+                from pipeline.io.parquet import ParquetRecords
+
+                table = ParquetRecords(raw)
+                for line in records:
+                    table.write(orjson.loads(line))
+                table.close()
+            elif self.gzip_output:
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
                     shutil.copyfileobj(records, out)
             else:
@@ -590,8 +659,8 @@ class InputDirectory(luigi.ExternalTask):
 
     path = luigi.Parameter()
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(self.path)
+    def output(self) -> FileTarget:
+        return target(self.path)
 
 
 class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[misc,valid-type]
@@ -605,16 +674,29 @@ class CleanDaily(CleanParameters, BatchParameters, luigi.Task):  # type: ignore[
     def corpus(self) -> CleanCorpus:
         day = self.date.isoformat()
         options = {name: getattr(self, name) for name in _CLEAN_NAMES + _BATCH_NAMES}
-        return CleanCorpus(input_dir=str(Path(self.input_root) / day), output_dir=str(Path(self.output_root) / day),
+        return CleanCorpus(input_dir=storage.join(self.input_root, day), output_dir=storage.join(self.output_root, day),
                            **options)
 
     def requires(self) -> InputDirectory:
-        return InputDirectory(path=str(Path(self.input_root) / self.date.isoformat()))
+        return InputDirectory(path=storage.join(self.input_root, self.date.isoformat()))
 
     def complete(self) -> bool:
         return bool(self.requires().complete() and self.corpus().complete())
 
-    def output(self) -> luigi.LocalTarget:
+    @classmethod
+    def bulk_complete(cls, dates: Iterable[Any]) -> list[Any]:
+        """The days of a ``RangeDaily`` backfill that are complete, when the roots are in a store.
+
+        Without this, RangeDaily infers completeness by globbing the outputs of Luigi's own
+        file-system targets; a store's outputs are :class:`StoreTarget` instead, so each day is
+        asked as the scheduler would ask it. Local roots keep Luigi's inference."""
+        days = list(dates)
+        tasks = [cls(date=day) for day in days]
+        if not tasks or not storage.is_remote(tasks[0].output_root):
+            raise BulkCompleteNotImplementedError()
+        return [day for day, task in zip(days, tasks, strict=True) if task.complete()]
+
+    def output(self) -> FileTarget:
         return self.corpus().output()
 
     def run(self) -> Iterator[CleanCorpus]:

@@ -2,9 +2,11 @@
 
 By file name (``.gz`` stripped first): ``.txt``/``.text`` are plain text,
 ``.html``/``.htm``/``.xhtml`` are pages, ``.jsonl``/``.ndjson`` hold one
-document per line. Other files named explicitly, and stdin, are sniffed:
-JSONL when every leading line is a JSON object (:func:`looks_like_jsonl`),
-else the decode stage tells text from HTML
+document per line, ``.warc``/``.wet`` (and ``.warc.wet``) are crawl archives,
+``.parquet`` a table with a ``text`` or ``html`` column. Other files named
+explicitly, and stdin, are sniffed: a WARC by its ``WARC/1.x`` first line, Parquet
+by its ``PAR1`` magic, JSONL when every leading line is a JSON object
+(:func:`looks_like_jsonl`), else the decode stage tells text from HTML
 (:func:`pipeline.stages.decode.sniff_format`).
 """
 
@@ -17,9 +19,16 @@ SUFFIXES = {
     "text": (".txt", ".text"),
     "html": (".html", ".htm", ".xhtml"),
     "jsonl": (".jsonl", ".ndjson"),
+    "warc": (".warc", ".wet"),
+    "parquet": (".parquet",),
 }
 #: What --input-format accepts; "auto" means by file name, else sniffed.
-INPUT_FORMATS = ("auto", "text", "html", "jsonl")
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
+#: Formats whose one file holds many documents (records, rows).
+MULTI_DOCUMENT_FORMATS = frozenset({"jsonl", "warc", "parquet"})
+#: How a WARC file starts, and a Parquet file.
+WARC_MAGIC = (b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/1.0\n", b"WARC/1.1\n")
+PARQUET_MAGIC = b"PAR1"
 GZIP_SUFFIX = ".gz"
 
 
@@ -43,6 +52,16 @@ def supported_names() -> str:
 SNIFF_BYTES = 1 << 20
 #: Leading lines that must all be JSON objects for an input to be taken as JSONL.
 SNIFF_LINES = 5
+
+
+def sniff_container(head: bytes) -> str | None:
+    """"warc", "parquet" or "jsonl" when the first bytes of an input say so, else None
+    (a single document: the decode stage tells text from HTML)."""
+    if head.startswith(WARC_MAGIC):
+        return "warc"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    return "jsonl" if looks_like_jsonl(head) else None
 
 
 def looks_like_jsonl(head: bytes) -> bool:

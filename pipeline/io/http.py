@@ -80,13 +80,19 @@ def split_http_response(data: bytes) -> HttpResponse | None:
     return response
 
 
-def inflate(response: HttpResponse) -> bytes:
+def inflate(response: HttpResponse, limit: int = MAX_INFLATED_BYTES, complete: bool = False) -> bytes:
     """The payload with its ``Content-Encoding`` undone where the bytes really are
     compressed: ``curl --compressed`` decodes the body but still prints the header.
+    gzip and deflate are undone with zlib, ``br`` with Brotli's own bindings (imported
+    only for such a body). At most ``limit`` bytes are inflated. With ``complete``, a
+    compressed stream that stops before its end is an error too (a WARC record holds the
+    whole response; ``curl -si`` output keeps the text it got).
 
     Raises ``ValueError`` for a corrupt or oversized compressed body.
     """
     body = response.body
+    if response.content_encoding == "br":
+        return _unbrotli(body, limit)
     if response.content_encoding in ("gzip", "x-gzip") and body.startswith(b"\x1f\x8b"):
         wbits = 16 + zlib.MAX_WBITS
     elif response.content_encoding == "deflate" and body[:1] == b"\x78":
@@ -95,9 +101,30 @@ def inflate(response: HttpResponse) -> bytes:
         return body
     inflater = zlib.decompressobj(wbits)
     try:
-        payload = inflater.decompress(body, MAX_INFLATED_BYTES + 1)
+        payload = inflater.decompress(body, limit + 1)
     except zlib.error as exc:
         raise ValueError(f"corrupt {response.content_encoding} body ({exc})") from None
-    if len(payload) > MAX_INFLATED_BYTES:
-        raise ValueError(f"{response.content_encoding} body inflates past {MAX_INFLATED_BYTES:,} bytes")
+    if len(payload) > limit:
+        raise ValueError(f"{response.content_encoding} body inflates past {limit:,} bytes")
+    if complete and not inflater.eof:
+        raise ValueError(f"corrupt {response.content_encoding} body (the compressed stream stops before its end)")
     return payload
+
+
+def _unbrotli(body: bytes, limit: int) -> bytes:
+    """A ``Content-Encoding: br`` body decompressed. Brotli has no magic bytes, so a body
+    that is already markup (decoded upstream, header kept) is taken as it is."""
+    import brotli
+
+    decompressor = brotli.Decompressor()
+    try:
+        payload = decompressor.process(body, output_buffer_limit=limit + 1)
+    except brotli.error as exc:
+        if body.lstrip()[:1] == b"<":
+            return body
+        raise ValueError(f"corrupt br body ({exc or 'brotli error'})") from None
+    if len(payload) > limit or not decompressor.is_finished():
+        if len(payload) > limit:
+            raise ValueError(f"br body inflates past {limit:,} bytes")
+        raise ValueError("corrupt br body (truncated)")
+    return bytes(payload)

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from pipeline.errors import InputNotFoundError, InputTooLargeError
 from pipeline.io.formats import GZIP_SUFFIX
+from pipeline.io.storage import is_remote, open_input, read_range
 
 _CHUNK = 1 << 20
 
@@ -49,6 +50,10 @@ def read_limited(stream: ByteStream, limit: int, what: str) -> bytes:
 def reading(path: str) -> Iterator[ByteStream]:
     """Open ``path`` (decompressing ``.gz``), turning OS and gzip errors into :class:`InputNotFoundError`."""
     try:
+        if is_remote(path):
+            with open_input(path) as raw, (gzip.open(raw, "rb") if path.endswith(GZIP_SUFFIX) else raw) as stream:
+                yield stream
+            return
         with (gzip.open(path, "rb") if path.endswith(GZIP_SUFFIX) else open(path, "rb")) as stream:
             yield stream
     except (OSError, EOFError, zlib.error) as exc:
@@ -74,7 +79,16 @@ def input_error(path: str, exc: Exception) -> InputNotFoundError:
 
 def read_file(path: str, limit: int) -> bytes:
     """A plain file's bytes: read unbuffered, in reads of its own size (a FIFO says 0 and
-    is read in chunks); one byte more tells whether it grew meanwhile."""
+    is read in chunks); one byte more tells whether it grew meanwhile. An object in a store
+    is read in chunks within the limit."""
+    if is_remote(path):  # one ranged request: at most one byte past the limit
+        try:
+            data = read_range(path, 0, limit + 1)
+        except OSError as exc:
+            raise input_error(path, exc) from None
+        if len(data) > limit:
+            raise too_large("input", limit)
+        return data
     try:
         with open(path, "rb", buffering=0) as stream:
             size = os.fstat(stream.fileno()).st_size

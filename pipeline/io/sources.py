@@ -20,23 +20,27 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.document import Document, Reject
-from pipeline.errors import DocumentError
+from pipeline.document import Document, Reject, SkippedRecord
+from pipeline.errors import DocumentError, UnsupportedInputError
+from pipeline.io import storage
 from pipeline.io.formats import (
     GZIP_SUFFIX,
+    MULTI_DOCUMENT_FORMATS,
     SNIFF_BYTES,
     format_of_name,
-    looks_like_jsonl,
+    sniff_container,
     supported_names,
 )
 from pipeline.io.jsonl import is_unicode, records
-from pipeline.io.reading import ByteStream, Prefixed, read_file, read_limited, reading
+from pipeline.io.reading import ByteStream, Prefixed, input_error, read_file, read_limited, reading
 from pipeline.options import DEFAULT_MAX_BYTES
 
 STDIN_ID = "<stdin>"
@@ -49,7 +53,7 @@ class Source:
     id: str
     path: str | None  # None for stdin
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: "text", "html", "jsonl", or None to sniff (JSONL, else text versus HTML)
+    #: "text", "html", "jsonl", "warc", "parquet", or None to sniff (a container, else text versus HTML)
     format: str | None = None
     #: the first bytes of stdin, already read to sniff its format (stdin cannot be read twice)
     head: bytes | None = field(default=None, repr=False, compare=False)
@@ -66,8 +70,9 @@ class Source:
             yield sys.stdin.buffer
 
     def sniffed(self) -> Source:
-        """This source with its format decided: "jsonl" when its first lines are JSON
-        objects; otherwise the format stays None and decoding tells text from HTML.
+        """This source with its format decided: "warc" or "parquet" by their magic, "jsonl"
+        when its first lines are JSON objects; otherwise the format stays None and decoding
+        tells text from HTML.
 
         A source whose format is known comes back unchanged, and so does one that
         cannot be read (its documents report why).
@@ -79,7 +84,7 @@ class Source:
                 head = stream.read(SNIFF_BYTES)
         except DocumentError:
             return self
-        kind = "jsonl" if looks_like_jsonl(head) else None
+        kind = sniff_container(head)
         return replace(self, format=kind, head=head if self.path is None else None)
 
     def read(self) -> bytes:
@@ -93,26 +98,74 @@ class Source:
             return read_limited(stream, self.max_bytes, "decompressed input")
 
     def documents(self, first_line: int = 1, max_lines: int | None = None,
-                  offset: int = 0) -> Iterator[Document | Reject]:
-        """The input's documents: one for a text or HTML file, one per line for JSONL.
+                  offset: int = 0) -> Iterator[Document | Reject | SkippedRecord]:
+        """The input's documents: one for a text or HTML file, one per line for JSONL, one per
+        row for Parquet, one per page record for a WARC file (whose other records come as
+        :class:`SkippedRecord`, each with its reason).
 
         ``first_line``/``max_lines``/``offset`` select a range of a plain
         (uncompressed) JSONL file: the batch cuts big files into shards.
         """
         source = self.sniffed()
-        if source.format != "jsonl":
+        if source.format not in MULTI_DOCUMENT_FORMATS:
             try:
                 yield Document(id=source.id, path=source.path, raw=source.read(), format=source.format)
             except DocumentError as exc:
                 yield Reject.of(source.id, source.path, "read", exc)
             return
         try:
-            with source._stream() as stream:
-                if offset:
-                    stream.seek(offset)
-                yield from records(stream, source.id, source.path, source.max_bytes, first_line, max_lines)
+            if source.format == "warc":
+                yield from source._warc_items()
+            elif source.format == "parquet":
+                yield from source._parquet_items()
+            else:
+                with source._stream() as stream:
+                    if offset:
+                        stream.seek(offset)
+                    yield from records(stream, source.id, source.path, source.max_bytes, first_line, max_lines)
         except DocumentError as exc:
             yield Reject.of(source.id, source.path, "read", exc)
+
+    def _warc_items(self) -> Iterator[Document | Reject | SkippedRecord]:
+        from pipeline.io.warc import warc_items
+
+        if self.path is not None and not storage.is_remote(self.path):
+            yield from warc_items(self.path, self.id, self.max_bytes)
+            return
+        # The WARC reader seeks (and resumes after damage by searching the file), so standard
+        # input and an object in a store are spooled to a temporary file first, on disk: a crawl
+        # can be far larger than memory.
+        with self._spooled("warc") as spool:
+            for item in warc_items(spool, self.id, self.max_bytes):
+                yield replace(item, path=self.path)
+
+    def _parquet_items(self) -> Iterator[Document | Reject]:
+        if self.path is None:
+            raise UnsupportedInputError("Parquet is not read from standard input (its index is at the end "
+                                        "of the file): give the file's path")
+        from pipeline.io.parquet import parquet_items
+
+        if not storage.is_remote(self.path):
+            yield from parquet_items(self.path, self.id, self.max_bytes)
+            return
+        with self._spooled("parquet") as spool:  # its index is at the end: read from a local copy
+            for item in parquet_items(spool, self.id, self.max_bytes):
+                yield replace(item, path=self.path)
+
+    @contextlib.contextmanager
+    def _spooled(self, kind: str) -> Iterator[str]:
+        """A local copy of standard input (as read, after sniffing) or of a store's object (its
+        bytes as stored, so a compressed WARC reads as it would locally), removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix=f"boilerstrip-{kind}-") as tmp:
+            name = os.path.basename(self.path) if self.path is not None else f"stdin.{kind}"
+            spool = os.path.join(tmp, name)
+            try:
+                with (storage.open_input(self.path) if self.path is not None else self._stream()) as stream, \
+                        open(spool, "wb") as out:
+                    shutil.copyfileobj(stream, out, 1 << 20)
+            except OSError as exc:
+                raise input_error(self.path or "standard input", exc) from None
+            yield spool
 
 
 @dataclass(frozen=True)
@@ -185,6 +238,39 @@ def walk_directory(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[S
             yield Source(id=rel, path=full, max_bytes=max_bytes, format=kind)
 
 
+def walk_store(root: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               listing: list[tuple[str, storage.ObjectInfo]] | None = None) -> Iterator[Source | Skipped]:
+    """:func:`walk_directory` for a prefix of an object store (``s3://bucket/corpus``): the same
+    ids, in the same order, with the same names left out (hidden ones, unsupported types).
+    A store has no links, FIFOs or undecodable names; a prefix that cannot be listed is one
+    error, like a directory that cannot be listed. ``listing``: :func:`storage.list_objects`
+    of ``root``, when the caller already has it."""
+    try:
+        listing = storage.list_objects(root) if listing is None else listing
+    except OSError as exc:
+        yield Skipped(root, f"cannot list directory ({exc}); its files are not read", error=True)
+        return
+    for relative, found in listing:
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        kind = format_of_name(relative.rsplit("/", 1)[-1])
+        if kind is None:
+            yield Skipped(found.url, f"unsupported file type (expected {supported_names()})")
+            continue
+        yield Source(id=relative, path=found.url, max_bytes=max_bytes, format=kind)
+
+
+def is_directory(arg: str) -> bool:
+    """Whether a command-line argument names a directory (in a store: a prefix holding objects).
+    A store that cannot be reached answers no: reading the argument as a file then reports why."""
+    if not storage.is_remote(arg):
+        return os.path.isdir(arg)
+    try:
+        return storage.is_dir(arg)
+    except OSError:
+        return False
+
+
 def overlapping_arguments(args: Sequence[str]) -> str | None:
     """Why the arguments would clean some file twice (one given twice, or inside a directory
     also given), as one line; None when they do not overlap.
@@ -239,6 +325,11 @@ def iter_sources(args: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES,
     for arg, prefix in zip(args, _id_prefixes(args), strict=True):
         if arg == "-":
             yield Source(id=STDIN_ID, path=None, max_bytes=max_bytes, format=forced)
+        elif storage.is_remote(arg) and is_directory(arg):
+            for entry in walk_store(arg, max_bytes):
+                if isinstance(entry, Source) and (prefix or forced):
+                    entry = replace(entry, id=prefix + entry.id, format=forced or entry.format)
+                yield entry
         elif os.path.isdir(arg):
             for entry in walk_directory(Path(arg), max_bytes):
                 if isinstance(entry, Source) and (prefix or forced):

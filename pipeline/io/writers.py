@@ -8,6 +8,8 @@ An output path is written the way a user expects a Unix tool to write it:
   existing file keeps its mode (and, where permitted, its owner);
 * a symbolic link is followed: its target is what gets written (atomically,
   when the target is a regular file), the link itself stays;
+* an object in a store (``s3://...``, :mod:`pipeline.io.storage`) is spooled locally and
+  uploaded in one put once complete, so it too appears whole or not at all;
 * anything that is not a regular file (``/dev/null``, a FIFO, a terminal,
   ``/dev/stdout`` and other links to open file descriptors) is written
   *through*, never replaced: renaming a file over ``/dev/null`` would turn the
@@ -31,6 +33,7 @@ from typing import IO, Any, AnyStr, Generic, Literal, overload
 from pipeline.document import Document
 from pipeline.errors import OutputError
 from pipeline.io.formats import SUFFIXES
+from pipeline.io.storage import is_remote, join, open_remote_output, remove
 
 _INPUT_SUFFIXES = tuple(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 # A link to an open file descriptor (/dev/stdout -> /proc/self/fd/1): the file behind it is
@@ -106,6 +109,12 @@ def open_output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
     written or put in place: a directory, a parent that is a file, no permission, a full disk.
     """
     name = os.fspath(path)
+    if is_remote(name):  # an object store: spooled, then published in one put (pipeline.io.storage)
+        with open_remote_output(name, binary) as raw:
+            remote = OutputStream(raw, name)
+            yield remote
+            remote.flush()
+        return
     mode = "wb" if binary else "w"
     text_args: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": "\n"}
     target = os.path.realpath(name)
@@ -173,6 +182,12 @@ def prepare_output_dir(path: str | os.PathLike[str]) -> None:
     before any work, instead of a failure for every document (or a traceback).
     """
     name = os.fspath(path)
+    if is_remote(name):  # a store has no directories: check that an object can be written there
+        probe = join(name, f".boilerstrip-probe-{os.getpid()}")
+        with open_remote_output(probe, binary=True):
+            pass
+        remove(probe)
+        return
     if os.path.exists(name) and not os.path.isdir(name):
         raise OutputError(name, "exists and is not a directory")
     try:

@@ -280,8 +280,8 @@ def _payload(doc: Document) -> tuple[bytes, str | None, str | None, tuple[str, .
     """
     raw = doc.raw or b""
     if raw.lstrip()[:16].startswith(_WARC_MAGIC):
-        raise UnsupportedInputError("a WARC file (crawl archive), which is not read as text: extract its "
-                                    "HTML records first (e.g. to JSONL with warcio)")
+        raise UnsupportedInputError("a WARC file (crawl archive), which is not read as text: name it .warc, "
+                                    ".warc.gz or .wet, or give --input-format warc")
     response = split_http_response(raw)
     if response is None:
         return raw, None, None, ()
@@ -302,11 +302,14 @@ def decode(doc: Document) -> Document:
 
     A leading HTTP header block (``curl -si``) is set aside first; its
     Content-Type decides the format unless the caller did, and its charset
-    counts as the declared one.
+    counts as the declared one (as does ``doc.charset``, which a WARC reader
+    takes from the record's HTTP header).
     """
     if doc.raw is None:
         raise ValueError("decode() needs a document with raw bytes")
     data, http_format, charset, http_flags = _payload(doc)
+    if charset is None and doc.charset:  # declared by the transport (a WARC record's HTTP header)
+        charset = charset_codec(doc.charset)
     kind = doc.format or http_format or sniff_format(data)
     if kind == "html":
         html, encoding, flags = decode_html_bytes(data, charset)
