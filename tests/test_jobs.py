@@ -94,8 +94,7 @@ def test_messages_keep_their_order_when_the_input_is_read_ahead(tmp_path):
     one = run_cli("clean", str(tree))
     lines = one.stderr.decode().splitlines()
     assert one.returncode == 1 and len(lines) == 9 + 7 + 1
-    assert lines[0].endswith("0007.md: skipped, unsupported file type (expected .txt, .text, .html, .htm, .xhtml, "
-                             ".jsonl, .ndjson or their .gz)")
+    assert "0007.md: skipped, unsupported file type (expected .txt" in lines[0]
     assert "0011.txt: binary data" in lines[1] and "0052.md: skipped" in lines[2]
     _same_as_one_process(str(tree))
 
