@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 HOLDOUT_CORPUS = ROOT / "tests" / "corpus_holdout"
 DEV_CORPUS = ROOT / "tests" / "corpus_dev"
+FRESH_CORPUS = ROOT / "tests" / "corpus_fresh"  # held out until the widen-rules branch; a development corpus since
 DAMAGES = ("mojibake", "cp1252", "utf16", "bom", "crlf", "nbsp", "entities", "zerowidth", "none")
 
 

@@ -42,6 +42,21 @@ def test_block_tolerates_blank_lines_between_headlines_and_stops_at_max_lines():
     assert doc.text.split("\n\n")[-1] == PROSE[1]
 
 
+def test_a_list_written_line_under_line_ends_at_the_blank_line_after_it():
+    # The subheading after the blank line reads as a headline, but the list above it
+    # had no blank lines between its own items: the blank line ends the block.
+    doc = _clean(PROSE[0], "Read also:", "Storm closes mountain pass", "Rail strike talks collapse", "",
+                 "What happens next", "", PROSE[1])
+    assert doc.text.split("\n\n") == [PROSE[0], "What happens next", PROSE[1]]
+    assert [r.text for r in doc.removed] == ["Read also:", "Storm closes mountain pass", "Rail strike talks collapse"]
+
+
+def test_a_list_spaced_by_blank_lines_goes_on_past_them():
+    doc = _clean(PROSE[0], "Most read", "", "Storm closes mountain pass", "", "Rail strike talks collapse", "",
+                 "Bakery wins award", "", PROSE[1])
+    assert doc.text.split("\n\n") == [PROSE[0], PROSE[1]]
+
+
 def test_inline_read_more_line_goes_and_prose_after_it_stays():
     doc = _clean(PROSE[0], "Read more: Shares slide as oil jumps. Bank raises rates again.", PROSE[1])
     assert doc.text.split("\n\n") == PROSE[:2]

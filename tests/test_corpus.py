@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, HOLDOUT_CORPUS, evaluate, parse_article
+from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, FRESH_CORPUS, HOLDOUT_CORPUS, evaluate, parse_article
 
-CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
+# corpus_fresh was held out until the rules were widened on it; it is a development corpus now,
+# so it guards those rules like the others.
+CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS, FRESH_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
 
 
 @pytest.fixture(scope="module", params=CORPORA, ids=lambda c: c.name)

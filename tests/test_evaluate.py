@@ -59,7 +59,7 @@ def test_article_body_gold_set_scores_the_pipeline_as_computed_by_hand():
     a2: gold adds a sidebar sentence (12 tokens) the extractor rightly skips; the
         article has 17 + 18 + 18 = 53 tokens (its "Advertisement" line goes):
         50 shared shingles of 62 gold ones, so P = 1 and R = 50/62.
-    a3: gold leaves out the author's bio line (14 tokens) that the pipeline keeps;
+    a3: gold leaves out a 14-token line about the paper that the pipeline keeps;
         gold 19 + 20 = 39 tokens, 36 shingles, all found; 50 predicted: P = 36/50, R = 1.
     """
     gold = load_gold(GOLD)

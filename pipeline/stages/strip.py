@@ -200,15 +200,19 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
     taken: list[int] = []
     # Blocks: a marker takes the headline-like lines after it.
     for i in blocks:
-        rule, count = verdicts[i].rule, 0
+        rule, count, previous, spaced = verdicts[i].rule, 0, i, False
         assert rule is not None  # a block marker is a line its rule dropped
-        for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block
+        for j in nonblank[bisect_right(nonblank, i) :]:  # blank lines do not end a block...
+            gap, previous = j > previous + 1, j
+            if gap and count >= 2 and not spaced:
+                break  # ...except after a list written line under line: what follows the blank is the article's own subheading
             if owner[j] is not None:
                 if j in verdicts and verdicts[j].has_inline_headline:
                     break  # a one-link marker: what follows it is not this block's either
                 continue  # boilerplate of its own kind inside the block
             if count >= rule.max_lines or not looks_like_headline(kept[j], rule.max_words):
                 break
+            spaced = spaced or (gap and count > 0)  # blank lines between the block's own headlines
             owner[j] = rule
             taken.append(j)
             count += 1
