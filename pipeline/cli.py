@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -43,10 +43,13 @@ from pipeline.io.sources import (
 )
 from pipeline.io.storage import exists, is_dir, is_remote, local_path
 from pipeline.io.writers import (
+    RENDERED_FORMATS,
     OutputStream,
+    Rendered,
     TextFolder,
     open_output,
     prepare_output_dir,
+    render_output,
     render_text,
 )
 from pipeline.options import (
@@ -141,23 +144,6 @@ def _count_documents(args: argparse.Namespace) -> int | None:
                 return None
             count += 1
     return count
-
-
-class Rendered(NamedTuple):
-    """A cleaned document as ``clean`` writes it (a JSONL line, or the text), and whether it
-    duplicates an earlier one (``--drop-duplicates``)."""
-
-    text: str
-    duplicate: bool
-
-
-#: The output formats whose line for a document _rendered makes (in the worker, with --jobs).
-RENDERED_FORMATS = ("jsonl", "text")
-
-
-def _rendered(fmt: str, body_only: bool, doc: Document) -> Rendered:
-    text = doc.to_json_line() if fmt == "jsonl" else render_text(doc, body_only)
-    return Rendered(text, doc.duplicate_of is not None)
 
 
 def _label(source: Source, item: Document | Reject) -> str:
@@ -283,7 +269,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         # Only the output line is needed of each document: have it made where the document was
         # cleaned (with --jobs, in the worker; see Chain.stream_rendered).
         lines_only = fmt in RENDERED_FORMATS and folder is None and not args.explain and stats is None
-        results = chain.stream_rendered(progress, functools.partial(_rendered, fmt, args.body_only), timings,
+        results = chain.stream_rendered(progress, functools.partial(render_output, fmt, args.body_only), timings,
                                         args.jobs) if lines_only else chain.stream(progress, timings, args.jobs)
         for (label, skipped_before), doc in results:
             report_skipped(skipped_before)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -157,3 +159,15 @@ def test_stage_timings_come_back_from_the_workers():
     list(Chain(CleanOptions()).stream(items, timings, jobs=2))
     assert list(timings) == [stage.name for stage in Chain(CleanOptions()).stages]
     assert all(seconds > 0 for seconds in timings.values())
+
+
+def test_jobs_work_when_the_command_line_runs_under_another_main(tmp_path):
+    """What the workers send back must pickle whatever ``__main__`` is: under ``python -m
+    cProfile -m pipeline.cli`` the command line's own module is not ``__main__``."""
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(f"Story {i} about the harbour.\nIt has a second line.\n")
+    profile = tmp_path / "clean.prof"
+    result = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "pipeline.cli", "clean", "-j",
+                             "2", str(tmp_path)], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert len(result.stdout.decode().splitlines()) == 3

@@ -28,7 +28,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, AnyStr, Generic, Literal, overload
+from typing import IO, Any, AnyStr, Generic, Literal, NamedTuple, overload
 
 from pipeline.document import Document
 from pipeline.errors import OutputError
@@ -247,6 +247,26 @@ def render_text(doc: Document, body_only: bool = False) -> str:
     if body_only:
         return doc.text + "\n" if doc.text else ""
     return doc.rendered()
+
+
+class Rendered(NamedTuple):
+    """A cleaned document as ``clean`` writes it (a JSONL line, or the text), and whether it
+    duplicates an earlier one (``--drop-duplicates``). Made in the worker with ``--jobs``, so
+    it lives in an importable module: pickling a class of ``__main__`` (``python -m
+    pipeline.cli``) fails in the parent."""
+
+    text: str
+    duplicate: bool
+
+
+#: The output formats whose line for a document :func:`render_output` makes.
+RENDERED_FORMATS = ("jsonl", "text")
+
+
+def render_output(fmt: str, body_only: bool, doc: Document) -> Rendered:
+    """What ``clean`` writes for ``doc`` in format ``fmt`` (one of :data:`RENDERED_FORMATS`)."""
+    text = doc.to_json_line() if fmt == "jsonl" else render_text(doc, body_only)
+    return Rendered(text, doc.duplicate_of is not None)
 
 
 class TextFolder:
