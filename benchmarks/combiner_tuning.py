@@ -47,7 +47,6 @@ from statistics import mean
 from typing import Any
 
 from pipeline.extractors import combiner as C
-from pipeline.extractors.align import COVERED_SHARE, Skeleton, page_blocks
 from pipeline.rouge import bag_of_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,27 +59,21 @@ def page_votes(job: tuple[str, str, str | None]) -> dict[str, Any]:
     """Step 1 for one page: blocks, sizes, votes, gold coverage (full-text gold) and line-model scores."""
     from pipeline.extractors import readability_adapter, resiliparse_adapter
     from pipeline.extractors.page import Page
-    from pipeline.stages.extract import _line_model_scorer, sanitise, silence_library_logs
+    from pipeline.stages.decode import decode_html_bytes
+    from pipeline.stages.extract import arbiter_scorer, sanitise, silence_library_logs
 
     silence_library_logs()
     page_id, path, gold = job
-    from pipeline.stages.decode import decode_html_bytes
-
     url = page_id if "://" in page_id else None  # snippet pages are keyed by their URL
     page = Page(sanitise(decode_html_bytes(Path(path).read_bytes())[0])[0], url)
-    blocks = page_blocks(page)
-    skeleton = Skeleton.of(blocks)
-    sizes = [end - first for first, end in zip(skeleton.bounds, skeleton.bounds[1:], strict=False)]
-
-    def covered(text_blocks: Sequence[str]) -> list[bool]:
-        return [share >= COVERED_SHARE for share in skeleton.coverage(text_blocks)]
-
-    votes = {C.TRAFILATURA: covered(C._trafilatura(page, False)),
-             C.RESILIPARSE: covered(resiliparse_adapter.blocks(page)),
-             C.READABILITY: covered(readability_adapter.blocks(page))}
-    return {"id": page_id, "blocks": blocks, "sizes": sizes, "votes": votes,
-            "gold": None if gold is None else covered(gold.split("\n")),
-            "scores": list(_line_model_scorer()(blocks)) if blocks else []}
+    projection = C.Projection.of(page)
+    votes = {C.TRAFILATURA: projection.covered(C._trafilatura(page, False)),
+             C.RESILIPARSE: projection.covered(resiliparse_adapter.blocks(page)),
+             C.READABILITY: projection.covered(readability_adapter.blocks(page))}
+    blocks = projection.blocks
+    return {"id": page_id, "blocks": blocks, "sizes": projection.sizes, "votes": votes,
+            "gold": None if gold is None else projection.covered(gold.split("\n")),
+            "scores": list(arbiter_scorer()(blocks)) if blocks else []}
 
 
 def build_cache(data: Path, snippets: Path, cache: Path) -> None:
@@ -112,12 +105,9 @@ def combined_text(page: dict[str, Any], settings: C.Settings) -> str:
 
 
 def kind_of(page: dict[str, Any], settings: C.Settings) -> str:
-    sizes, votes = page["sizes"], page["votes"]
-    if not any(sizes):
-        return ""
-    if C.jaccard(sizes, votes[C.TRAFILATURA], votes[C.RESILIPARSE]) >= settings.agreement_skip:
-        return "agree"
-    return C.page_kind(C.jaccard(sizes, votes[C.TRAFILATURA], votes[C.READABILITY]), settings)
+    """The kind the combination gives the page ("agree", "hi", "mid", "lo"; "" without words)."""
+    votes = page["votes"]
+    return C.decide(page["sizes"], votes, lambda: votes[C.READABILITY], None, settings).kind
 
 
 @dataclass(frozen=True)

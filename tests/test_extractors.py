@@ -33,7 +33,7 @@ from pipeline.extractors.align import Skeleton, page_blocks
 from pipeline.extractors.blocks import to_blocks
 from pipeline.extractors.page import Page
 from pipeline.options import CleanOptions
-from pipeline.stages.extract import _line_model_scorer
+from pipeline.stages.extract import arbiter_scorer
 
 from .conftest import FIXTURES, run_cli
 
@@ -185,7 +185,7 @@ def test_a_page_without_words_keeps_nothing():
 
 
 def test_the_combination_on_a_page_where_the_extractors_agree():
-    combination = C.combine(Page(SPLIT), scorer=_line_model_scorer())
+    combination = C.combine(Page(SPLIT), scorer=arbiter_scorer())
     assert combination.kind == "agree"
     assert all(_has(combination.blocks, start) for start in SPLIT_ARTICLE)
     assert not [b for b in SPLIT_BOILERPLATE if _has(combination.blocks, b)]
@@ -193,7 +193,7 @@ def test_the_combination_on_a_page_where_the_extractors_agree():
 
 def test_the_combination_on_a_page_where_the_extractors_disagree():
     page = Page(TEASERS)
-    combination = C.combine(page, scorer=_line_model_scorer())
+    combination = C.combine(page, scorer=arbiter_scorer())
     assert combination.kind in ("hi", "mid", "lo")  # Readability was asked
     assert all(_has(combination.blocks, start) for start in TEASERS_ARTICLE)
     # In page order, each a block of the page, each kept by the extractors it names.

@@ -100,10 +100,9 @@ def versions(mode: str) -> dict[str, str]:
     """The libraries whose versions a mode's output depends on (batch results are keyed on them)."""
     from importlib.metadata import version
 
-    found = {"htmldate": version("htmldate")} | trafilatura_adapter.versions()
     if mode == "fast":
         return resiliparse_adapter.versions()
-    found |= justext_adapter.versions()
+    found = {"htmldate": version("htmldate")} | trafilatura_adapter.versions() | justext_adapter.versions()
     if mode == "combined":
         found |= readability_adapter.versions() | resiliparse_adapter.versions()
     return dict(sorted(found.items()))

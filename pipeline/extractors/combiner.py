@@ -173,19 +173,35 @@ def decide(sizes: Sequence[int], votes: Mapping[str, Sequence[bool]],
     return Decision(kept, tuple(tuple(name for name in VOTERS if every[name][i]) for i in kept), kind)
 
 
+@dataclass(frozen=True)
+class Projection:
+    """The page's blocks and their word counts, onto which each extractor's text is projected."""
+
+    blocks: list[str]
+    sizes: list[int]
+    skeleton: Skeleton
+
+    @classmethod
+    def of(cls, page: Page) -> Projection:
+        blocks = page_blocks(page)
+        skeleton = Skeleton.of(blocks)
+        sizes = [end - first for first, end in zip(skeleton.bounds, skeleton.bounds[1:], strict=False)]
+        return cls(blocks, sizes, skeleton)
+
+    def covered(self, text_blocks: Sequence[str]) -> list[bool]:
+        """For each block, whether ``text_blocks`` (an extractor's text) covers it."""
+        return [share >= COVERED_SHARE for share in self.skeleton.coverage(text_blocks)]
+
+
 def combine(page: Page, keep_comments: bool = False, scorer: Scorer | None = None) -> Combination:
     """The combined main text of ``page`` (see the module docstring); ``scorer`` is the line
     model (None: no line model, a weighted majority decides)."""
-    blocks = page_blocks(page)
-    skeleton = Skeleton.of(blocks)
-    sizes = [end - first for first, end in zip(skeleton.bounds, skeleton.bounds[1:], strict=False)]
-
-    def covered(text_blocks: Sequence[str]) -> list[bool]:
-        return [share >= COVERED_SHARE for share in skeleton.coverage(text_blocks)]
-
-    votes = {TRAFILATURA: covered(_trafilatura(page, keep_comments)),
-             RESILIPARSE: covered(resiliparse_adapter.blocks(page, keep_comments))}
-    decision = decide(sizes, votes, lambda: covered(readability_adapter.blocks(page, keep_comments)),
+    projection = Projection.of(page)
+    blocks = projection.blocks
+    votes = {TRAFILATURA: projection.covered(_trafilatura(page, keep_comments)),
+             RESILIPARSE: projection.covered(resiliparse_adapter.blocks(page, keep_comments))}
+    decision = decide(projection.sizes, votes,
+                      lambda: projection.covered(readability_adapter.blocks(page, keep_comments)),
                       None if scorer is None else lambda: scorer(blocks))
     return Combination(tuple(blocks[i] for i in decision.kept), decision.kept_by, decision.kind)
 

@@ -28,11 +28,12 @@ from pipeline.extractors import DEFAULT_MODE, Extraction, extract_page, versions
 from pipeline.extractors.page import parse_page
 from pipeline.options import CleanOptions
 from pipeline.stages import Stage
+from pipeline.stages.line_model import load_line_model
 
 if TYPE_CHECKING:
     from pipeline.extractors import Scorer
 
-__all__ = ["Extract", "check_page_size", "extract", "parse_page", "silence_library_logs", "warm_up"]
+__all__ = ["Extract", "arbiter_scorer", "check_page_size", "extract", "parse_page", "silence_library_logs", "warm_up"]
 
 # Lone surrogates: a str can hold them (a JSONL "\ud800" escape, a caller's
 # string), no encoder can, and lxml silently drops the page's text after one.
@@ -123,22 +124,14 @@ def extract(doc: Document, include_comments: bool = False, mode: str = DEFAULT_M
 
 
 @lru_cache(maxsize=1)
-def _line_model_scorer() -> Scorer:
+def arbiter_scorer() -> Scorer:
     """The shipped line model, scoring a page's blocks for the combination's arbitration."""
-    from pipeline.linemodel import LineModel
-
-    model = LineModel.load()
+    model = load_line_model()
 
     def scores(blocks: Sequence[str]) -> list[float | None]:
         return model.scores(blocks, [False] * len(blocks), score_removed=False)
 
     return scores
-
-
-def line_model_hash() -> str:
-    from pipeline.linemodel import LineModel
-
-    return str(LineModel.load().sha256)
 
 
 class Extract(Stage):
@@ -157,12 +150,12 @@ class Extract(Stage):
         if doc.html is None:
             return doc
         check_page_size(doc.html, self.options.max_page_chars)
-        scorer = _line_model_scorer() if self.arbitrates else None
+        scorer = arbiter_scorer() if self.arbitrates else None
         return extract(doc, self.options.keep_comments, self.mode, scorer)
 
     def fingerprint(self) -> dict[str, object]:
         found: dict[str, object] = {"extractors": versions(self.mode), "max_page_chars": self.options.max_page_chars,
                                     "keep_comments": self.options.keep_comments, "html_extractor": self.mode}
         if self.mode == "combined":
-            found["arbiter"] = line_model_hash() if self.arbitrates else None
+            found["arbiter"] = load_line_model().sha256 if self.arbitrates else None
         return found
