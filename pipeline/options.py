@@ -103,30 +103,29 @@ def parse_probability(value: str) -> float:
 
 
 SOURCE_BY = ("auto", "host", "directory", "corpus")
+OUTPUT_FORMATS = ("jsonl", "parquet")
+
+
+def _one_of(choices: tuple[str, ...], value: str) -> str:
+    """``value`` if it is one of ``choices``, else the option's one-line usage error."""
+    if value not in choices:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(choices)}: {value!r}")
+    return value
 
 
 def parse_html_extractor(value: str) -> str:
     """One of :data:`pipeline.extractors.MODES` (a light import: no extraction library)."""
     from pipeline.extractors import MODES
 
-    if value not in MODES:
-        raise argparse.ArgumentTypeError(f"must be one of {', '.join(MODES)}: {value!r}")
-    return value
-
-
-OUTPUT_FORMATS = ("jsonl", "parquet")
+    return _one_of(MODES, value)
 
 
 def parse_output_format(value: str) -> str:
-    if value not in OUTPUT_FORMATS:
-        raise argparse.ArgumentTypeError(f"must be one of {', '.join(OUTPUT_FORMATS)}: {value!r}")
-    return value
+    return _one_of(OUTPUT_FORMATS, value)
 
 
 def parse_source_by(value: str) -> str:
-    if value not in SOURCE_BY:
-        raise argparse.ArgumentTypeError(f"must be one of {', '.join(SOURCE_BY)}: {value!r}")
-    return value
+    return _one_of(SOURCE_BY, value)
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
