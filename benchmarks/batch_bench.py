@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.generate_corpus import generate
@@ -56,7 +57,12 @@ def measure(cmd: list[str], accept: tuple[str, ...] | None = ("0",)) -> tuple[fl
     """Wall seconds and peak RSS (MiB, largest single process) of ``cmd``, in a fresh process;
     stops the benchmark when its exit status is not one of ``accept`` (None: any status)."""
     out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True)
-    elapsed, rss_kib, code = out.stdout.split()
+    return measured(out.stdout, cmd, accept)
+
+
+def measured(report: str, cmd: Sequence[str], accept: tuple[str, ...] | None = ("0",)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) from what :data:`MEASURE` printed about ``cmd``."""
+    elapsed, rss_kib, code = report.split()
     if accept is not None and code not in accept:
         raise SystemExit(f"command failed ({code}): {' '.join(cmd)}")
     return float(elapsed), int(rss_kib) / 1024

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.batch_bench import MEASURE
+from benchmarks.batch_bench import MEASURE, measured
 from benchmarks.generate_corpus import generate
 
 BUCKET = "bench"
@@ -61,10 +61,7 @@ def _measured(cmd: list[str], env: dict[str, str], cwd: str | None = None) -> su
 
 def _result(process: subprocess.Popen[str]) -> tuple[float, float]:
     out, _ = process.communicate()
-    elapsed, rss_kib, code = out.split()
-    if code != "0":
-        raise SystemExit(f"a batch run failed ({code}): {process.args}")
-    return float(elapsed), int(rss_kib) / 1024
+    return measured(out, [str(arg) for arg in process.args])
 
 
 def main() -> None:
