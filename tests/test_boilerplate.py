@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from pipeline import clean_bytes, clean_text
+from pipeline.errors import RuleError
 from pipeline.options import CleanOptions
 from pipeline.rules import load_rules
 from pipeline.stages.repair import repair_text
@@ -232,3 +233,37 @@ def test_prose_traps_survive():
     doc = _clean(PROSE[0], *traps)
     assert doc.text.split("\n\n") == [PROSE[0], *traps]
     assert doc.removed == ()
+
+
+def test_a_date_between_two_paragraphs_is_a_heading_and_a_dateline_is_not():
+    """bare-timestamp keeps a schedule's date headings (keep_between_prose) and still takes the
+    dateline under a byline, with the date it gives."""
+    schedule = "\n".join([PROSE[0], "", "Friday, 4 February 2022", "", PROSE[1], "",
+                          "Saturday, 5 February 2022", "", PROSE[2]])
+    lines, removed, captures, _ = strip_boilerplate(schedule, load_rules())
+    assert removed == [] and captures == [] and lines == schedule.split("\n")
+    article = "\n".join(["By Jane Example", "Friday, 4 February 2022", "", PROSE[0], PROSE[1]])
+    lines, removed, captures, _ = strip_boilerplate(article, load_rules())
+    assert [r.rule for r in removed] == ["byline", "bare-timestamp"] and ("date", "4 February 2022") in captures
+
+
+def test_keep_between_prose_is_checked_when_loading(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-date"
+        description = "A site's date line."
+        pattern = '^Posted on \\d{4}$'
+        case = "sensitive"
+        action = "{action}"
+        keep_between_prose = {value}
+        match = ["Posted on 2024"]
+        no_match = ["Posted on the wall were notices."]
+    ''')
+    for action, value, error in (("drop_line", '"yes"', "true or false"), ("drop_tail", "true", "drop_line rules only")):
+        (tmp_path / "site.toml").write_text(rule.replace("{action}", action).replace("{value}", value), encoding="utf-8")
+        with pytest.raises(RuleError, match=error):
+            load_rules([tmp_path], builtin=False)
+    (tmp_path / "site.toml").write_text(rule.replace("{action}", "drop_line").replace("{value}", "true"), encoding="utf-8")
+    text = "\n".join([PROSE[0], "Posted on 2024", PROSE[1], "", "Posted on 2024"])
+    _, removed, _, _ = strip_boilerplate(text, load_rules([tmp_path], builtin=False))
+    assert [r.line for r in removed] == [5]

@@ -5,7 +5,11 @@
 
 Reads ``train.jsonl.gz`` and ``dev.jsonl.gz`` made by ``python -m training.make_lines``
 (never ``test`` or ``test-external``, except that ``--compare`` reports on ``test``
-once its candidates are fixed). Steps:
+once its candidates are fixed), makes the ``article`` view of each page from its ``page``
+view (:mod:`training.article_view`: the page's main text as a plain-text article with the
+page's own boilerplate injected at the top, between paragraphs and at the end), and adds
+the development corpora's labelled articles as the ``news`` view (train only,
+:func:`news_documents`). Steps:
 
 1. **The rules first**, as the chain runs them: every document's lines go through
    ``strip_boilerplate`` with the built-in rules (:func:`after_rules`). The model is
@@ -15,8 +19,9 @@ once its candidates are fixed). Steps:
    which a second cleaning sees too (the stage scores it so that cleaning stays idempotent).
 2. **Own step**: a logistic regression (scikit-learn, liblinear, L2) on the keys of
    :mod:`pipeline.linemodel.features` plus the context keys, over the labelled lines of
-   the train split, both views, the ``extracted`` view weighted ``EXTRACTED_WEIGHT``
-   (it is what HTML input looks like at run time, and has a quarter of the lines).
+   the train split, every view, the ``extracted`` view weighted ``EXTRACTED_WEIGHT``
+   (it is what HTML input looks like at run time, and has a quarter of the lines) and
+   the ``news`` view ``NEWS_WEIGHT``.
    The lines the model does not score at run time (long prose, table rows, the
    leading headline) are left out, as are lexical keys seen on fewer than
    ``MIN_PAGES`` training pages (no page's own text gets into the model, and rare
@@ -31,8 +36,9 @@ once its candidates are fixed). Steps:
    rounded weights) and the stage's own decision
    (:func:`pipeline.stages.line_model.model_removals`: rounds until nothing more goes,
    the leading headline of plain text and subheadings protected): the lowest threshold
-   at which the lines the model removes are boilerplate at least ``PRECISION`` of the
-   time, for plain text on the ``page`` view, for HTML input on the ``extracted`` view.
+   at which the lines the model removes are boilerplate at least ``PRECISION_TEXT`` of
+   the time for plain text (the ``page`` and ``article`` views pooled), ``PRECISION`` for
+   HTML input (the ``extracted`` view).
 
 The output is gzip'd JSON with sorted keys, weights rounded to ``DIGITS`` decimals and
 a zero gzip time stamp: the same data and library versions give the same bytes.
@@ -67,6 +73,7 @@ from pipeline.linemodel.model import (
 from pipeline.options import CleanOptions
 from pipeline.stages.line_model import Scorer, model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
+from training.article_view import article_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "pipeline" / "linemodel" / "line_model.json.gz"
@@ -76,6 +83,19 @@ SEED = 11
 GATE_CHARS = 40
 #: A lexical key (word, word pair, short line) must be seen on this many training pages.
 MIN_PAGES = 3
+#: The views of the training data: two from python -m training.make_lines, the ``article`` view
+#: made here from the first (training/article_view.py), and the ``news`` view, the development
+#: corpora's articles (:func:`news_documents`; train only).
+VIEWS = ("page", "extracted", "article", "news")
+#: The project's development corpora (the rules were written or widened on them). Not
+#: tests/corpus_fresh2, on which this model's parameters were chosen, nor tests/corpus_fresh3
+#: and tests/corpus_fresh4, held out.
+NEWS_CORPORA = tuple(ROOT / "tests" / name for name in ("corpus", "corpus_dev", "corpus_holdout", "corpus_fresh"))
+#: A line of the ``news`` view counts this many times (116 short articles beside 779 pages' views).
+NEWS_WEIGHT = 5.0
+#: The views whose dev documents choose the threshold for plain text, and for HTML input.
+TEXT_VIEWS = ("page", "article")
+HTML_VIEWS = ("extracted",)
 #: Inverse regularisation strength of the own step (chosen on dev).
 C_OWN = 0.5
 C_REVISION = 1.0
@@ -86,7 +106,9 @@ CROPS = 2
 CROP_MIN, CROP_MAX = 10, 80
 #: Weights are rounded to this many decimals, and keys whose weight rounds to 0 dropped.
 DIGITS = 3
-#: The thresholds: the model's removals on dev are boilerplate at least this often (each view).
+#: The thresholds: the model's removals on dev are boilerplate at least this often, for plain
+#: text (the page and article views pooled), and for HTML input (the extracted view).
+PRECISION_TEXT = 0.85
 PRECISION = 0.90
 #: jusText stoplists whose union is the model's stopword list (lists of inflected forms, thousands of
 #: words long, and lists that hold common English web words such as "video" or "top" are left out).
@@ -109,6 +131,32 @@ class Doc:
     labels: list[int | None]
     removed: list[bool]
     keys: list[list[str] | None] = field(default_factory=list)  # own keys of each non-blank line
+
+
+def news_documents(corpora: Sequence[Path] = NEWS_CORPORA) -> list[Doc]:
+    """The labelled plain-text articles of the project's development corpora (the format of
+    ``tests/corpus/README.md``) as documents of the ``news`` view, as they are before the rules:
+    every line, so that the own step learns the words and shapes of news widgets that the rules
+    catch as well as of those they miss, and the revision step sees boilerplate alone between
+    paragraphs. A ``B`` line is boilerplate, a ``T`` or ``P`` line main text (a ``K`` line is
+    only the remainder of the ``P`` line before it)."""
+    docs = []
+    for corpus in corpora:
+        for path in sorted(corpus.glob("*.txt")):
+            lines: list[str] = []
+            labels: list[int | None] = []
+            for raw in path.read_text(encoding="utf-8").split("\n"):
+                tag, text = raw[:2], raw[2:].strip()
+                if tag in ("B ", "T ", "P ") and text:
+                    lines.append(text)
+                    labels.append(0 if tag == "B " else 1)
+            docs.append(Doc(f"{corpus.name}/{path.name}", "news", corpus.name, lines, labels, [False] * len(lines)))
+    return docs
+
+
+def view_weight(view: str, extracted_weight: float = EXTRACTED_WEIGHT) -> float:
+    """How much a line of ``view`` counts in both fits."""
+    return extracted_weight if view == "extracted" else NEWS_WEIGHT if view == "news" else 1.0
 
 
 def read_split(data: Path, split: str) -> list[dict[str, Any]]:
@@ -224,7 +272,7 @@ def fit_own(docs: Sequence[Doc], examples: Sequence[Example], vocab: Sequence[st
         cols += js + ls
         vals += [1.0] * len(js) + [scale] * len(ls)
         y.append(1 - label)  # 1: boilerplate
-        w.append(extracted_weight if docs[n].view == "extracted" else 1.0)
+        w.append(view_weight(docs[n].view, extracted_weight))
         r += 1
     x = csr_matrix((np.array(vals), (rows, cols)), shape=(r, len(vocab)))
     model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
@@ -241,9 +289,9 @@ def own_logits_of(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[i
 # ---------------------------------------------------------------------------- the revision step
 
 
-def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[list[float]], list[int], list[bool]]:
+def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[list[float]], list[int], list[str]]:
     """The revision inputs and labels of the labelled, scored lines of ``doc[lo:hi]``, and
-    whether each comes from the extracted view."""
+    the view each comes from."""
     order, kinds, own = own_logits_of(doc, lo, hi, scorer)
     flags = [doc.removed[lo + i] for i in order]
     xs, ys = [], []
@@ -254,7 +302,7 @@ def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[l
             continue
         xs.append(revision_inputs(own, kinds, flags, k, document))
         ys.append(1 - label)
-    return xs, ys, [doc.view == "extracted"] * len(ys)
+    return xs, ys, [doc.view] * len(ys)
 
 
 def crops(doc: Doc, rng: random.Random, count: int = CROPS) -> list[tuple[int, int]]:
@@ -269,13 +317,13 @@ def crops(doc: Doc, rng: random.Random, count: int = CROPS) -> list[tuple[int, i
     return out
 
 
-def fit_revision(xs: Sequence[Sequence[float]], ys: Sequence[int], extracted: Sequence[bool],
+def fit_revision(xs: Sequence[Sequence[float]], ys: Sequence[int], views: Sequence[str],
                  c: float = C_REVISION, extracted_weight: float = EXTRACTED_WEIGHT) -> tuple[float, list[float]]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, solver="lbfgs", max_iter=2000)
-    w = np.array([extracted_weight if e else 1.0 for e in extracted])
+    w = np.array([view_weight(view, extracted_weight) for view in views])
     model.fit(np.array(xs), np.array(ys), sample_weight=w)
     return round(float(model.intercept_[0]), DIGITS), [round(float(v), DIGITS) for v in model.coef_[0]]
 
@@ -327,15 +375,21 @@ def verdicts(docs: Sequence[Doc], model: Scorer, threshold: float, threshold_htm
     return out
 
 
-def choose_threshold(docs: Sequence[Doc], model: Scorer) -> float:
-    """The lowest threshold (in steps of 0.01, from 0.5) at which the lines of ``docs`` the model
-    removes (beyond the rules, as the stage decides) are boilerplate at least PRECISION of the time."""
-    for step in range(50, 100):
+def choose_threshold(docs: Sequence[Doc], model: Scorer, precision: float = PRECISION) -> float:
+    """The lowest threshold (in steps of 0.01, from 0.3) at which the lines of ``docs`` the model
+    removes (beyond the rules, as the stage decides) are boilerplate at least ``precision`` of the time."""
+    for step in range(30, 100):
         t = step / 100
         hits = [label for _, label, _, m in verdicts(docs, model, t) if m]
-        if not hits or hits.count(0) / len(hits) >= PRECISION:
+        if not hits or hits.count(0) / len(hits) >= precision:
             return t
     return 0.99
+
+
+def thresholds(dev_docs: Sequence[Doc], model: Scorer) -> tuple[float, float]:
+    """The thresholds for plain text and for HTML input, chosen on the dev documents."""
+    return (choose_threshold([doc for doc in dev_docs if doc.view in TEXT_VIEWS], model, PRECISION_TEXT),
+            choose_threshold([doc for doc in dev_docs if doc.view in HTML_VIEWS], model, PRECISION))
 
 
 def line_figures(rows: Sequence[Row]) -> dict[str, float]:
@@ -352,13 +406,21 @@ def line_figures(rows: Sequence[Row]) -> dict[str, float]:
 
 
 def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted_weight: float = EXTRACTED_WEIGHT,
-          crops_per_doc: int = CROPS, revision: bool = True,
+          crops_per_doc: int = CROPS, revision: bool = True, article_view: bool = True,
+          news_corpora: Sequence[Path] = NEWS_CORPORA,
           keep: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Doc]]:
     """The model's data (threshold chosen on dev), and the dev documents (:func:`after_rules`).
     ``keep``, if given, receives the revision step's training rows (for the learner comparison)."""
     started = time.perf_counter()
-    train_docs = [rendered(doc) for doc in after_rules(read_split(data_dir, "train"))]
-    dev_docs = after_rules(read_split(data_dir, "dev"))
+    train_raw = read_split(data_dir, "train")
+    dev_raw = read_split(data_dir, "dev")
+    if article_view:
+        train_raw += article_documents(train_raw)
+        dev_raw += article_documents(dev_raw)
+    train_docs = [rendered(doc) for doc in after_rules(train_raw)]
+    if news_corpora:
+        train_docs += news_documents(news_corpora)
+    dev_docs = after_rules(dev_raw)
     stop = stopwords()
     stopset = frozenset(stop)
     examples = own_examples(train_docs, stopset)
@@ -375,7 +437,7 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
     rng = random.Random(SEED)
     xs: list[list[float]] = []
     ys: list[int] = []
-    ex: list[bool] = []
+    ex: list[str] = []
     for doc, f in zip(train_docs, folds, strict=True):
         for lo, hi in crops(doc, rng, crops_per_doc):
             x, y, e = revision_rows(doc, lo, hi, fold_models[f])
@@ -384,7 +446,7 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
             ex += e
     own = fit_own(train_docs, examples, vocab, c_own, extracted_weight)
     if keep is not None:
-        keep.update(xs=xs, ys=ys, extracted=ex)
+        keep.update(xs=xs, ys=ys, views=ex)
     if revision:
         rev = fit_revision(xs, ys, ex, extracted_weight=extracted_weight)
     else:  # the own step alone: the revision passes the own logit through
@@ -394,19 +456,20 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
 
     data = model_data(stop, own, rev)
     model = as_model(data)
-    threshold = choose_threshold([doc for doc in dev_docs if doc.view == "page"], model)
-    threshold_html = choose_threshold([doc for doc in dev_docs if doc.view == "extracted"], model)
+    threshold, threshold_html = thresholds(dev_docs, model)
     data["threshold"], data["threshold_html"] = threshold, threshold_html
     rows = verdicts(dev_docs, model, threshold, threshold_html)
-    dev = {view: line_figures([r for r in rows if r[0] == view]) for view in ("page", "extracted")}
+    dev = {view: line_figures([r for r in rows if r[0] == view]) for view in VIEWS if any(r[0] == view for r in rows)}
     data["meta"] = {
-        "trained_on": "train split (wceb-dev, both views), python -m training.make_lines; the lines the rules "
-                      "kept (the rendered text)",
+        "trained_on": "train split (wceb-dev: page and extracted views from python -m training.make_lines, the "
+                      "article view made from the page view; the lines the rules kept, the rendered text) and the "
+                      "development corpora's articles (news view: " + ", ".join(c.name for c in news_corpora) + ")",
         "chosen_on": "dev split, as the line-model stage decides",
         "dev": {view: {k: round(v, 4) for k, v in figs.items()} for view, figs in dev.items()},
         "params": {"gate_chars": GATE_CHARS, "min_pages": MIN_PAGES, "c_own": c_own, "c_revision": C_REVISION,
                    "extracted_weight": extracted_weight, "folds": FOLDS, "crops": crops_per_doc,
-                   "precision": PRECISION, "seed": SEED},
+                   "precision": PRECISION, "precision_text": PRECISION_TEXT, "news_weight": NEWS_WEIGHT,
+                   "article_view": article_view, "seed": SEED},
     }
     print(f"threshold {threshold}, for HTML input {threshold_html}; dev: {data['meta']['dev']} "
           f"({time.perf_counter() - started:.1f} s)", file=log)
@@ -447,11 +510,12 @@ def compare(data_dir: Path, out: Any = sys.stdout) -> None:
     keep: dict[str, Any] = {}
     two_step, dev_docs = train(data_dir, keep=keep)
     own_only, _ = train(data_dir, revision=False)
-    test_docs = after_rules(read_split(data_dir, "test"))
+    test_raw = read_split(data_dir, "test")
+    test_docs = after_rules(test_raw + article_documents(test_raw))
     model = as_model(two_step)
 
     trees = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31, random_state=SEED)
-    weights = np.array([EXTRACTED_WEIGHT if e else 1.0 for e in keep["extracted"]])
+    weights = np.array([view_weight(view) for view in keep["views"]])
     trees.fit(np.array(keep["xs"]), np.array(keep["ys"]), sample_weight=weights)
 
     candidates: dict[str, Scorer] = {
@@ -463,17 +527,21 @@ def compare(data_dir: Path, out: Any = sys.stdout) -> None:
           file=out)
     print("|---|---|---|---:|---:|---:|---:|---:|---:|", file=out)
     for name, scorer in candidates.items():
-        threshold = choose_threshold([doc for doc in dev_docs if doc.view == "page"], scorer)
-        threshold_html = choose_threshold([doc for doc in dev_docs if doc.view == "extracted"], scorer)
+        threshold, threshold_html = thresholds(dev_docs, scorer)
         for split, docs in (("dev", dev_docs), ("test", test_docs)):
             rows = verdicts(docs, scorer, threshold, threshold_html)
             pairs = _score_pairs(docs, scorer)
-            for view in ("page", "extracted", "overall"):
-                f = line_figures([row for row in rows if view in ("overall", row[0])])
-                auc = _auc([(y, sc) for v, y, sc in pairs if view in ("overall", v)])
+            for view in ("page", "extracted", "overall", "article"):
+                f = line_figures([row for row in rows if _in_view(row[0], view)])
+                auc = _auc([(y, sc) for v, y, sc in pairs if _in_view(v, view)])
                 print(f"| {name} | {split} | {view} | {threshold:.2f} / {threshold_html:.2f} | {f['accuracy']:.3f} | "
                       f"{f['precision']:.3f} | "
                       f"{f['recall']:.3f} | {f['main_kept']:.3f} | {auc:.3f} |", file=out)
+
+
+def _in_view(view: str, table: str) -> bool:
+    """Whether a line of ``view`` counts in the table row ``table`` ("overall": a real page's two views)."""
+    return view == table or (table == "overall" and view in ("page", "extracted"))
 
 
 def _score_pairs(docs: Sequence[Doc], scorer: Scorer) -> list[tuple[str, int, float]]:

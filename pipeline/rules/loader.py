@@ -53,7 +53,8 @@ from pipeline.rules.screen import lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
-             "requires_prose_before", "requires_match", "requires_no_match", "group", "expect"}
+             "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
+             "keep_between_prose"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -156,6 +157,11 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         if INLINE_GROUP in e and INLINE_GROUP not in compiled.groupindex:
             raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
+    keep_between_prose = raw.get("keep_between_prose", False)
+    if not isinstance(keep_between_prose, bool):
+        raise _fail(source, rid, "'keep_between_prose' must be true or false")
+    if keep_between_prose and raw["action"] != "drop_line":
+        raise _fail(source, rid, "'keep_between_prose' is for drop_line rules only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -173,6 +179,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         requires_after=requires_after,
         requires_within=_positive_int(raw, "requires_within", 3, source, rid),
         requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
+        keep_between_prose=keep_between_prose,
         group=group,
         compiled=compiled,
     )

@@ -59,6 +59,9 @@ class Rule:
     requires_within: int = 3
     #: drop_tail: prose lines that must come before the marker (comments follow an article)
     requires_prose_before: int = 0
+    #: drop_line: a line the rule matches stays when the lines on either side are prose the
+    #: rules keep (a schedule's date headings are the article's own; a dateline is not)
+    keep_between_prose: bool = False
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -128,7 +131,7 @@ class RuleSet:
             requires_after = r.requires_after.pattern if r.requires_after is not None else None
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
                          r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
-                         r.group):
+                         r.group, *(("keep_between_prose",) if r.keep_between_prose else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

@@ -102,7 +102,8 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     as the next cleaning will see it), and removes those scored at or above ``threshold``,
     except the protected ones: subheadings (:func:`_subheadings`) and, with
     ``protect_title`` (plain text whose title the metadata stage has yet to find), the leading
-    headline. Rounds repeat on what is left until one removes nothing (at most
+    headline and the article's headline above its first paragraph (:func:`article_headline`),
+    which differ when a line no rule knew (a menu, a section label) leads. Rounds repeat on what is left until one removes nothing (at most
     :data:`MAX_ROUNDS`). Nothing is removed if every line would go: the model is no judge of
     a text it finds all boilerplate. The stage and ``benchmarks/line_model_eval.py`` (and
     training, choosing the threshold) share this function.
@@ -117,9 +118,9 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
         if found:  # (the protections cost more than scoring a text of prose: only when needed)
             protected = set(_subheadings(texts))
             if protect_title:
-                title = leading_title(texts)
-                if title is not None:
-                    protected.add(title)
+                for title in (leading_title(texts), article_headline(texts)):
+                    if title is not None:
+                        protected.add(title)
             found = [(content[k], score) for k, score in found if k not in protected]
         if not found:
             break
@@ -129,6 +130,25 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     if out and not any(lines):
         return []
     return out
+
+
+#: How far above the first paragraph of prose an article's headline is looked for, in lines, and its words.
+HEADLINE_REACH = 4
+HEADLINE_WORDS = (5, 30)
+
+
+def article_headline(lines: list[str]) -> int | None:
+    """The article's headline when it does not lead (a menu or a section label no rule knew is
+    above it): the longest headline-like line among the few just above the first paragraph of
+    prose. Plain-text news puts its headline there, with perhaps a byline and a date between; a
+    teaser of another story sits elsewhere. None if there is no prose, or no such line."""
+    first = next((i for i, line in enumerate(lines) if looks_like_prose(line)), None)
+    if first is None:
+        return None
+    candidates = [i for i in range(max(0, first - HEADLINE_REACH), first)
+                  if not lines[i][0].islower() and not lines[i].endswith((":", ",", ";"))
+                  and looks_like_headline(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])]
+    return max(candidates, key=lambda i: len(lines[i]), default=None)
 
 
 #: A subheading is at most this many words.

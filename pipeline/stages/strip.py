@@ -170,6 +170,7 @@ def strip_boilerplate(
         if v is not None:
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
+    _keep_between_prose(lines, kept, owner, verdicts)
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block or tail, not by a rule of their own
@@ -191,6 +192,29 @@ def strip_boilerplate(
             removed.append(Removal(rule.id, v.dropped if v is not None and v.rule is not None else kept[i], number))
             kept[i] = ""
     return kept, removed, captures, timeouts
+
+
+#: A line of prose this long or longer is a paragraph (for ``keep_between_prose``): a short
+#: closing sentence after a date line does not make the date a heading.
+PARAGRAPH_CHARS = 40
+
+
+def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | None],
+                        verdicts: dict[int, _LineVerdict]) -> None:
+    """Undo the removals of ``keep_between_prose`` rules whose line sits between two paragraphs
+    of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
+    own, such as the dates of a schedule, not the dateline above an article."""
+    for i, v in list(verdicts.items()):
+        if v.rule is None or not v.rule.keep_between_prose:
+            continue
+        before = next((j for j in range(i - 1, -1, -1) if lines[j].strip()), None)
+        after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if before is None or after is None:
+            continue
+        if all(owner[j] is None and kept[j] == lines[j] and len(lines[j].strip()) >= PARAGRAPH_CHARS
+               and looks_like_prose(lines[j]) for j in (before, after)):
+            del verdicts[i]
+            kept[i], owner[i] = lines[i], None
 
 
 def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[int], lines: list[str],
