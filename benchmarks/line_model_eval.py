@@ -67,7 +67,15 @@ from pipeline.options import CleanOptions
 from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
-from training.train_line_model import Doc, after_rules, model_removed, read_split, rendered
+from training.train_line_model import (
+    OVERALL_VIEWS,
+    Doc,
+    after_rules,
+    labelled_corpus_lines,
+    model_removed,
+    read_split,
+    rendered,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEMS = ("keep all", "rules", "rules+model", "jusText", "C4 rule")
@@ -196,9 +204,7 @@ def evaluate_split(docs: Sequence[Doc], model: LineModel) -> dict[str, dict[str,
     return {name: tallies[name].figures() for name in sorted(tallies, key=VIEW_ORDER.index)}
 
 
-#: The views pooled as ``overall`` (the two views of a real page; the article view is made from
-#: the page view's lines, and is reported beside them), and the order of the tables.
-OVERALL_VIEWS = ("page", "extracted")
+#: The order of the tables (``overall``: :data:`~training.train_line_model.OVERALL_VIEWS` pooled).
 VIEW_ORDER = ("page", "extracted", "overall", "article", "text")
 
 
@@ -224,18 +230,9 @@ def corpus_docs(names: Sequence[str] = SEEN_CORPORA) -> list[Doc]:
     rules = Strip(CleanOptions()).rules
     docs = []
     for path in sorted(p for name in names for p in (ROOT / "tests" / name).glob("*.txt")):
-        lines: list[str] = []
-        labels: list[int | None] = []
-        for raw in path.read_text(encoding="utf-8").split("\n"):
-            if raw.startswith("# ") or raw.startswith("K "):
-                continue
-            tag, text = raw[:2], " ".join(raw[2:].split())
-            if tag in ("B ", "T ", "P ") and text:
-                lines.append(text)
-                labels.append(0 if tag == "B " else 1)
-            else:
-                lines.append("")
-                labels.append(None)
+        pairs = labelled_corpus_lines(path)
+        lines = [" ".join(text.split()) for text, _ in pairs]
+        labels = [label for _, label in pairs]
         kept, _, _, _ = strip_boilerplate("\n".join(lines), rules, timeout=None)
         removed = [not k and bool(t) for k, t in zip(kept, lines, strict=True)]
         model_lines = [t if r else k for t, k, r in zip(lines, kept, removed, strict=True)]

@@ -59,3 +59,11 @@ def looks_like_headline(line: str, max_words: int = 24, min_words: int = 1) -> b
         return False
     words = word_count(line)
     return min_words <= words <= max_words and not looks_like_prose(line, max_words, words)
+
+
+def looks_like_title(line: str, max_words: int, min_words: int) -> bool:
+    """A headline that can stand as a document's title: :func:`looks_like_headline`, and it
+    starts with a capital or a digit and does not end like a label (``:``, ``,``, ``;``)."""
+    if not line or line[0].islower() or line.endswith((":", ",", ";")):
+        return False
+    return looks_like_headline(line, max_words, min_words)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,18 +44,25 @@ def _wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
         time.sleep(0.1)
 
 
+@contextmanager
+def _serving(process: subprocess.Popen, port: int, what: str) -> Iterator[None]:
+    """While the block runs, ``process`` listens on ``port`` (waited for); then it is stopped."""
+    try:
+        _wait_for_port(port, process, what)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory) -> Iterator[str]:
     """moto's S3 server on a free local port (its own process, as a store would be)."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_port(port, process, "the S3 server")
+    with _serving(process, port, "the S3 server"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -169,12 +177,8 @@ def luigid_fast_failover(tmp_path) -> Iterator[str]:
          "--state-path", str(tmp_path / "luigid.state"), "--logdir", str(tmp_path / "luigid-logs")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LUIGI_CONFIG_PATH": str(config)},
     )
-    try:
-        _wait_for_port(port, process, "luigid")
+    with _serving(process, port, "luigid"):
         yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _runs(store, prefix: str) -> list[tuple[str, str, str]]:

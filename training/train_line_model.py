@@ -87,6 +87,9 @@ MIN_PAGES = 3
 #: made here from the first (training/article_view.py), and the ``news`` view, the development
 #: corpora's articles (:func:`news_documents`; train only).
 VIEWS = ("page", "extracted", "article", "news")
+#: The views pooled as "overall" in the figures: a real page's two views (the article view is made
+#: from the page view's lines, and is reported beside them).
+OVERALL_VIEWS = ("page", "extracted")
 #: The project's development corpora (the rules were written or widened on them). Not
 #: tests/corpus_fresh2, on which this model's parameters were chosen, nor tests/corpus_fresh3
 #: and tests/corpus_fresh4, held out.
@@ -143,15 +146,26 @@ def news_documents(corpora: Sequence[Path] = NEWS_CORPORA) -> list[Doc]:
     docs = []
     for corpus in corpora:
         for path in sorted(corpus.glob("*.txt")):
-            lines: list[str] = []
-            labels: list[int | None] = []
-            for raw in path.read_text(encoding="utf-8").split("\n"):
-                tag, text = raw[:2], raw[2:].strip()
-                if tag in ("B ", "T ", "P ") and text:
-                    lines.append(text)
-                    labels.append(0 if tag == "B " else 1)
-            docs.append(Doc(f"{corpus.name}/{path.name}", "news", corpus.name, lines, labels, [False] * len(lines)))
+            pairs = [(text.strip(), label) for text, label in labelled_corpus_lines(path) if label is not None]
+            docs.append(Doc(f"{corpus.name}/{path.name}", "news", corpus.name, [t for t, _ in pairs],
+                            [label for _, label in pairs], [False] * len(pairs)))
     return docs
+
+
+def labelled_corpus_lines(path: Path) -> list[tuple[str, int | None]]:
+    """Each source line of a labelled corpus file (the format of ``tests/corpus/README.md``), in
+    order, as it is written, with its label: ``B`` 0, ``T`` and ``P`` 1, a blank line ``("", None)``.
+    Header lines and ``K`` lines (what is left of the ``P`` line before them) are no source lines."""
+    out: list[tuple[str, int | None]] = []
+    for raw in path.read_text(encoding="utf-8").split("\n"):
+        if raw.startswith("# ") or raw.startswith("K "):
+            continue
+        tag, text = raw[:2], raw[2:]
+        if tag in ("B ", "T ", "P ") and text.strip():
+            out.append((text, 0 if tag == "B " else 1))
+        else:
+            out.append(("", None))
+    return out
 
 
 def view_weight(view: str, extracted_weight: float = EXTRACTED_WEIGHT) -> float:
@@ -540,8 +554,8 @@ def compare(data_dir: Path, out: Any = sys.stdout) -> None:
 
 
 def _in_view(view: str, table: str) -> bool:
-    """Whether a line of ``view`` counts in the table row ``table`` ("overall": a real page's two views)."""
-    return view == table or (table == "overall" and view in ("page", "extracted"))
+    """Whether a line of ``view`` counts in the table row ``table`` ("overall": OVERALL_VIEWS)."""
+    return view == table or (table == "overall" and view in OVERALL_VIEWS)
 
 
 def _score_pairs(docs: Sequence[Doc], scorer: Scorer) -> list[tuple[str, int, float]]:

@@ -62,7 +62,7 @@ from typing import Any
 import orjson
 
 from pipeline.linemodel.features import CLOSERS, SENTENCE_ENDS, line_keys
-from pipeline.shape import looks_like_headline
+from pipeline.shape import looks_like_title
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"
@@ -124,9 +124,7 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
 
 def is_headline(line: str) -> bool:
     """Whether a line reads as a headline (as the metadata stage takes a title)."""
-    if line[0].islower() or line.endswith((":", ",", ";")):
-        return False
-    return looks_like_headline(line, HEAD_WORDS[1], HEAD_WORDS[0])
+    return looks_like_title(line, HEAD_WORDS[1], HEAD_WORDS[0])
 
 
 def context_keys(flags: Sequence[bool], kinds: Sequence[int], k: int) -> list[str]:

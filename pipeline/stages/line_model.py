@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
-from pipeline.shape import looks_like_headline, looks_like_prose
+from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
 
@@ -146,8 +146,7 @@ def article_headline(lines: list[str]) -> int | None:
     if first is None:
         return None
     candidates = [i for i in range(max(0, first - HEADLINE_REACH), first)
-                  if not lines[i][0].islower() and not lines[i].endswith((":", ",", ";"))
-                  and looks_like_headline(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])]
+                  if looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])]
     return max(candidates, key=lambda i: len(lines[i]), default=None)
 
 

@@ -17,7 +17,7 @@ import regex
 
 from pipeline import flags as F
 from pipeline.document import Document
-from pipeline.shape import looks_like_headline
+from pipeline.shape import looks_like_title
 from pipeline.stages import Stage
 
 #: Longest line still taken as a leading headline; shorter than the minimum
@@ -173,10 +173,7 @@ def leading_title(lines: list[str]) -> int | None:
     index = _first_content(lines)
     if index is None or not any(lines[index + 1:]):
         return None
-    first = lines[index]
-    if first[0].islower() or first.endswith((":", ",", ";")):
-        return None
-    return index if looks_like_headline(first, TITLE_MAX_WORDS, TITLE_MIN_WORDS) else None
+    return index if looks_like_title(lines[index], TITLE_MAX_WORDS, TITLE_MIN_WORDS) else None
 
 
 def _first_content(lines: list[str]) -> int | None:
