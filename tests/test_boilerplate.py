@@ -267,3 +267,84 @@ def test_keep_between_prose_is_checked_when_loading(tmp_path):
     text = "\n".join([PROSE[0], "Posted on 2024", PROSE[1], "", "Posted on 2024"])
     _, removed, _, _ = strip_boilerplate(text, load_rules([tmp_path], builtin=False))
     assert [r.line for r in removed] == [5]
+
+
+# --- drop_list: teaser lists under a label of any wording ------------------------------------
+
+TEASERS = ["› Dredging contract for the south channel goes back out to tender",
+           "› Lifeboat crew honoured for winter rescue off the Skerries",
+           "› Why the old ice factory may finally have found a buyer"]
+
+
+def _strip(*lines: str):
+    return strip_boilerplate("\n".join(lines), load_rules())
+
+
+@pytest.mark.parametrize("label", ["KEEP EXPLORING THE WATERFRONT", "Other headlines on NWX", ">> More transport news:"])
+def test_a_teaser_list_goes_with_its_label_whatever_the_label_says(label):
+    lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "", label, *TEASERS, "", PROSE[2])
+    assert [r.text for r in removed] == [label, *TEASERS] and {r.rule for r in removed} == {"teaser-list"}
+    assert [line for line in lines if line] == PROSE
+
+
+def test_teaser_list_items_may_be_spaced_and_numbered():
+    items = ["1. Fireworks ban stays in place for unincorporated areas", "2. New charter school approved on split vote",
+             "3. Grain elevator sold to regional co-op"]
+    lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "Talk of the town", "", items[0], "", items[1], "", items[2])
+    assert [r.text for r in removed] == ["Talk of the town", *items]
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("introduced by a sentence", [PROSE[0], "The plan includes the following measures, officials said:", *TEASERS, PROSE[1]]),
+    ("one item", [PROSE[0], "Further coverage", TEASERS[0], PROSE[1]]),
+    ("items in parallel", [PROSE[0], "Coalitions", "• Air Miles in the United Kingdom", "• Air Miles in Canada and Spain",
+                           PROSE[1]]),
+    ("an item is a sentence", [PROSE[0], "What we know", "• The bridge will close on Monday for repairs.",
+                               "• Buses will replace the trains for two weeks", PROSE[1]]),
+    ("an item too short", [PROSE[0], "Key dates", "• March: first vote", "• June: final vote on it", PROSE[1]]),
+    ("mixed markers", [PROSE[0], "Further coverage", TEASERS[0], "• Lifeboat crew honoured for winter rescue", PROSE[1]]),
+    ("under the headline", ["Ferry fares to rise in January", *TEASERS, PROSE[0]]),
+    ("too long for teasers", [PROSE[0], "Programmes", *[f"• Programme {w} opens to savers this spring" for w in
+                                                        "one two three four five six seven eight nine".split()], PROSE[1]]),
+])
+def test_an_articles_own_list_stays(name, lines):
+    kept, removed, _, _ = _strip(*lines)
+    assert removed == [] and kept == list(lines), name
+
+
+def test_a_rule_that_drops_the_line_outright_wins_over_a_list_item():
+    lines, removed, _, _ = _strip(PROSE[0], "More on this", "» Also read | Markets slide as oil jumps", *TEASERS[:2], PROSE[1])
+    by_text = {r.text: r.rule for r in removed}
+    assert by_text["» Also read | Markets slide as oil jumps"] == "read-more-block"
+    assert [line for line in lines if line] == [PROSE[0], PROSE[1]]
+
+
+def test_drop_list_needs_its_marker_group_and_min_items_is_its_own(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-list"
+        description = "A site's list."
+        pattern = '{pattern}'
+        case = "sensitive"
+        action = "{action}"
+        {extra}
+        match = ["~ Storm closes mountain pass"]
+        no_match = ["A line of prose."]
+    ''')
+    cases = (("^~ \\S", "drop_list", "", "required in drop_list rules"),
+             ("^(?P<marker>~) \\S", "drop_line", "", "required in drop_list rules and only there"),
+             ("^~ \\S", "drop_line", "min_items = 3", "drop_list rules only"),
+             ("^(?P<marker>~) \\S", "drop_list", "min_items = 1", "'min_items' must be an integer >= 2"))
+    for pattern, action, extra, error in cases:
+        body = rule.replace("{pattern}", pattern).replace("{action}", action).replace("{extra}", extra)
+        (tmp_path / "site.toml").write_text(body, encoding="utf-8")
+        with pytest.raises(RuleError, match=error):
+            load_rules([tmp_path], builtin=False)
+    (tmp_path / "site.toml").write_text(rule.replace("{pattern}", "^(?P<marker>~) \\S").replace("{action}", "drop_list")
+                                        .replace("{extra}", "min_items = 3"), encoding="utf-8")
+    rules = load_rules([tmp_path], builtin=False)
+    items = ["~ Storm closes mountain pass", "~ Rail strike talks collapse again", "~ Bakery wins national award"]
+    _, removed, captures, _ = strip_boilerplate("\n".join([PROSE[0], "Elsewhere", *items[:2], PROSE[1]]), rules)
+    assert removed == [] and captures == []  # two items are not a list of three
+    _, removed, captures, _ = strip_boilerplate("\n".join([PROSE[0], "Elsewhere", *items, PROSE[1]]), rules)
+    assert [r.text for r in removed] == ["Elsewhere", *items] and captures == []

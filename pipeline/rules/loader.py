@@ -46,6 +46,7 @@ from pipeline.rules.model import (
     CASES,
     DEFAULT_MATCH_TIMEOUT,
     INLINE_GROUP,
+    MARKER_GROUP,
     Rule,
     RuleSet,
 )
@@ -54,7 +55,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose"}
+             "keep_between_prose", "min_items"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -110,10 +111,16 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
             raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
     except TimeoutError:
         raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
-    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP})
+    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP, MARKER_GROUP})
     if bad_groups:
         raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
-                                 f"(nor '{INLINE_GROUP}', a drop_block marker's inline headline); use (?:...) for plain grouping")
+                                 f"(nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
+                                 f"a drop_list item's marker); use (?:...) for plain grouping")
+    if (MARKER_GROUP in compiled.groupindex) != (raw["action"] == "drop_list"):
+        raise _fail(source, rid, f"named group '{MARKER_GROUP}' (a list item's marker) is required in drop_list rules "
+                                 f"and only there, not in {raw['action']}")
+    if "min_items" in raw and raw["action"] != "drop_list":
+        raise _fail(source, rid, "'min_items' is for drop_list rules only")
     if INLINE_GROUP in compiled.groupindex and raw["action"] != "drop_block":
         raise _fail(source, rid, f"named group '{INLINE_GROUP}' (an inline headline that keeps a marker from taking a block) "
                                  f"is only for drop_block rules, not {raw['action']}; use (?:...) for plain grouping")
@@ -180,6 +187,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         requires_within=_positive_int(raw, "requires_within", 3, source, rid),
         requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
         keep_between_prose=keep_between_prose,
+        min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         group=group,
         compiled=compiled,
     )

@@ -15,7 +15,7 @@ import regex
 from pipeline.rules.factors import Factors
 from pipeline.rules.screen import Screen
 
-ACTIONS = ("drop_line", "drop_block", "drop_tail", "strip_match", "keep_line")
+ACTIONS = ("drop_line", "drop_block", "drop_tail", "drop_list", "strip_match", "keep_line")
 CASES = {"sensitive": 0, "insensitive": regex.IGNORECASE}
 
 #: Seconds one rule may spend on one line before it is abandoned (ReDoS guard).
@@ -28,6 +28,10 @@ AUDITED_LINE_CHARS = 2000
 #: the same line ('Read more: Oil jumps'). The line already is that link, so the marker
 #: takes no block: the next line may be the article's own subheading. Not metadata.
 INLINE_GROUP = "inline"
+
+#: The named group a drop_list pattern puts around an item's list marker ('›', '▪', '1.'):
+#: the items of one list open with the same marker (digits aside). Not metadata.
+MARKER_GROUP = "marker"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class Rule:
     #: drop_line: a line the rule matches stays when the lines on either side are prose the
     #: rules keep (a schedule's date headings are the article's own; a dateline is not)
     keep_between_prose: bool = False
+    #: drop_list: the fewest items in a row that make a list (one bulleted line proves nothing)
+    min_items: int = 2
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -131,7 +137,8 @@ class RuleSet:
             requires_after = r.requires_after.pattern if r.requires_after is not None else None
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
                          r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
-                         r.group, *(("keep_between_prose",) if r.keep_between_prose else ())):
+                         r.group, *(("keep_between_prose",) if r.keep_between_prose else ()),
+                         *((r.min_items,) if r.action == "drop_list" else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

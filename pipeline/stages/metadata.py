@@ -50,18 +50,18 @@ _CLD2_REFUSES = re.compile(
 
 # Month names (and common abbreviations) in the languages the rules cover.
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio",
-    "march mar mars märz marz marzo março",
-    "april apr avril avr abril aprile",
-    "may mai mayo maio maggio mag",
-    "june jun juin juni junio junho giugno giu",
-    "july jul juillet juil juli julio julho luglio lug",
-    "august aug août aout agosto ago",
-    "september sep sept septembre septiembre setiembre setembro settembre set",
-    "october oct octobre oktober okt octubre outubro ottobre ott",
-    "november nov novembre noviembre novembro",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego",
+    "march mar mars märz marz marzo março maart mrt marca",
+    "april apr avril avr abril aprile kwietnia",
+    "may mai mayo maio maggio mag mei maj maja",
+    "june jun juin juni junio junho giugno giu czerwca",
+    "july jul juillet juil juli julio julho luglio lug lipca",
+    "august aug août aout agosto ago augustus augusti sierpnia",
+    "september sep sept septembre septiembre setiembre setembro settembre set września",
+    "october oct octobre oktober okt octubre outubro ottobre ott października",
+    "november nov novembre noviembre novembro listopada",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia",
 ]
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"

@@ -16,7 +16,12 @@ Works in two passes over the repaired lines:
    them, provided what follows holds (almost) no prose; each line of the tail
    is credited to the nearest tail marker before it (a "Previous Article"
    inside a summary widget's tail owns the headline after it). A tail marker
-   that does not qualify still drops its own line.
+   that does not qualify still drops its own line. ``drop_list`` items
+   (``› Teaser headline``) go only as a list: ``min_items`` or more in a row
+   under one marker, each a headline, under a short label ("Keep exploring")
+   or a line some rule removed; an article's own list, introduced by a
+   sentence of its prose, stays. A ``drop_list`` match is provisional, so the
+   other rules are still tried on the line.
 
 Removed lines become blank, so line numbers stay stable and every removal is
 recorded with its rule id and line number.
@@ -34,12 +39,16 @@ import regex
 from pipeline import flags as F
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
-from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, Rule, RuleSet
+from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, MARKER_GROUP, Rule, RuleSet
 from pipeline.rules.screened import DECORATION
-from pipeline.shape import looks_like_headline, looks_like_prose, word_count
+from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 
 _DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
+_DIGITS = regex.compile(r"\d+")
+#: Actions whose patterns see the line as it is: a cut must fall on the real line, and a
+#: list item's marker may itself be a pictograph ('▪', '◆').
+_RAW_LINE_ACTIONS = ("strip_match", "drop_list")
 
 
 @dataclass
@@ -53,6 +62,9 @@ class _LineVerdict:
     captures: list[tuple[str, str]] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
     inline: str = ""  # what a drop_block pattern's inline group captured ("" for a bare marker)
+    list_rule: Rule | None = None  # a drop_list rule that matched: the line goes only as one item of a list
+    marker: str = ""  # that item's marker, digits as 0 ('1.' and '2.' open items of one list)
+    item: str = ""  # the item's text after its marker
 
     @property
     def has_inline_headline(self) -> bool:
@@ -74,13 +86,15 @@ class _LineVerdict:
 def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: list[str],
                  timeout: float | None) -> tuple[Rule, regex.Match[str]] | None:
     """The first rule (not in ``skip``) that matches ``line``, and its match."""
-    # strip_match cuts positions of the real line; the others test the undecorated text
-    probe = line if line[:1].isascii() else _DECORATION.sub("", line)
+    # strip_match cuts positions of the real line, drop_list reads its marker there; the
+    # others test the undecorated text
+    # (a line of nothing but decoration, a divider, is tested as it is)
+    probe = line if line[:1].isascii() else (_DECORATION.sub("", line) or line)
     for rule in rules:
         if skip and rule.id in skip:
             continue
         try:
-            m = rule.search(line if rule.action == "strip_match" else probe, timeout)
+            m = rule.search(line if rule.action in _RAW_LINE_ACTIONS else probe, timeout)
         except TimeoutError:
             skip.add(rule.id)
             timeouts.append(rule.id)
@@ -127,8 +141,12 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
         rule, m = found
         if rule.compiled.groupindex:
             verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items()
-                                 if v and v.strip() and k != INLINE_GROUP]
-        if rule.action not in ("keep_line", "strip_match"):
+                                 if v and v.strip() and k not in (INLINE_GROUP, MARKER_GROUP)]
+        if rule.action == "drop_list":
+            if verdict.list_rule is None:  # provisional: a rule that drops the line outright wins
+                verdict.list_rule, verdict.marker = rule, _DIGITS.sub("0", m.group(MARKER_GROUP))
+                verdict.item = text[m.end(MARKER_GROUP):].strip()
+        elif rule.action not in ("keep_line", "strip_match"):
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
             if rule.has_inline_group:
                 verdict.inline = (m.group(INLINE_GROUP) or "").strip()
@@ -173,11 +191,14 @@ def strip_boilerplate(
     _keep_between_prose(lines, kept, owner, verdicts)
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
-    taken: list[int] = []  # lines removed with a block or tail, not by a rule of their own
-    if blocks or tails:
+    taken: list[int] = []  # lines removed with a block, tail or list, not by a rule of their own
+    items = [i for i, v in verdicts.items() if v.list_rule is not None and v.rule is None]
+    if blocks or tails or items:
         # Lines with something on them; a line emptied by cuts counts as blank.
         nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
         taken = _take_blocks_and_tails(blocks, tails, nonblank, lines, kept, owner, verdicts)
+        if items:
+            taken += _take_lists(items, nonblank, kept, owner, verdicts)
 
     removed: list[Removal] = []
     captures: list[tuple[str, str]] = []
@@ -268,6 +289,74 @@ def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[i
                 owner[j] = rule
                 taken.append(j)
         break
+    return taken
+
+
+#: A list's label is a short line: "Keep exploring the waterfront", "Other headlines on NWX".
+LIST_LABEL_MAX_WORDS = 8
+#: ... and a label that ends with a colon, shorter still ("More transport news:"): a longer
+#: one is the article's own sentence announcing its list ("The plan includes these measures:").
+LIST_INTRO_MAX_WORDS = 5
+#: A site's teaser list is short ("Most read": five or so); a longer list is the article's
+#: own enumeration (programmes, names, steps).
+LIST_MAX_ITEMS = 8
+#: A list item is a headline of at least this many words ("› Ferry fares to rise"); shorter
+#: items are menu entries or an article's own short list.
+LIST_ITEM_MIN_WORDS = 4
+
+
+def _parallel(items: Iterable[str]) -> bool:
+    """Whether two items open with the same word: a list written in parallel ("Air Miles (UK)",
+    "Air Miles (Canada)") is an article's own enumeration; a site's teasers are headlines of
+    different stories."""
+    firsts = [item.split(maxsplit=1)[0].casefold() for item in items]
+    return len(set(firsts)) < len(firsts)
+
+
+def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: list[Rule | None],
+                verdicts: dict[int, _LineVerdict]) -> list[int]:
+    """The structure pass for ``drop_list`` rules: give each list (``min_items`` or more items in
+    a row, blank lines between allowed, under one marker, each a headline) and its label to the
+    rule; return the lines taken.
+
+    What tells a site's teaser list from an article's own list is what stands above it: a short
+    label no sentence ends ("More transport news", "KEEP EXPLORING") or a line a rule removed
+    (a marker, a widget); an article introduces its list with a sentence of prose. A list at the
+    very top, under nothing or under the first line (a headline and its summary bullets), is
+    left alone too.
+    """
+    position = {i: p for p, i in enumerate(nonblank)}
+    runs: list[list[int]] = []
+    for i in items:
+        v, rule = verdicts[i], verdicts[i].list_rule
+        if owner[i] is not None:
+            continue  # a block took it: the line is gone already
+        previous = runs[-1][-1] if runs else None
+        if (previous is not None and position[previous] + 1 == position[i]
+                and verdicts[previous].list_rule is rule and verdicts[previous].marker == v.marker):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    taken: list[int] = []
+    for run in runs:
+        rule = verdicts[run[0]].list_rule
+        assert rule is not None
+        above = position[run[0]] - 1
+        if not rule.min_items <= len(run) <= LIST_MAX_ITEMS or above < 1:
+            continue  # too short or too long, or right under the first line: the headline's own summary bullets
+        if not all(looks_like_title(verdicts[i].item, rule.max_words, LIST_ITEM_MIN_WORDS) for i in run):
+            continue  # a sentence, a date or a name among the items: not a list of headlines
+        if _parallel(verdicts[i].item for i in run):
+            continue  # items that open alike ("Can't play spin", "Can't play pace") are the article's own list
+        label = nonblank[above]
+        if owner[label] is None:
+            most = LIST_INTRO_MAX_WORDS if kept[label].endswith(":") else LIST_LABEL_MAX_WORDS
+            if not looks_like_headline(kept[label], most) or kept[label].endswith(")"):
+                continue  # a sentence of the article introduces its own list (or a wrapped item ends above it)
+            run = [label, *run]
+        for i in run:
+            owner[i] = rule
+            taken.append(i)
     return taken
 
 
