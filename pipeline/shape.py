@@ -15,6 +15,8 @@ _WORD = regex.compile(r"\w+")
 # What may follow a sentence's final mark: closing quotes and brackets, read from the
 # regex module's \p{Pf} and \p{Pe} (all in the Basic Multilingual Plane; a test checks).
 _CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", "".join(map(chr, range(0x10000)))))
+# ... and the spaces French typography sets inside guillemets ("... prochaine. »").
+_CLOSERS_AND_SPACES = _CLOSERS + " \u00a0\u202f\u2009"
 _STOPS = frozenset(".!…。！")
 _QUESTION_MARKS = frozenset("?？")
 
@@ -31,7 +33,7 @@ def final_mark(line: str) -> str:
     how a sentence ends ("He said: “No.”" ends with '.')."""
     if line.endswith("\n"):
         line = line[:-1]
-    return line.rstrip(_CLOSERS)[-1:]
+    return line.rstrip(_CLOSERS_AND_SPACES)[-1:]
 
 
 def looks_like_prose(line: str, max_headline_words: int = 24, words: int | None = None) -> bool:

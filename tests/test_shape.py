@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from pipeline.shape import _CLOSERS, QUESTION_HEADLINE_WORDS, looks_like_headline, looks_like_prose, word_count
 
-# The definitions before final_mark (regex searches anchored at the end of the line).
-_TERMINAL = regex.compile(r"[.!…。！][\p{Pf}\p{Pe}\"'’”»)\]]*$")
-_QUESTION = regex.compile(r"[?？][\p{Pf}\p{Pe}\"'’”»)\]]*$")
+# The definitions before final_mark (regex searches anchored at the end of the line), with the
+# spaces French typography sets inside guillemets ("... prochaine. »").
+_TERMINAL = regex.compile(r"[.!…。！][\p{Pf}\p{Pe}\"'’”»)\] \u00a0\u202f\u2009]*$")
+_QUESTION = regex.compile(r"[?？][\p{Pf}\p{Pe}\"'’”»)\] \u00a0\u202f\u2009]*$")
 
 
 def _reference_prose(line: str, max_headline_words: int = 24) -> bool:
@@ -34,7 +35,7 @@ def test_closers_are_every_final_and_closing_punctuation_mark():
 
 
 _PIECES = st.sampled_from(["word", "Two words", ".", "!", "?", "…", "。", "？", "”", "’", "»", ")", "]", '"', "'",
-                           "」", "》", " ", "\n", "1.2", "U.S.", "x" * 3, "¿Qué?", "«Non»", "—"])
+                           "」", "》", " ", "\u202f", "\n", "1.2", "U.S.", "x" * 3, "¿Qué?", "«Non»", "—"])
 
 
 @settings(max_examples=3000, deadline=None)
@@ -49,3 +50,9 @@ def test_prose_and_headline_equal_the_regex_definitions(line, limit):
 def test_prose_and_headline_equal_the_regex_definitions_on_any_text(line):
     assert looks_like_prose(line) == _reference_prose(line)
     assert looks_like_headline(line) == _reference_headline(line)
+
+
+def test_a_french_quotation_ends_as_a_sentence_inside_its_spaced_guillemets():
+    quote = "« On a vidé le camion en deux heures, je n’avais jamais vu ça », raconte-t-il. « Il faudra prévoir plus. »"
+    assert looks_like_prose(quote) and looks_like_prose(quote.replace(" »", "\u202f»"))
+    assert not looks_like_prose("« Le marché de nuit »")

@@ -41,6 +41,9 @@ _TOKEN = re.compile(r"\w+")
 #: Closing quotes and brackets that may follow a sentence's final mark (German closes a quote
 #: with “ or ‘, and »quotes« the other way round).
 CLOSERS = "\"'’”»)]}›」』】〉》“‘«‹"
+#: Closing quotes and brackets with the spaces French typography sets inside guillemets
+#: ("... la semaine prochaine. »"): what may follow a sentence's final mark.
+CLOSERS_AND_SPACES = CLOSERS + " \u00a0\u202f\u2009"
 _STOPS = frozenset(".!…。！")
 
 #: Lexical keys come from this many words of a line at most.
@@ -70,10 +73,11 @@ _STOP_KEYS = tuple(f"S{i}" for i in range(len(_SHARE_BINS) + 1))
 
 
 def final_char(line: str) -> tuple[str, bool]:
-    """The line's last character before closing quotes and brackets, and whether any were there."""
+    """The line's last character before closing quotes and brackets (and the spaces inside
+    guillemets), and whether any were there."""
     last = line[-1:]
     if last and last in CLOSERS:
-        stripped = line.rstrip(CLOSERS)
+        stripped = line.rstrip(CLOSERS_AND_SPACES)
         return stripped[-1:], True
     return last, False
 

@@ -61,7 +61,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.linemodel.features import CLOSERS, SENTENCE_ENDS, line_keys
+from pipeline.linemodel.features import CLOSERS, CLOSERS_AND_SPACES, SENTENCE_ENDS, line_keys
 from pipeline.shape import looks_like_title
 
 #: The shipped model, inside the package (so the wheel carries it).
@@ -110,7 +110,7 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
         elif t[0] == "|" and t[-1] == "|":
             kinds.append(TABLE)
         elif len(t) >= gate_chars and (t[-1] in SENTENCE_ENDS
-                                       or (t[-1] in CLOSERS and t.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS)):
+                                       or (t[-1] in CLOSERS and t.rstrip(CLOSERS_AND_SPACES)[-1:] in SENTENCE_ENDS)):
             kinds.append(PROSE)
         else:
             kinds.append(SCORED)
