@@ -348,3 +348,60 @@ def test_drop_list_needs_its_marker_group_and_min_items_is_its_own(tmp_path):
     assert removed == [] and captures == []  # two items are not a list of three
     _, removed, captures, _ = strip_boilerplate("\n".join([PROSE[0], "Elsewhere", *items, PROSE[1]]), rules)
     assert [r.text for r in removed] == ["Elsewhere", *items] and captures == []
+
+
+# --- beside: rules tried only next to another rule's removal ---------------------------------
+
+@pytest.mark.parametrize("block", [
+    ["Renée Castellanos", "March 19, 2025 – 7:45 pm"],
+    ["Updated: 7:42 PM PDT Aug 3, 2024", "Kayla Brennan", "Reporter"],
+    ["Femke van Oosterhout", "5 min read"],
+])
+def test_a_bare_name_goes_beside_the_rest_of_its_byline_block(block):
+    headline = "Regulators clear merger of two hospitals despite objections"
+    lines, removed, captures, _ = _strip(headline, *block, "", PROSE[0], PROSE[1])
+    assert [line for line in lines if line] == [headline, *PROSE[:2]]
+    assert "bare-name-byline" in {r.rule for r in removed}
+    assert not [value for field, value in captures if field == "author" and "Brennan" in value]
+
+
+def test_a_bare_name_stays_away_from_a_byline_block_and_a_short_headline_stays():
+    lines, removed, _, _ = _strip("Jane Roe", "", PROSE[0], "Kayla Brennan", PROSE[1])
+    assert removed == []  # names without a dateline or role beside them
+    lines, removed, _, _ = _strip("Harbour Reopens", "March 19, 2025", "", PROSE[0])
+    assert lines[0] == "Harbour Reopens" and [r.rule for r in removed] == ["bare-timestamp"]  # the first kept line
+
+
+def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-stamp"
+        description = "A site's stamp."
+        pattern = '^Stamp \\d+$'
+        case = "sensitive"
+        action = "drop_line"
+        match = ["Stamp 12"]
+        no_match = ["Stamp duty rose."]
+
+        [[rule]]
+        id = "site-name"
+        description = "A name beside the stamp."
+        pattern = '^[A-Z][a-z]+ [A-Z][a-z]+$'
+        case = "sensitive"
+        action = "{action}"
+        beside = {beside}
+        match = ["Jane Roe"]
+        no_match = ["jane roe"]
+    ''')
+    for action, beside, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
+                                  ("drop_tail", '["site-stamp"]', "drop_line rules only")):
+        (tmp_path / "site.toml").write_text(rule.replace("{action}", action).replace("{beside}", beside), encoding="utf-8")
+        with pytest.raises(RuleError, match=error):
+            load_rules([tmp_path], builtin=False)
+    (tmp_path / "site.toml").write_text(rule.replace("{action}", "drop_line").replace("{beside}", '["site-stamp"]'),
+                                        encoding="utf-8")
+    rules = load_rules([tmp_path], builtin=False)
+    text = "\n".join(["A headline of the day", "Jane Roe", "Stamp 12", "", PROSE[0], "John Doe", PROSE[1]])
+    for screened in (True, False):
+        _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)
+        assert [(r.rule, r.text) for r in removed] == [("site-name", "Jane Roe"), ("site-stamp", "Stamp 12")]

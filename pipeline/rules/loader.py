@@ -55,7 +55,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "min_items"}
+             "keep_between_prose", "min_items", "beside"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -169,6 +169,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, "'keep_between_prose' must be true or false")
     if keep_between_prose and raw["action"] != "drop_line":
         raise _fail(source, rid, "'keep_between_prose' is for drop_line rules only")
+    beside = _string_list(raw, "beside", source, rid)
+    if "beside" in raw and (raw["action"] != "drop_line" or not beside):
+        raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -188,6 +191,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
         keep_between_prose=keep_between_prose,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
+        beside=beside,
         group=group,
         compiled=compiled,
     )
@@ -199,6 +203,8 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         factors = necessary_factors(pattern, compiled.flags)
     if factors is not None and all(lets_through(example, factors) for example in rule.match):
         rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
+    if rule.beside:
+        rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
     for example in rule.match:
         if rule.search(example) is None:
             raise _fail(source, rid, f"pattern does not match its own 'match' example {example!r}")
@@ -285,6 +291,10 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
                     continue
                 seen[rule.id] = rule.source
                 rules.append(rule)
+    for rule in rules:
+        unknown = [rid for rid in rule.beside if rid not in seen]
+        if unknown:
+            errors.append(str(_fail(rule.source, rule.id, f"'beside' names unknown rule id(s) {', '.join(unknown)}")))
     factor_cache.save()
     if errors:
         raise RuleError("\n".join(errors))

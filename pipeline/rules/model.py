@@ -68,6 +68,9 @@ class Rule:
     keep_between_prose: bool = False
     #: drop_list: the fewest items in a row that make a list (one bulleted line proves nothing)
     min_items: int = 2
+    #: drop_line: the rule is tried only on the lines right beside a line these rules removed
+    #: (a bare name is a byline only next to the dateline or role line of a byline block)
+    beside: tuple[str, ...] = ()
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -106,6 +109,11 @@ class RuleSet:
         """Which of these rules may match which line of a document (built once)."""
         return Screen([rule.factors for rule in self.rules])
 
+    @cached_property
+    def beside_rules(self) -> tuple[Rule, ...]:
+        """The rules tried only beside a line other rules removed (``beside``), in order."""
+        return tuple(rule for rule in self.rules if rule.beside)
+
     def selected(self, mask: int) -> tuple[Rule, ...]:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
         cache: dict[int, tuple[Rule, ...]] = self.__dict__.setdefault("_selected", {})
@@ -138,7 +146,8 @@ class RuleSet:
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
                          r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
                          r.group, *(("keep_between_prose",) if r.keep_between_prose else ()),
-                         *((r.min_items,) if r.action == "drop_list" else ())):
+                         *((r.min_items,) if r.action == "drop_list" else ()),
+                         *(("beside", *r.beside) if r.beside else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]

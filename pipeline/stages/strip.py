@@ -88,11 +88,10 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
     """The first rule (not in ``skip``) that matches ``line``, and its match."""
     # strip_match cuts positions of the real line, drop_list reads its marker there; the
     # others test the undecorated text
-    # (a line of nothing but decoration, a divider, is tested as it is)
-    probe = line if line[:1].isascii() else (_DECORATION.sub("", line) or line)
+    probe = _undecorated(line)
     for rule in rules:
-        if skip and rule.id in skip:
-            continue
+        if (skip and rule.id in skip) or rule.beside:
+            continue  # a beside rule is tried only next to its rules' removals (_drop_beside)
         try:
             m = rule.search(line if rule.action in _RAW_LINE_ACTIONS else probe, timeout)
         except TimeoutError:
@@ -102,6 +101,12 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
         if m is not None and not _a_paragraph_after_the_marker(rule, m):
             return rule, m
     return None
+
+
+def _undecorated(line: str) -> str:
+    """The line without its leading pictographs, as drop rules test it (a line of nothing but
+    decoration, a divider, is tested as it is)."""
+    return line if line[:1].isascii() else (_DECORATION.sub("", line) or line)
 
 
 #: A sentence longer than this is prose, never a link headline.
@@ -189,6 +194,8 @@ def strip_boilerplate(
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
     _keep_between_prose(lines, kept, owner, verdicts)
+    if rules.beside_rules and verdicts:
+        _drop_beside(rules.beside_rules, lines, kept, owner, verdicts, timeout)
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block, tail or list, not by a rule of their own
@@ -236,6 +243,46 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
                and looks_like_prose(lines[j]) for j in (before, after)):
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
+
+
+def _drop_beside(beside_rules: Sequence[Rule], lines: list[str], kept: list[str], owner: list[Rule | None],
+                 verdicts: dict[int, _LineVerdict], timeout: float | None) -> None:
+    """Try the ``beside`` rules on the kept lines right beside (the nearest non-blank line above
+    or below) a line one of their named rules removed, above the article's first paragraph: a
+    bare name is a byline only in the byline block over the article, next to its dateline or
+    the writer's role (further down, a short line beside a date is a blog post's title). The
+    first line no rule removed is left alone: it is the headline, however short."""
+    first = next((i for i, line in enumerate(lines) if line.strip() and owner[i] is None), None)
+    prose = next((i for i, line in enumerate(lines) if owner[i] is None and len(kept[i]) >= PARAGRAPH_CHARS
+                  and looks_like_prose(kept[i])), len(lines))
+    for i, v in sorted(verdicts.items()):
+        if v.rule is None or i > prose:
+            continue
+        for j in (_nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)):
+            if j is None or j == first or j > prose or owner[j] is not None or kept[j] != lines[j]:
+                continue
+            for rule in beside_rules:
+                if v.rule.id not in rule.beside:
+                    continue
+                try:
+                    found = rule.search(_undecorated(lines[j]), timeout)
+                except TimeoutError:  # too slow on this line: it stays, and the record says why
+                    verdicts.setdefault(j, _LineVerdict(kept=lines[j])).timeouts.append(rule.id)
+                    continue
+                if found is not None:
+                    verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
+                    kept[j], owner[j] = "", rule
+                    break
+
+
+def _nonblank_neighbour(lines: list[str], i: int, step: int) -> int | None:
+    """The nearest non-blank line above (``step`` -1) or below (+1) line ``i``."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return j
+        j += step
+    return None
 
 
 def _take_blocks_and_tails(blocks: list[int], tails: list[int], nonblank: list[int], lines: list[str],
