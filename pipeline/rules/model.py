@@ -114,6 +114,11 @@ class RuleSet:
         """The rules tried only beside a line other rules removed (``beside``), in order."""
         return tuple(rule for rule in self.rules if rule.beside)
 
+    @cached_property
+    def beside_triggers(self) -> frozenset[str]:
+        """The ids of the rules whose removals the ``beside`` rules are tried next to."""
+        return frozenset(rid for rule in self.beside_rules for rid in rule.beside)
+
     def selected(self, mask: int) -> tuple[Rule, ...]:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
         cache: dict[int, tuple[Rule, ...]] = self.__dict__.setdefault("_selected", {})

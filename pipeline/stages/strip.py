@@ -195,7 +195,10 @@ def strip_boilerplate(
             kept[i], owner[i] = v.kept, v.rule
     _keep_between_prose(lines, kept, owner, verdicts)
     if rules.beside_rules and verdicts:
-        _drop_beside(rules.beside_rules, lines, kept, owner, verdicts, timeout)
+        triggers = rules.beside_triggers
+        found = [(i, v.rule.id) for i, v in verdicts.items() if v.rule is not None and v.rule.id in triggers]
+        if found:
+            _drop_beside(rules.beside_rules, found, lines, kept, owner, verdicts, timeout)
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block, tail or list, not by a rule of their own
@@ -245,34 +248,50 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
             kept[i], owner[i] = lines[i], None
 
 
-def _drop_beside(beside_rules: Sequence[Rule], lines: list[str], kept: list[str], owner: list[Rule | None],
-                 verdicts: dict[int, _LineVerdict], timeout: float | None) -> None:
+def _drop_beside(beside_rules: Sequence[Rule], triggers: list[tuple[int, str]], lines: list[str], kept: list[str],
+                 owner: list[Rule | None], verdicts: dict[int, _LineVerdict], timeout: float | None) -> None:
     """Try the ``beside`` rules on the kept lines right beside (the nearest non-blank line above
     or below) a line one of their named rules removed, above the article's first paragraph: a
     bare name is a byline only in the byline block over the article, next to its dateline or
     the writer's role (further down, a short line beside a date is a blog post's title). The
-    first line no rule removed is left alone: it is the headline, however short."""
-    first = next((i for i, line in enumerate(lines) if line.strip() and owner[i] is None), None)
-    prose = next((i for i, line in enumerate(lines) if owner[i] is None and len(kept[i]) >= PARAGRAPH_CHARS
-                  and looks_like_prose(kept[i])), len(lines))
-    for i, v in sorted(verdicts.items()):
-        if v.rule is None or i > prose:
-            continue
+    first line no rule removed is left alone: it is the headline, however short.
+
+    ``triggers``: the removed lines (and their rules' ids) some beside rule names. Where the first
+    line and the first paragraph are is worked out only once a rule matched: most documents have
+    no line a beside rule matches."""
+    bounds: tuple[int | None, int] | None = None  # (first line kept, first paragraph of prose)
+    for i, trigger in triggers:
         for j in (_nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)):
-            if j is None or j == first or j > prose or owner[j] is not None or kept[j] != lines[j]:
+            if j is None or owner[j] is not None or kept[j] != lines[j]:
                 continue
             for rule in beside_rules:
-                if v.rule.id not in rule.beside:
+                if trigger not in rule.beside:
                     continue
                 try:
                     found = rule.search(_undecorated(lines[j]), timeout)
                 except TimeoutError:  # too slow on this line: it stays, and the record says why
                     verdicts.setdefault(j, _LineVerdict(kept=lines[j])).timeouts.append(rule.id)
                     continue
-                if found is not None:
-                    verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
-                    kept[j], owner[j] = "", rule
+                if found is None:
+                    continue
+                if bounds is None:
+                    bounds = _first_kept_and_first_paragraph(lines, kept, owner)
+                first, paragraph = bounds
+                if j == first or i > paragraph or j > paragraph:
                     break
+                verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
+                kept[j], owner[j] = "", rule
+                break
+
+
+def _first_kept_and_first_paragraph(lines: list[str], kept: list[str],
+                                    owner: list[Rule | None]) -> tuple[int | None, int]:
+    """The first non-blank line no rule removed (the headline), and the first paragraph of prose
+    no rule removed (``len(lines)`` if none), as the line pass left them."""
+    first = next((i for i, line in enumerate(lines) if line.strip() and owner[i] is None), None)
+    paragraph = next((i for i, line in enumerate(kept) if owner[i] is None and len(line) >= PARAGRAPH_CHARS
+                      and looks_like_prose(line)), len(lines))
+    return first, paragraph
 
 
 def _nonblank_neighbour(lines: list[str], i: int, step: int) -> int | None:
