@@ -15,8 +15,10 @@ _WORD = regex.compile(r"\w+")
 # What may follow a sentence's final mark: closing quotes and brackets, read from the
 # regex module's \p{Pf} and \p{Pe} (all in the Basic Multilingual Plane; a test checks).
 _CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", "".join(map(chr, range(0x10000)))))
-# ... and the spaces French typography sets inside guillemets ("... prochaine. »").
-_CLOSERS_AND_SPACES = _CLOSERS + " \u00a0\u202f\u2009"
+#: The spaces French typography sets inside guillemets ("... prochaine. »"): they may stand
+#: between a sentence's final mark and its closing quote.
+QUOTE_SPACES = " \u00a0\u202f\u2009"
+_CLOSERS_AND_SPACES = _CLOSERS + QUOTE_SPACES
 _STOPS = frozenset(".!…。！")
 _QUESTION_MARKS = frozenset("?？")
 

@@ -247,6 +247,12 @@ def test_a_date_between_two_paragraphs_is_a_heading_and_a_dateline_is_not():
     assert [r.rule for r in removed] == ["byline", "bare-timestamp"] and ("date", "4 February 2022") in captures
 
 
+def _site_rules(tmp_path, body: str):
+    """Load ``body`` as a site's rule file (and no built-in rules)."""
+    (tmp_path / "site.toml").write_text(body, encoding="utf-8")
+    return load_rules([tmp_path], builtin=False)
+
+
 def test_keep_between_prose_is_checked_when_loading(tmp_path):
     rule = textwrap.dedent('''
         [[rule]]
@@ -260,12 +266,11 @@ def test_keep_between_prose_is_checked_when_loading(tmp_path):
         no_match = ["Posted on the wall were notices."]
     ''')
     for action, value, error in (("drop_line", '"yes"', "true or false"), ("drop_tail", "true", "drop_line rules only")):
-        (tmp_path / "site.toml").write_text(rule.replace("{action}", action).replace("{value}", value), encoding="utf-8")
         with pytest.raises(RuleError, match=error):
-            load_rules([tmp_path], builtin=False)
-    (tmp_path / "site.toml").write_text(rule.replace("{action}", "drop_line").replace("{value}", "true"), encoding="utf-8")
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{value}", value))
+    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{value}", "true"))
     text = "\n".join([PROSE[0], "Posted on 2024", PROSE[1], "", "Posted on 2024"])
-    _, removed, _, _ = strip_boilerplate(text, load_rules([tmp_path], builtin=False))
+    _, removed, _, _ = strip_boilerplate(text, rules)
     assert [r.line for r in removed] == [5]
 
 
@@ -336,13 +341,10 @@ def test_drop_list_needs_its_marker_group_and_min_items_is_its_own(tmp_path):
              ("^~ \\S", "drop_line", "min_items = 3", "drop_list rules only"),
              ("^(?P<marker>~) \\S", "drop_list", "min_items = 1", "'min_items' must be an integer >= 2"))
     for pattern, action, extra, error in cases:
-        body = rule.replace("{pattern}", pattern).replace("{action}", action).replace("{extra}", extra)
-        (tmp_path / "site.toml").write_text(body, encoding="utf-8")
         with pytest.raises(RuleError, match=error):
-            load_rules([tmp_path], builtin=False)
-    (tmp_path / "site.toml").write_text(rule.replace("{pattern}", "^(?P<marker>~) \\S").replace("{action}", "drop_list")
-                                        .replace("{extra}", "min_items = 3"), encoding="utf-8")
-    rules = load_rules([tmp_path], builtin=False)
+            _site_rules(tmp_path, rule.replace("{pattern}", pattern).replace("{action}", action).replace("{extra}", extra))
+    rules = _site_rules(tmp_path, rule.replace("{pattern}", "^(?P<marker>~) \\S").replace("{action}", "drop_list")
+                        .replace("{extra}", "min_items = 3"))
     items = ["~ Storm closes mountain pass", "~ Rail strike talks collapse again", "~ Bakery wins national award"]
     _, removed, captures, _ = strip_boilerplate("\n".join([PROSE[0], "Elsewhere", *items[:2], PROSE[1]]), rules)
     assert removed == [] and captures == []  # two items are not a list of three
@@ -395,12 +397,9 @@ def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
     ''')
     for action, beside, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
                                   ("drop_tail", '["site-stamp"]', "drop_line rules only")):
-        (tmp_path / "site.toml").write_text(rule.replace("{action}", action).replace("{beside}", beside), encoding="utf-8")
         with pytest.raises(RuleError, match=error):
-            load_rules([tmp_path], builtin=False)
-    (tmp_path / "site.toml").write_text(rule.replace("{action}", "drop_line").replace("{beside}", '["site-stamp"]'),
-                                        encoding="utf-8")
-    rules = load_rules([tmp_path], builtin=False)
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{beside}", beside))
+    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{beside}", '["site-stamp"]'))
     text = "\n".join(["A headline of the day", "Jane Roe", "Stamp 12", "", PROSE[0], "John Doe", PROSE[1]])
     for screened in (True, False):
         _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)

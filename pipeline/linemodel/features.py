@@ -36,6 +36,8 @@ from collections.abc import Sequence
 
 import regex
 
+from pipeline.shape import QUOTE_SPACES
+
 #: Word runs, as Unicode \w (letters, digits, underscore).
 _TOKEN = re.compile(r"\w+")
 #: Closing quotes and brackets that may follow a sentence's final mark (German closes a quote
@@ -43,7 +45,7 @@ _TOKEN = re.compile(r"\w+")
 CLOSERS = "\"'’”»)]}›」』】〉》“‘«‹"
 #: Closing quotes and brackets with the spaces French typography sets inside guillemets
 #: ("... la semaine prochaine. »"): what may follow a sentence's final mark.
-CLOSERS_AND_SPACES = CLOSERS + " \u00a0\u202f\u2009"
+CLOSERS_AND_SPACES = CLOSERS + QUOTE_SPACES
 _STOPS = frozenset(".!…。！")
 
 #: Lexical keys come from this many words of a line at most.

@@ -230,6 +230,11 @@ def strip_boilerplate(
 PARAGRAPH_CHARS = 40
 
 
+def _is_paragraph(line: str) -> bool:
+    """A paragraph of prose: PARAGRAPH_CHARS or longer, ending as a sentence."""
+    return len(line) >= PARAGRAPH_CHARS and looks_like_prose(line)
+
+
 def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | None],
                         verdicts: dict[int, _LineVerdict]) -> None:
     """Undo the removals of ``keep_between_prose`` rules whose line sits between two paragraphs
@@ -238,12 +243,10 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
     for i, v in list(verdicts.items()):
         if v.rule is None or not v.rule.keep_between_prose:
             continue
-        before = next((j for j in range(i - 1, -1, -1) if lines[j].strip()), None)
-        after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
         if before is None or after is None:
             continue
-        if all(owner[j] is None and kept[j] == lines[j] and len(lines[j].strip()) >= PARAGRAPH_CHARS
-               and looks_like_prose(lines[j]) for j in (before, after)):
+        if all(owner[j] is None and kept[j] == lines[j] and _is_paragraph(lines[j].strip()) for j in (before, after)):
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
 
@@ -289,8 +292,7 @@ def _first_kept_and_first_paragraph(lines: list[str], kept: list[str],
     """The first non-blank line no rule removed (the headline), and the first paragraph of prose
     no rule removed (``len(lines)`` if none), as the line pass left them."""
     first = next((i for i, line in enumerate(lines) if line.strip() and owner[i] is None), None)
-    paragraph = next((i for i, line in enumerate(kept) if owner[i] is None and len(line) >= PARAGRAPH_CHARS
-                      and looks_like_prose(line)), len(lines))
+    paragraph = next((i for i, line in enumerate(kept) if owner[i] is None and _is_paragraph(line)), len(lines))
     return first, paragraph
 
 
