@@ -274,6 +274,44 @@ def test_keep_between_prose_is_checked_when_loading(tmp_path):
     assert [r.line for r in removed] == [5]
 
 
+def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
+    """Drop rules test a line without its leading pictographs (sites decorate widgets with
+    them); a ``with_decoration`` rule reads them, because for it the pictograph is the
+    evidence. Only drop_line rules may ask for it."""
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-promo"
+        description = "A line a microphone opens."
+        pattern = '^🎙 .+$'
+        case = "sensitive"
+        action = "{action}"
+        {key}
+        match = ["🎙 Our podcast"]
+        no_match = ["Our podcast 🎙"]
+    ''')
+    text = "\n".join([PROSE[0], "🎙 On this week's podcast: the vote. Listen on all platforms.", PROSE[1]])
+    without = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
+    assert strip_boilerplate(text, without)[1] == []
+    with_key = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "with_decoration = true"))
+    assert [r.line for r in strip_boilerplate(text, with_key)[1]] == [2]
+    assert with_key.fingerprint != without.fingerprint
+    for action, key, error in (("drop_tail", "with_decoration = true", "drop_line rules only"),
+                               ("drop_line", 'with_decoration = "yes"', "true or false")):
+        with pytest.raises(RuleError, match=error):
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", key))
+
+
+@pytest.mark.parametrize("line", ["🎙 On this week’s podcast: what the vote means. Listen on all platforms.",
+                                  "📲 ¿Te llegan nuestras alertas? Activa las notificaciones del navegador",
+                                  "▶ VÍDEO | Así está el embalse a mitad de junio (1:48)"])
+def test_pictograph_led_promotions_go_and_bulleted_lists_stay(line):
+    lines, removed, _, _ = _strip(PROSE[0], line, PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("pictograph-lead", line)]
+    bulleted = [PROSE[0], "The plan includes:", "▸ Three new crossings on the ring road", "► Parking for two cars",
+                "✅ Free parking for residents", PROSE[1]]
+    assert _strip(*bulleted)[1] == []
+
+
 # --- drop_list: teaser lists under a label of any wording ------------------------------------
 
 TEASERS = ["› Dredging contract for the south channel goes back out to tender",

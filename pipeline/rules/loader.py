@@ -55,7 +55,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "min_items", "beside"}
+             "keep_between_prose", "min_items", "beside", "with_decoration"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -169,6 +169,11 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, "'keep_between_prose' must be true or false")
     if keep_between_prose and raw["action"] != "drop_line":
         raise _fail(source, rid, "'keep_between_prose' is for drop_line rules only")
+    with_decoration = raw.get("with_decoration", False)
+    if not isinstance(with_decoration, bool):
+        raise _fail(source, rid, "'with_decoration' must be true or false")
+    if with_decoration and raw["action"] != "drop_line":
+        raise _fail(source, rid, "'with_decoration' is for drop_line rules only")
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")
@@ -190,6 +195,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         requires_within=_positive_int(raw, "requires_within", 3, source, rid),
         requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
         keep_between_prose=keep_between_prose,
+        with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=beside,
         group=group,

@@ -7,7 +7,8 @@ Works in two passes over the repaired lines:
    (capturing metadata) and keeps testing the rest of the line, so a
    syndication tag is removed and the prose after it stays; ``keep_line``
    only captures metadata. Leading pictographs (``✨``, ``📷``, ``⏱``) are
-   ignored when testing drop rules: sites decorate widgets with them.
+   ignored when testing drop rules (a ``with_decoration`` rule reads them): sites
+   decorate widgets with them.
 2. *Structure pass*: ``drop_block`` markers also take the link headlines that
    follow them, until a line that reads as prose, unless the marker carries
    its headline on its own line (the pattern's ``inline`` group): that line is
@@ -86,14 +87,14 @@ class _LineVerdict:
 def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: list[str],
                  timeout: float | None) -> tuple[Rule, regex.Match[str]] | None:
     """The first rule (not in ``skip``) that matches ``line``, and its match."""
-    # strip_match cuts positions of the real line, drop_list reads its marker there; the
-    # others test the undecorated text
+    # strip_match cuts positions of the real line, drop_list reads its marker there, and a
+    # with_decoration rule reads the pictograph; the others test the undecorated text
     probe = _undecorated(line)
     for rule in rules:
         if (skip and rule.id in skip) or rule.beside:
             continue  # a beside rule is tried only next to its rules' removals (_drop_beside)
         try:
-            m = rule.search(line if rule.action in _RAW_LINE_ACTIONS else probe, timeout)
+            m = rule.search(line if rule.action in _RAW_LINE_ACTIONS or rule.with_decoration else probe, timeout)
         except TimeoutError:
             skip.add(rule.id)
             timeouts.append(rule.id)
