@@ -23,14 +23,23 @@ from pipeline.document import Document
 from pipeline.linemodel import DEFAULT_PATH, FORMAT_VERSION, LineModel
 from pipeline.linemodel.features import line_keys
 from pipeline.options import CleanOptions
-from pipeline.stages.line_model import MAX_ROUNDS, RULE_NAME, LineModelStage, article_headline, model_removals
+from pipeline.stages.line_model import (
+    ABOVE_HEADLINE,
+    ABOVE_HEADLINE_MAX_LINES,
+    MAX_ROUNDS,
+    RULE_NAME,
+    LineModelStage,
+    above_headline,
+    article_headline,
+    model_removals,
+)
 from pipeline.stages.strip import Strip, strip_boilerplate
 
 from .conftest import ROOT
 
 #: sha256 of pipeline/linemodel/line_model.json.gz, as `python -m training.train_line_model` writes it
 #: (see training/README.md); retraining changes it, on purpose.
-SHIPPED_SHA256 = "d32573a21c8e7568dc63246a9aa1ffd2e525646737d3a9497ff723d3bd389f43"
+SHIPPED_SHA256 = "6ecacd7d921ae5c3136bc17d0010fedd4c2d68ae7e04f4301574d7b82da2c258"
 
 RULES = Strip(CleanOptions()).rules
 
@@ -406,6 +415,17 @@ def test_the_articles_headline_is_protected_when_a_line_no_rule_knew_leads(model
     assert article_headline(ARTICLE_TEXT[3:4]) is None  # no prose: no headline to find
 
 
+def test_a_short_line_above_the_headline_is_judged_a_short_headline_is_not():
+    """A line shorter than a headline above the article's headline ("Print this page", "Listen ·
+    6:12") is a widget or label the rules did not know: the model judges it. A short line that
+    leads the article with no headline below it is the headline, and stays."""
+    fake = FakeModel({"Print this page": 0.9, "Listen · 6:12": 0.9, "Harbour Dredging Approved": 0.9, HEAD: 0.9})
+    for widget in ("Print this page", "Listen · 6:12"):
+        assert model_removals(fake, [widget, HEAD, PARA, PARA], 0.5, protect_title=True) == [(0, 0.9)]
+    assert model_removals(fake, ["Harbour Dredging Approved", PARA, PARA], 0.5, protect_title=True) == []
+    assert model_removals(fake, [HEAD, PARA, PARA], 0.5, protect_title=True) == []
+
+
 def test_a_french_quotation_is_gated_as_prose():
     """The guillemets close after a space ("... prochaine. »"): the paragraph still ends as a sentence."""
     from pipeline.linemodel.features import is_gated
@@ -413,3 +433,40 @@ def test_a_french_quotation_is_gated_as_prose():
     quote = "« On a vidé le camion en deux heures, je n’avais jamais vu ça », raconte le producteur. « Il faudra prévoir beaucoup plus. »"
     assert is_gated(quote, 40) and is_gated(quote.replace(" »", "\u202f»"), 40)
     assert not is_gated("« Le marché de nuit attire des milliers de visiteurs chaque vendredi »", 40)
+
+
+def test_the_lines_above_the_articles_headline_go_when_a_few():
+    """What is left above the headline in plain-text news (a masthead and its slogan, a section's
+    name) goes as "above-headline", with no score; more lines than ABOVE_HEADLINE_MAX_LINES above
+    it means the page is no plain article, and nothing goes. HTML input is left alone."""
+    top = ["Ledger Online | News & Notes for the Valley", "EDUCATION > K-12"]
+    lines = [*top, ARTICLE_TEXT[0], *ARTICLE_TEXT[1:4]]
+    assert above_headline(lines) == [0, 1]
+    fake = FakeModel({})
+    assert model_removals(fake, lines, 0.5, protect_title=True) == [(0, None), (1, None)]
+    assert model_removals(fake, lines, 0.5, protect_title=False) == []
+    many = [f"Menu entry number {n}" for n in range(ABOVE_HEADLINE_MAX_LINES + 1)]
+    assert above_headline([*many, *lines[2:]]) == []
+    stage = LineModelStage(CleanOptions())
+    out = stage(Document(id="a", path="a.txt", raw=b"", format="text", text="\n".join(lines)))
+    assert [(r.rule, r.text, r.score) for r in out.removed[:2]] == [(ABOVE_HEADLINE, top[0], None), (ABOVE_HEADLINE, top[1], None)]
+    assert out.text.split("\n")[2] == ARTICLE_TEXT[0]
+    html = stage(Document(id="a", path="a.html", raw=b"", format="html", text="\n".join(lines)))
+    assert not any(r.rule == ABOVE_HEADLINE for r in html.removed)
+
+
+@pytest.mark.parametrize(("line", "addresses"), [
+    ("Questions, corrections or a story idea? Our newsroom reads every note.", True),
+    ("Hi there! Sign in to keep your saved stories synced.", True),
+    ("Wir freuen uns auf Ihre Hinweise an die Lokalredaktion.", True),
+    ("The US economy grew by 2% last year, officials said.", False),
+    ("“We will fight this in every court,” she said after the vote.", False),
+    ("The company’s chief executive resigned on Tuesday after the audit.", False),
+])
+def test_a_sentence_that_addresses_the_reader_is_scored_not_gated(line, addresses):
+    """Sentence-shaped site furniture speaks to the reader or of the site ("your", "our"): such a
+    line is the model's to judge; reported words in quotation marks, and plain prose, stay gated."""
+    from pipeline.linemodel.features import addresses_reader, is_gated
+
+    assert addresses_reader(line) is addresses
+    assert is_gated(line, 40) is not addresses

@@ -159,13 +159,63 @@ def line_keys(line: str, stopwords: frozenset[str] | set[str]) -> tuple[list[str
 SENTENCE_ENDS = frozenset(".!…。！?？")
 
 
+#: A line this long or longer is prose whoever it addresses (:func:`addresses_reader`).
+ADDRESS_MAX_CHARS = 200
+#: Words by which a site speaks to its reader or of itself ("you", "your", "our", "we"), in the
+#: languages the rules know. Words that are also common words of another language are left out:
+#: French "du" and "nos", Portuguese "seu", "sua" and "nos", Italian "vi", German "Sie" and "Ihre"
+#: (also "they", "their").
+_ADDRESS_WORDS = (
+    "you", "your", "yours", "we", "our", "ours", "vous", "votre", "vos", "nous", "notre", "nôtre", "wir", "euch",
+    "unser", "unsere", "unserer", "unseren", "unserem", "unseres", "eure", "euer", "euren", "eurem", "eurer", "eures",
+    "usted", "ustedes", "tus", "vosotros", "nuestro", "nuestra", "nuestros", "nuestras", "você", "vocês", "nosso",
+    "nossa", "nossos", "nossas", "tuo", "tua", "vostro", "vostra", "vostri", "vostre", "nostro", "nostra", "nostri",
+    "nostre", "jij", "jouw", "uw", "wij", "onze", "ditt", "dina", "vår", "vårt", "våra", "oss", "twój", "twoja",
+    "wasz", "wasza", "wasze", "waszego", "waszej", "waszym", "waszych", "waszą", "nasz", "nasza", "nasze",
+    "naszego", "naszej", "naszym", "naszych", "naszą", "siz", "sizin", "bizim", "anda", "kami")
+#: Words that count only as written so: "us" (not "US"), "Ihnen" (not "ihnen", "them").
+_ADDRESS_CASED = ("us", "Ihnen")
+#: What may stick to a word in a line split at spaces: an opening bracket or mark before it, an
+#: English contraction and a punctuation mark after it.
+_OPENERS = ("", "(", "¿", "¡")
+_CONTRACTIONS = ("", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'d", "’d")
+_CLOSING_MARKS = ("", ",", ".", ";", ":", "?", "!", ")", "…")
+
+
+def _spellings(words: Sequence[str], contracted: Sequence[str] = ("you", "we")) -> frozenset[str]:
+    """Every way ``words`` appear in a line split at spaces (see _OPENERS)."""
+    return frozenset(opener + word + contraction + mark for word in words for opener in _OPENERS
+                     for contraction in (_CONTRACTIONS if word in contracted else ("",)) for mark in _CLOSING_MARKS)
+
+
+_ADDRESS_TOKENS = _spellings(_ADDRESS_WORDS)
+_ADDRESS_CASED_TOKENS = _spellings(_ADDRESS_CASED)
+#: Quotation marks: a line with one reports someone's words, and stays prose.
+_QUOTES = frozenset("\"“”„«»‘‚‹›「」")  # not ’, which is also the apostrophe
+
+
+def addresses_reader(line: str) -> bool:
+    """Whether a sentence-like line speaks to the reader or of the site itself, in no quotation:
+    "Questions or a story idea? Our newsroom reads every note." Such a line is furniture as often as
+    prose, so the model scores it instead of passing it as prose; a long paragraph or a quotation
+    stays prose. (Set lookups of the line's space-split words: the model stage asks this of most
+    lines of prose, so it must cost about a microsecond.)"""
+    if len(line) >= ADDRESS_MAX_CHARS:
+        return False
+    if _ADDRESS_TOKENS.isdisjoint(line.lower().split()) and not (
+            ("us" in line or "Ihnen" in line) and not _ADDRESS_CASED_TOKENS.isdisjoint(line.split())):
+        return False
+    return _QUOTES.isdisjoint(line)
+
+
 def is_gated(line: str, gate_chars: int) -> bool:
     """Whether a line is long prose with a terminal mark: the model does not score it
-    (unless a rule removed it)."""
+    (unless a rule removed it). A sentence that addresses the reader is scored
+    (:func:`addresses_reader`)."""
     if len(line) < gate_chars:
         return False
     last, _ = final_char(line)
-    return last in SENTENCE_ENDS
+    return last in SENTENCE_ENDS and not addresses_reader(line)
 
 
 def nonblank(lines: Sequence[str]) -> list[int]:

@@ -61,7 +61,14 @@ from typing import Any
 
 import orjson
 
-from pipeline.linemodel.features import CLOSERS, CLOSERS_AND_SPACES, SENTENCE_ENDS, line_keys
+from pipeline.linemodel.features import (
+    ADDRESS_MAX_CHARS,
+    CLOSERS,
+    CLOSERS_AND_SPACES,
+    SENTENCE_ENDS,
+    addresses_reader,
+    line_keys,
+)
 from pipeline.shape import looks_like_title
 
 #: The shipped model, inside the package (so the wheel carries it).
@@ -95,7 +102,7 @@ NEIGHBOUR_CLIP = 4.0
 #: What a non-blank line is to the model: scored; long prose; a table row; the leading headline.
 SCORED, PROSE, TABLE, HEAD = 0, 1, 2, 3
 #: The leading headline's length in words (as the metadata stage's title).
-HEAD_WORDS = (3, 30)
+HEAD_WORDS = (5, 30)
 
 
 def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> list[int]:
@@ -110,7 +117,8 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
         elif t[0] == "|" and t[-1] == "|":
             kinds.append(TABLE)
         elif len(t) >= gate_chars and (t[-1] in SENTENCE_ENDS
-                                       or (t[-1] in CLOSERS and t.rstrip(CLOSERS_AND_SPACES)[-1:] in SENTENCE_ENDS)):
+                                       or (t[-1] in CLOSERS and t.rstrip(CLOSERS_AND_SPACES)[-1:] in SENTENCE_ENDS)) \
+                and (len(t) >= ADDRESS_MAX_CHARS or not addresses_reader(t)):
             kinds.append(PROSE)
         else:
             kinds.append(SCORED)

@@ -25,11 +25,11 @@ model never removes those; a rule still may.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
-from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title
+from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
 
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 #: The name line-model removals carry in ``removed`` (where a rule id goes).
 RULE_NAME = "line-model"
+#: The name the lines above the article's headline carry in ``removed`` (:func:`above_headline`).
+ABOVE_HEADLINE = "above-headline"
 #: Digits a score keeps in the record: enough to audit, stable across platforms.
 SCORE_DIGITS = 3
 #: Rounds of scoring the kept lines again (a fixpoint is usually reached in one or two).
@@ -78,6 +80,7 @@ class LineModelStage(Stage):
         if not found:
             return doc
         added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
+                 if score is not None else Removal(ABOVE_HEADLINE, lines[index], index + 1)
                  for index, score in found]
         for index, _ in found:
             lines[index] = ""
@@ -92,8 +95,16 @@ class Scorer(Protocol):
                score_removed: bool = True) -> list[float | None]: ...
 
 
+class ModelRemoval(NamedTuple):
+    """A line the stage removes: its position (index) in the document's lines, and the model's
+    score (None for a line above the article's headline, which no score decided)."""
+
+    position: int
+    score: float | None
+
+
 def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
-                   protect_title: bool) -> list[tuple[int, float]]:
+                   protect_title: bool) -> list[ModelRemoval]:
     """The lines the model removes from a document the rules have cleaned, as the stage removes
     them: (index in ``lines``, score), in the order removed.
 
@@ -104,12 +115,13 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     ``protect_title`` (plain text whose title the metadata stage has yet to find), the leading
     headline and the article's headline above its first paragraph (:func:`article_headline`),
     which differ when a line no rule knew (a menu, a section label) leads. Rounds repeat on what is left until one removes nothing (at most
-    :data:`MAX_ROUNDS`). Nothing is removed if every line would go: the model is no judge of
+    :data:`MAX_ROUNDS`). With ``protect_title``, the lines still above the article's headline go
+    last (:func:`above_headline`). Nothing is removed if every line would go: the model is no judge of
     a text it finds all boilerplate. The stage and ``benchmarks/line_model_eval.py`` (and
     training, choosing the threshold) share this function.
     """
     lines = list(lines)
-    out: list[tuple[int, float]] = []
+    out: list[ModelRemoval] = []
     for _ in range(MAX_ROUNDS):
         content = [i for i, line in enumerate(lines) if line]
         texts = [lines[i] for i in content]
@@ -118,18 +130,60 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
         if found:  # (the protections cost more than scoring a text of prose: only when needed)
             protected = set(_subheadings(texts))
             if protect_title:
-                for title in (leading_title(texts), article_headline(texts)):
-                    if title is not None:
-                        protected.add(title)
+                protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
         if not found:
             break
         for index, score in found:
-            out.append((index, score))
+            out.append(ModelRemoval(index, score))
+            lines[index] = ""
+    if protect_title:
+        for index in above_headline(lines):
+            out.append(ModelRemoval(index, None))
             lines[index] = ""
     if out and not any(lines):
         return []
     return out
+
+
+def _titles(texts: list[str]) -> list[int]:
+    """The lines protected as the document's title: the article's headline above its first
+    paragraph (:func:`article_headline`), and the leading line if it can be a title, unless it
+    is shorter than a headline and the article's headline is further down. A short line above
+    the headline ("Accept Reject Settings", "Rowing") is a widget or a label the rules did not
+    know, and the model judges it like any other line; a short headline that leads the article
+    ("Harbour Dredging Approved") stays."""
+    headline, leading = article_headline(texts), leading_title(texts)
+    if leading is not None and headline is not None and leading < headline \
+            and word_count(texts[leading]) < HEADLINE_WORDS[0]:
+        leading = None
+    return [index for index in (leading, headline) if index is not None]
+
+
+#: At most this many lines above the article's headline go (:func:`above_headline`).
+ABOVE_HEADLINE_MAX_LINES = 3
+#: A line this long that ends as a sentence is a paragraph (:func:`_ends_a_paragraph`).
+PARAGRAPH_CHARS = 40
+
+
+def above_headline(lines: Sequence[str]) -> list[int]:
+    """The non-blank lines above the article's headline (:func:`article_headline`), by index in
+    ``lines``. Plain-text news starts with its headline; what a scraper put above it and the
+    rules and the model left (a masthead and its slogan, a section's name, a cookie banner's
+    buttons) is the page around the article. Nothing when no headline is found, or when more
+    than :data:`ABOVE_HEADLINE_MAX_LINES` lines are above it: then the page is no plain article,
+    or the headline guessed is a later line of a longer title. (On wceb-dev's dev pages, the
+    lines removed when more were above were main text twice as often as boilerplate.)"""
+    content = [i for i, line in enumerate(lines) if line]
+    if len(content) < 2 or _ends_a_paragraph(lines[content[1]]):
+        return []  # (the common case, cheaply: the first line is the headline, or there is none)
+    headline = article_headline([lines[i] for i in content])
+    return content[:headline] if headline and headline <= ABOVE_HEADLINE_MAX_LINES else []
+
+
+def _ends_a_paragraph(line: str) -> bool:
+    """A long line ending as a sentence: a paragraph of prose, told without counting words."""
+    return len(line) >= PARAGRAPH_CHARS and line[-1] in ".!?…"
 
 
 #: How far above the first paragraph of prose an article's headline is looked for, in lines, and its words.
