@@ -253,18 +253,24 @@ def _site_rules(tmp_path, body: str):
     return load_rules([tmp_path], builtin=False)
 
 
-def test_keep_between_prose_is_checked_when_loading(tmp_path):
-    rule = textwrap.dedent('''
+def _site_rule(rule_id: str, description: str, pattern: str, match: str, no_match: str, key: str) -> str:
+    """A site rule file's text with ``{action}`` left to fill in, and ``key`` (a key under test)."""
+    return textwrap.dedent(f'''
         [[rule]]
-        id = "site-date"
-        description = "A site's date line."
-        pattern = '^Posted on \\d{4}$'
+        id = "{rule_id}"
+        description = "{description}"
+        pattern = '{pattern}'
         case = "sensitive"
-        action = "{action}"
-        keep_between_prose = {value}
-        match = ["Posted on 2024"]
-        no_match = ["Posted on the wall were notices."]
+        action = "{{action}}"
+        {key}
+        match = ["{match}"]
+        no_match = ["{no_match}"]
     ''')
+
+
+def test_keep_between_prose_is_checked_when_loading(tmp_path):
+    rule = _site_rule("site-date", "A site's date line.", "^Posted on \\d{4}$", "Posted on 2024",
+                      "Posted on the wall were notices.", "keep_between_prose = {value}")
     for action, value, error in (("drop_line", '"yes"', "true or false"), ("drop_tail", "true", "drop_line rules only")):
         with pytest.raises(RuleError, match=error):
             _site_rules(tmp_path, rule.replace("{action}", action).replace("{value}", value))
@@ -278,17 +284,7 @@ def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
     """Drop rules test a line without its leading pictographs (sites decorate widgets with
     them); a ``with_decoration`` rule reads them, because for it the pictograph is the
     evidence. Only drop_line rules may ask for it."""
-    rule = textwrap.dedent('''
-        [[rule]]
-        id = "site-promo"
-        description = "A line a microphone opens."
-        pattern = '^🎙 .+$'
-        case = "sensitive"
-        action = "{action}"
-        {key}
-        match = ["🎙 Our podcast"]
-        no_match = ["Our podcast 🎙"]
-    ''')
+    rule = _site_rule("site-promo", "A line a microphone opens.", "^🎙 .+$", "🎙 Our podcast", "Our podcast 🎙", "{key}")
     text = "\n".join([PROSE[0], "🎙 On this week's podcast: the vote. Listen on all platforms.", PROSE[1]])
     without = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
     assert strip_boilerplate(text, without)[1] == []
