@@ -20,6 +20,10 @@ to a line model: the leading headline of a plain-text document (the metadata
 stage makes it the title), and a subheading, a short headline-like line
 between two paragraphs of prose that the rules kept ("A new plan"). The
 model never removes those; a rule still may.
+
+In plain text, the few lines the rules and the model left above the article's
+headline (a masthead and its slogan, a section's name) go last, audited as
+``{"rule": "above-headline", "line": n, "text": ...}`` with no score.
 """
 
 from __future__ import annotations
@@ -106,7 +110,7 @@ class ModelRemoval(NamedTuple):
 def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
                    protect_title: bool) -> list[ModelRemoval]:
     """The lines the model removes from a document the rules have cleaned, as the stage removes
-    them: (index in ``lines``, score), in the order removed.
+    them (:class:`ModelRemoval`: index in ``lines``, score), in the order removed.
 
     ``lines`` are the document's lines after the rules, a removed line blank. Each round scores
     the non-blank lines left, in order and with nothing else around them (the rendered text,
