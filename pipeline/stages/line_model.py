@@ -120,7 +120,8 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     headline and the article's headline above its first paragraph (:func:`article_headline`),
     which differ when a line no rule knew (a menu, a section label) leads. Rounds repeat on what is left until one removes nothing (at most
     :data:`MAX_ROUNDS`). With ``protect_title``, the lines still above the article's headline go
-    last (:func:`above_headline`). Nothing is removed if every line would go: the model is no judge of
+    at the end of each round (:func:`above_headline`), and the next round scores what is left
+    without them, so that cleaning the output again removes nothing more. Nothing is removed if every line would go: the model is no judge of
     a text it finds all boilerplate. The stage and ``benchmarks/line_model_eval.py`` (and
     training, choosing the threshold) share this function.
     """
@@ -136,15 +137,15 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
             if protect_title:
                 protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
-        if not found:
-            break
         for index, score in found:
             out.append(ModelRemoval(index, score))
             lines[index] = ""
-    if protect_title:
-        for index in above_headline(lines):
+        above = above_headline(lines) if protect_title else []
+        for index in above:
             out.append(ModelRemoval(index, None))
             lines[index] = ""
+        if not found and not above:
+            break
     if out and not any(lines):
         return []
     return out
