@@ -79,6 +79,17 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
     return value
 
 
+def _drop_line_flag(raw: dict[str, Any], key: str, source: str, rid: str) -> bool:
+    """A true/false key that only a drop_line rule may set (``keep_between_prose``,
+    ``with_decoration``); false when absent."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(source, rid, f"'{key}' must be true or false")
+    if value and raw["action"] != "drop_line":
+        raise _fail(source, rid, f"'{key}' is for drop_line rules only")
+    return value
+
+
 def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | None = None) -> Rule:
     """Validate one ``[[rule]]`` table and compile it (its screen factors from ``factor_cache``
     when given, else derived)."""
@@ -164,16 +175,8 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         if INLINE_GROUP in e and INLINE_GROUP not in compiled.groupindex:
             raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
-    keep_between_prose = raw.get("keep_between_prose", False)
-    if not isinstance(keep_between_prose, bool):
-        raise _fail(source, rid, "'keep_between_prose' must be true or false")
-    if keep_between_prose and raw["action"] != "drop_line":
-        raise _fail(source, rid, "'keep_between_prose' is for drop_line rules only")
-    with_decoration = raw.get("with_decoration", False)
-    if not isinstance(with_decoration, bool):
-        raise _fail(source, rid, "'with_decoration' must be true or false")
-    if with_decoration and raw["action"] != "drop_line":
-        raise _fail(source, rid, "'with_decoration' is for drop_line rules only")
+    keep_between_prose = _drop_line_flag(raw, "keep_between_prose", source, rid)
+    with_decoration = _drop_line_flag(raw, "with_decoration", source, rid)
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")

@@ -36,6 +36,7 @@ from pipeline.options import CleanOptions
 from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
+from pipeline.stages.strip import PARAGRAPH_CHARS
 
 if TYPE_CHECKING:
     from pipeline.linemodel import LineModel
@@ -167,8 +168,6 @@ def _titles(texts: list[str]) -> list[int]:
 
 #: At most this many lines above the article's headline go (:func:`above_headline`).
 ABOVE_HEADLINE_MAX_LINES = 3
-#: A line this long that ends as a sentence is a paragraph (:func:`_ends_a_paragraph`).
-PARAGRAPH_CHARS = 40
 
 
 def above_headline(lines: Sequence[str]) -> list[int]:
@@ -187,7 +186,8 @@ def above_headline(lines: Sequence[str]) -> list[int]:
 
 
 def _ends_a_paragraph(line: str) -> bool:
-    """A long line ending as a sentence: a paragraph of prose, told without counting words."""
+    """A long line (the strip stage's PARAGRAPH_CHARS) ending as a sentence: a paragraph of prose,
+    told without counting words as the strip stage's test does."""
     return len(line) >= PARAGRAPH_CHARS and line[-1] in ".!?…"
 
 
