@@ -408,6 +408,19 @@ def test_a_bare_name_stays_away_from_a_byline_block_and_a_short_headline_stays()
     assert lines[0] == "Harbour Reopens" and [r.rule for r in removed] == ["bare-timestamp"]  # the first kept line
 
 
+def test_a_section_kicker_goes_with_the_byline_block_a_bare_name_started():
+    """A beside rule's removal is evidence in its turn: "CAMPO Y AGUA" is beside only the bare
+    name, which is beside the dateline; an all-capitals headline that leads stays."""
+    headline = "Câmara de Aveiro vai limitar número de moliceiros turísticos"
+    lines, removed, _, _ = _strip(headline, "CAMPO Y AGUA", "Tânia Ferreira Rocha", "18 jun 2024 · 10:12", "", PROSE[0])
+    assert [line for line in lines if line] == [headline, PROSE[0]]
+    assert [r.rule for r in removed] == ["section-kicker", "bare-name-byline", "bare-timestamp"]
+    lines, removed, _, _ = _strip("PORT AFFAIRS", "By Jane Roe", "", PROSE[0])
+    assert lines[0] == "PORT AFFAIRS" and [r.rule for r in removed] == ["byline"]  # the first kept line
+    lines, removed, _, _ = _strip(headline, "", PROSE[0], "PORT AFFAIRS", "By Jane Roe", PROSE[1])
+    assert "PORT AFFAIRS" in lines  # below the first paragraph: not the byline block
+
+
 def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
     rule = textwrap.dedent('''
         [[rule]]

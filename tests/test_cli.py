@@ -121,17 +121,17 @@ description = "Our site's own promo line."
 pattern = '^Try Example Premium\\b'
 case = "insensitive"
 action = "drop_line"
-match = ["Try Example Premium free for 30 days"]
+match = ["Try Example Premium this weekend"]
 no_match = ["Example Premium sales rose."]
 """,
         encoding="utf-8",
     )
     source = tmp_path / "doc.txt"
-    source.write_text("The council met on Monday.\nTry Example Premium free for 30 days\nIt voted to expand parks.\n")
+    source.write_text("The council met on Monday.\nTry Example Premium this weekend\nIt voted to expand parks.\n")
     result = run_cli("clean", str(source), "--rules", str(rules), "--explain")
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == "The council met on Monday.\n\nIt voted to expand parks.\n"
-    assert "line 2 [mysite-promo] Try Example Premium free for 30 days" in result.stderr.decode()
+    assert "line 2 [mysite-promo] Try Example Premium this weekend" in result.stderr.decode()
 
 
 def test_invalid_user_rules_exit_2_naming_file_and_rule(tmp_path):

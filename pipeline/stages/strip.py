@@ -199,7 +199,7 @@ def strip_boilerplate(
         triggers = rules.beside_triggers
         found = [(i, v.rule.id) for i, v in verdicts.items() if v.rule is not None and v.rule.id in triggers]
         if found:
-            _drop_beside(rules.beside_rules, found, lines, kept, owner, verdicts, timeout)
+            _drop_beside(rules.beside_rules, triggers, found, lines, kept, owner, verdicts, timeout)
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block, tail or list, not by a rule of their own
@@ -252,19 +252,24 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
             kept[i], owner[i] = lines[i], None
 
 
-def _drop_beside(beside_rules: Sequence[Rule], triggers: list[tuple[int, str]], lines: list[str], kept: list[str],
-                 owner: list[Rule | None], verdicts: dict[int, _LineVerdict], timeout: float | None) -> None:
+def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], triggers: list[tuple[int, str]],
+                 lines: list[str], kept: list[str], owner: list[Rule | None], verdicts: dict[int, _LineVerdict],
+                 timeout: float | None) -> None:
     """Try the ``beside`` rules on the kept lines right beside (the nearest non-blank line above
     or below) a line one of their named rules removed, above the article's first paragraph: a
     bare name is a byline only in the byline block over the article, next to its dateline or
     the writer's role (further down, a short line beside a date is a blog post's title). The
     first line no rule removed is left alone: it is the headline, however short.
 
-    ``triggers``: the removed lines (and their rules' ids) some beside rule names. Where the first
-    line and the first paragraph are is worked out only once a rule matched: most documents have
-    no line a beside rule matches."""
+    ``triggers``: the removed lines (and their rules' ids) some beside rule names
+    (``trigger_ids``). A line a beside rule removes is a trigger in its turn, when a beside rule
+    names that rule: the section kicker above a bare-name byline goes with the byline block.
+    Where the first line and the first paragraph are is worked out only once a rule matched:
+    most documents have no line a beside rule matches."""
     bounds: tuple[int | None, int] | None = None  # (first line kept, first paragraph of prose)
-    for i, trigger in triggers:
+    pending = list(triggers)
+    while pending:
+        i, trigger = pending.pop(0)
         for j in (_nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)):
             if j is None or owner[j] is not None or kept[j] != lines[j]:
                 continue
@@ -285,6 +290,8 @@ def _drop_beside(beside_rules: Sequence[Rule], triggers: list[tuple[int, str]], 
                     break
                 verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
                 kept[j], owner[j] = "", rule
+                if rule.id in trigger_ids:
+                    pending.append((j, rule.id))
                 break
 
 
