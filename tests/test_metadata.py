@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.shape import looks_like_headline, word_count
+from pipeline.shape import is_row, looks_like_headline, word_count
 from pipeline.stages.metadata import (
     LANGUAGE_MIN_LETTERS,
     LANGUAGE_SAMPLE_CHARS,
@@ -55,6 +55,9 @@ def test_parse_date(value, iso):
         (["Only a headline"], None),
         (["lowercase start is not a headline", "Body."], None),
         (["Label:", "Body."], None),
+        (["Dales Diary · news from the top of the valley", "Body."], None),  # a masthead and its slogan
+        (["ARTS LEDGER / Classical / News", "Body."], None),  # a breadcrumb
+        (["Storm warning: three dead as river bursts", "Body."], 0),
     ],
 )
 def test_leading_title(lines, index):
@@ -63,7 +66,8 @@ def test_leading_title(lines, index):
 
 LINES = st.one_of(st.sampled_from(["", "", "A Headline Without A Full Stop", "Body text follows here.", "Label:",
                                    "Two words", "Is this what the council wants from the harbour plan now?",
-                                   "lowercase start is not a headline", "3 Dead In Crash", "Ends with a comma,"]),
+                                   "lowercase start is not a headline", "3 Dead In Crash", "Ends with a comma,",
+                                   "News · Sport · Business Today"]),
                   st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=60))
 
 
@@ -73,7 +77,8 @@ def test_leading_title_is_a_headline_first_line_with_a_body(lines):
     content = [i for i, line in enumerate(lines) if line]
     first = lines[content[0]] if content else ""
     expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
-                and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS) else None)
+                and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS)
+                and not is_row(first) else None)
     assert leading_title(lines) == expected
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
-from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title, word_count
+from pipeline.shape import is_row, looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
 from pipeline.stages.strip import PARAGRAPH_CHARS
@@ -206,7 +206,7 @@ def article_headline(lines: list[str]) -> int | None:
     if first is None:
         return None
     candidates = [i for i in range(max(0, first - HEADLINE_REACH), first)
-                  if looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])]
+                  if looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0]) and not is_row(lines[i])]
     return max(candidates, key=lambda i: len(lines[i]), default=None)
 
 

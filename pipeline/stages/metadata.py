@@ -17,7 +17,7 @@ import regex
 
 from pipeline import flags as F
 from pipeline.document import Document
-from pipeline.shape import looks_like_title
+from pipeline.shape import is_row, looks_like_title
 from pipeline.stages import Stage
 
 #: Longest line still taken as a leading headline; shorter than the minimum
@@ -168,12 +168,15 @@ def leading_title(lines: list[str]) -> int | None:
     """Index of a leading headline line, if the first non-blank line is one.
 
     A headline is short, does not read as prose, starts with a capital or a
-    digit, does not end like a label (``:`` or ``,``) and has a body after it.
+    digit, does not end like a label (``:`` or ``,``), is no row of fields
+    (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a dateline) and
+    has a body after it.
     """
     index = _first_content(lines)
     if index is None or not any(lines[index + 1:]):
         return None
-    return index if looks_like_title(lines[index], TITLE_MAX_WORDS, TITLE_MIN_WORDS) else None
+    line = lines[index]
+    return index if looks_like_title(line, TITLE_MAX_WORDS, TITLE_MIN_WORDS) and not is_row(line) else None
 
 
 def _first_content(lines: list[str]) -> int | None:
