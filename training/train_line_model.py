@@ -94,7 +94,7 @@ OVERALL_VIEWS = ("page", "extracted")
 #: tests/corpus_fresh3, _fresh4 and _fresh6, held out.
 NEWS_CORPORA = tuple(ROOT / "tests" / name
                      for name in ("corpus", "corpus_dev", "corpus_holdout", "corpus_fresh", "corpus_fresh2",
-                                  "corpus_fresh5", "corpus_fresh7", "corpus_fresh8", "corpus_fresh9"))
+                                  "corpus_fresh5", "corpus_fresh7", "corpus_fresh8", "corpus_fresh9", "corpus_fresh10"))
 #: A line of the ``news`` view counts this many times (178 short articles beside 779 pages' views).
 NEWS_WEIGHT = 5.0
 #: The views whose dev documents choose the threshold for plain text, and for HTML input.
