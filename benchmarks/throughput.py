@@ -140,7 +140,7 @@ def fast_path_identical(texts: list[str]) -> tuple[bool, int]:
     from benchmarks import reference_repair as reference
 
     skipped = sum(1 for text in texts for line in text.splitlines() if not repair.needs_ftfy(line))
-    fast = [repair.repair_text(text) for text in texts]
+    fast = [repair.repair_lines(text) for text in texts]
     identical = fast == [reference.repair_text(text) for text in texts]
     original = reference.needs_ftfy
     reference.needs_ftfy = lambda _: True

@@ -22,6 +22,7 @@ from pipeline.stages.repair import (
     repair,
     repair_field,
     repair_line,
+    repair_lines,
     repair_text,
 )
 
@@ -134,7 +135,7 @@ def test_fast_path_is_identical_on_a_generated_corpus(tmp_path, monkeypatch):
     from pipeline.stages.decode import decode_bytes
 
     texts = [decode_bytes(path.read_bytes())[0] for path in generate(tmp_path, 300, seed=11)]
-    fast = [repair_text(text) for text in texts]
+    fast = [repair_lines(text) for text in texts]
     assert fast == [reference_repair.repair_text(text) for text in texts]
     monkeypatch.setattr(reference_repair, "needs_ftfy", lambda _: True)
     assert fast == [reference_repair.repair_text(text) for text in texts]
@@ -159,7 +160,7 @@ def test_identical_to_the_reference_on_the_corpora_and_fixtures():
         raw = path.read_bytes()
         text = decode_bytes(gzip.decompress(raw) if path.suffix == ".gz" else raw)[0]
         for variant in (text, text.replace("\n", "\r\n")):
-            assert repair_text(variant) == reference_repair.repair_text(variant), path
+            assert repair_lines(variant) == reference_repair.repair_text(variant), path
 
 
 # --- The document-level fast path against the reference --------------------
@@ -252,7 +253,7 @@ def test_repair_text_is_identical_to_the_reference(text):
 
     A long run: ``BOILERSTRIP_REPAIR_EXAMPLES=100000 pytest tests/test_repair.py -k reference -p no:cacheprovider``.
     """
-    assert repair_text(text) == reference_repair.repair_text(text)
+    assert repair_lines(text) == reference_repair.repair_text(text)
 
 
 def test_suspect_characters_cover_what_the_line_patterns_act_on():
@@ -315,3 +316,16 @@ def test_a_repaired_field_is_one_canonical_line_and_a_fixed_point(value):
         return
     assert fixed == canonical_line(fixed)[0] and "\n" not in fixed and fixed
     assert repair_field(fixed)[0] == fixed
+
+
+def test_mojibake_that_ftfy_finds_plausible_is_decoded_when_the_document_has_mojibake():
+    """ftfy leaves "HÃ¥kon" (a plausible pair on its own) while it repairs the rest of a
+    document damaged the same way; the residue step decodes that line too. Legitimate text
+    that does not decode stays, and so does the pair in a document with no other mojibake."""
+    damaged = "Rancher H\u00e5kon Lindgren said.\nThe caf\u00e9 reopened.".encode().decode("cp1252")
+    assert repair_line("Rancher HÃ¥kon Lindgren said.")[0] == "Rancher HÃ¥kon Lindgren said."  # ftfy alone
+    text, flags = repair_text(damaged + "\nS\u00c3O PAULO")
+    assert text == "Rancher H\u00e5kon Lindgren said.\nThe caf\u00e9 reopened.\nS\u00c3O PAULO"
+    assert flags == ("mojibake-repaired",)
+    assert repair_text(text) == (text, ())  # nothing more to repair
+    assert repair_text("Rancher HÃ¥kon Lindgren said.") == ("Rancher HÃ¥kon Lindgren said.", ())

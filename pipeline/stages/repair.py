@@ -378,7 +378,47 @@ def _mark_matching_lines(starts: set[int], text: str, pattern: re.Pattern[str] |
 
 
 def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """Repair and canonicalise ``text``; return it with the sorted flags raised.
+    """Repair and canonicalise ``text``; return it with the sorted flags raised:
+    :func:`repair_lines`, then :func:`decode_residue` on what ftfy left of a
+    document's mojibake."""
+    repaired, flags = repair_lines(text)
+    if F.MOJIBAKE_REPAIRED in flags and _RESIDUE.search(repaired):
+        repaired = decode_residue(repaired)
+    return repaired, flags
+
+
+#: A UTF-8 lead byte followed by a continuation byte, as cp1252 shows them ("Ã¥" for "å",
+#: "Ã¸" for "ø"): what is left of mojibake on a line that ftfy finds plausible.
+_RESIDUE = regex.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]")
+
+
+def decode_residue(text: str) -> str:
+    """Decode the lines of a repaired document that still read as UTF-8 shown as cp1252.
+
+    Why: ftfy judges each line alone, and a line whose only mojibake is a plausible pair
+    ("Rancher HÃ¥kon Lindgren ...") stays, while the rest of the document, damaged the same
+    way, is repaired. Once ftfy has repaired mojibake elsewhere in the document, such a line is
+    re-encoded as cp1252 and decoded as UTF-8; a line that does not decode (legitimate text:
+    "SÃO PAULO", "Ãs") is left as it is. The decoded line is repaired like any other, so
+    repairing the output again changes nothing."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not _RESIDUE.search(line):
+            continue
+        try:
+            decoded = line.encode("sloppy-windows-1252").decode("utf-8")
+        except UnicodeError:
+            continue
+        lines[index] = "\n".join(_repair_piece(decoded, set()))
+    return "\n".join(lines)
+
+
+def repair_lines(text: str) -> tuple[str, tuple[str, ...]]:
+    """Repair and canonicalise ``text`` line by line; return it with the sorted flags raised.
+    (``benchmarks/reference_repair.py`` keeps the implementation this must equal.)
 
     Line breaks are unified first (CRLF, then CR, become LF: the lines are
     those of a split at ``\\r\\n|\\r|\\n``); then only the lines
