@@ -383,7 +383,9 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     document's mojibake."""
     repaired, flags = repair_lines(text)
     if F.MOJIBAKE_REPAIRED in flags and _RESIDUE.search(repaired):
-        repaired = decode_residue(repaired)
+        raised = set(flags)
+        repaired = decode_residue(repaired, raised)
+        flags = tuple(sorted(raised))
     return repaired, flags
 
 
@@ -395,8 +397,10 @@ _RESIDUE = regex.compile(
     "\u20ac\u2122]")
 
 
-def decode_residue(text: str) -> str:
-    """Decode the lines of a repaired document that still read as UTF-8 shown as cp1252.
+def decode_residue(text: str, flags: set[str]) -> str:
+    """Decode the lines of a repaired document that still read as UTF-8 shown as cp1252; add
+    to ``flags`` what repairing the decoded lines raises (an invisible character decoded out
+    of "â€‹", say).
 
     Why: ftfy judges each line alone, and a line whose only mojibake is a plausible pair
     ("Rancher HÃ¥kon Lindgren ...") stays, while the rest of the document, damaged the same
@@ -412,7 +416,7 @@ def decode_residue(text: str) -> str:
             decoded = line.encode("sloppy-windows-1252").decode("utf-8")
         except UnicodeError:
             continue
-        lines[index] = "\n".join(_repair_piece(decoded, set()))
+        lines[index] = "\n".join(_repair_piece(decoded, flags))
     return "\n".join(lines)
 
 
