@@ -39,6 +39,13 @@ from pipeline.stages.metadata import (
         ("2024/02/30", None),
         ("14/09/2024 à 18h05", "2024-09-14"),
         ("09/14/2024", "2024-09-14"),
+        ("26-02-2024 07:18 UTC", "2024-02-26"),
+        ("Selasa, 12 Maret 2024", "2024-03-12"),
+        ("2 Mayıs 2024 Perşembe", "2024-05-02"),
+        ("28. května 2024", "2024-05-28"),
+        ("Friday the 7th of June, 2024", "2024-06-07"),
+        ("12-14-2024", "2024-12-14"),
+        ("26-02/2024", None),
         ("sometime soon", None),
     ],
 )
@@ -207,6 +214,20 @@ def test_first_capture_wins_and_unparseable_dates_are_flagged():
 def test_without_best_effort_cld2_names_the_same_language_or_none(text):
     """The evaluation's per-language figures use only what CLD2 is sure of."""
     assert detect_language(text, best_effort=False) in (detect_language(text), None)
+
+
+def test_a_date_stated_in_the_header_dates_the_article_when_no_rule_captured_one():
+    """A dateline no rule reads (here a widget row the ticker rule removes without capturing)
+    still dates the article; a date further down (a teaser, the footer) does not."""
+    header = "Harbour dredging delayed again\nFiled Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
+    body = ("The council approved a contract on Wednesday to dredge the old harbour, officials said.\n\n"
+            "Work will start in the autumn if the weather allows, the harbour master said.")
+    assert clean_text(header + body).date == "2024-05-09"
+    footer = "\n\nFiled Thu 9 May 2024 · 06:40 | amended 11:15"
+    assert clean_text("Harbour dredging delayed again\n\n" + body + footer).date is None
+    # a rule's capture wins over the header's other dates
+    assert clean_text("Harbour dredging delayed again\nPublished: 3 May 2024\nFiled Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
+                      + body).date == "2024-05-03"
 
 
 def test_fields_filled_by_this_stage_come_from_repaired_lines():

@@ -17,7 +17,7 @@ import regex
 
 from pipeline import flags as F
 from pipeline.document import Document
-from pipeline.shape import is_row, looks_like_title
+from pipeline.shape import is_row, looks_like_title, word_count
 from pipeline.stages import Stage
 
 #: Longest line still taken as a leading headline; shorter than the minimum
@@ -48,20 +48,21 @@ _CLD2_REFUSES = re.compile(
     + "]"
 )
 
-# Month names (and common abbreviations) in the languages the rules cover.
+# Month names (and common abbreviations) in the languages the rules cover (Turkish, Czech,
+# Romanian and Indonesian included: their datelines name the month).
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego",
-    "march mar mars märz marz marzo março maart mrt marca",
-    "april apr avril avr abril aprile kwietnia",
-    "may mai mayo maio maggio mag mei maj maja",
-    "june jun juin juni junio junho giugno giu czerwca",
-    "july jul juillet juil juli julio julho luglio lug lipca",
-    "august aug août aout agosto ago augustus augusti sierpnia",
-    "september sep sept septembre septiembre setiembre setembro settembre set września",
-    "october oct octobre oktober okt octubre outubro ottobre ott października",
-    "november nov novembre noviembre novembro listopada",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie",
+    "april apr avril avr abril aprile kwietnia nisan dubna aprilie",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie",
+    "october oct octobre oktober okt octubre outubro ottobre ott października ekim října rijna octombrie",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember",
 ]
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
@@ -73,7 +74,8 @@ _DATE_FORMS = [
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
-_SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?!\d)")
+# 05/06/2024, and 05-06-2024 as some European sites write it
+_SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
 # Stops at the LANGUAGE_MIN_LETTERS-th letter instead of counting them all.
 _ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*\p{{L}}){{{LANGUAGE_MIN_LETTERS}}}")
 _WORD_CHARS = regex.compile(r"\w+")
@@ -212,6 +214,29 @@ def repeated_title(lines: list[str], title: str | None) -> int | None:
     return None
 
 
+#: The article's first paragraph is its first line of at least this many words: the lines
+#: above it are its header (:func:`header_date`).
+HEADER_END_WORDS = 12
+
+
+def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str | None:
+    """The date stated by a line of the article's header that was removed, when no rule captured
+    one: a dateline whose wording no rule knew is still boilerplate the line model removes, or
+    a widget's row a rule removes without reading it ("Filed Thu 9 May 2024 · 06:40 | amended
+    11:15"), and it still dates the article. Only single removed lines above the first
+    paragraph count (``lines``: the text left, removed lines blank), the first that holds a
+    real date wins: further down, dates belong to teasers, comments and footers."""
+    end = next((i for i, line in enumerate(lines) if word_count(line) >= HEADER_END_WORDS), len(lines))
+    for removal in sorted(doc.removed, key=lambda r: r.line):
+        if removal.line > end:
+            break
+        if "\n" not in removal.text:
+            iso = parse_date(removal.text, dayfirst)
+            if iso is not None:
+                return iso
+    return None
+
+
 def extract_metadata(doc: Document) -> Document:
     """Stage function: fill title, date, publisher, author, url, language."""
     found: dict[str, str] = {}
@@ -232,6 +257,11 @@ def extract_metadata(doc: Document) -> Document:
         if name == "author" and value.isupper():
             value = value.title()  # "JOHN DOE" -> "John Doe"
         found[name] = value
+
+    if "date" not in found and doc.date is None and doc.removed:
+        iso = header_date(doc, lines, dayfirst)
+        if iso is not None:
+            found["date"] = iso
 
     title = found.pop("title", None)
     if doc.format == "html":
