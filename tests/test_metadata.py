@@ -216,6 +216,17 @@ def test_without_best_effort_cld2_names_the_same_language_or_none(text):
     assert detect_language(text, best_effort=False) in (detect_language(text), None)
 
 
+def test_a_publication_date_wins_over_an_update_given_first():
+    """'Updated X, first published Y': the article was published on Y (a rule marks it
+    ``published``), even when an update line came earlier in the document."""
+    body = "The council approved a contract on Wednesday to dredge the old harbour, officials said."
+    assert clean_text("Updated February 13 2024 - 9:10am, first published February 12 2024 - 11:30am\n\n"
+                      + body).date == "2024-02-12"
+    assert clean_text("Updated 4 March 2024\nBy Jane Smith\nUpdated Mar 7, 2024 | Published Mar 6, 2024\n\n"
+                      + body).date == "2024-03-06"
+    assert clean_text("Updated 4 March 2024\n\n" + body).date == "2024-03-04"
+
+
 def test_a_date_stated_in_the_header_dates_the_article_when_no_rule_captured_one():
     """A dateline no rule reads (here a widget row the ticker rule removes without capturing)
     still dates the article; a date further down (a teaser, the footer) does not."""

@@ -50,12 +50,12 @@ def test_rule_expectations(rule_id, index, expect):
     verdict = judge_line(expect["input"], RuleSet((BY_ID[rule_id],)))
     assert verdict is not None, f"{rule_id} does not match {expect['input']!r}"
     captured = dict(verdict.captures)
-    for field in ("date", "publisher", "author", "title", "url"):
+    for field in ("date", "published", "publisher", "author", "title", "url"):
         if field in expect:
-            if field == "date":
+            if field in ("date", "published"):
                 from pipeline.stages.metadata import parse_date
 
-                assert parse_date(captured["date"]) == expect["date"]
+                assert parse_date(captured[field]) == expect[field]
             else:
                 assert captured.get(field) == expect[field]
     if "keeps" in expect:

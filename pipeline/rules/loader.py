@@ -47,6 +47,7 @@ from pipeline.rules.model import (
     DEFAULT_MATCH_TIMEOUT,
     INLINE_GROUP,
     MARKER_GROUP,
+    PUBLISHED_GROUP,
     Rule,
     RuleSet,
 )
@@ -56,7 +57,7 @@ _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_matc
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
              "keep_between_prose", "min_items", "beside", "with_decoration"}
-_EXPECT_KEYS = {"input", "keeps", INLINE_GROUP} | set(METADATA_FIELDS)
+_EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -122,9 +123,10 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
             raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
     except TimeoutError:
         raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
-    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP, MARKER_GROUP})
+    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP, MARKER_GROUP, PUBLISHED_GROUP})
     if bad_groups:
         raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
+                                 f"(nor '{PUBLISHED_GROUP}', a publication date that wins over the other dates, "
                                  f"(nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
                                  f"a drop_list item's marker); use (?:...) for plain grouping")
     if (MARKER_GROUP in compiled.groupindex) != (raw["action"] == "drop_list"):

@@ -33,6 +33,11 @@ INLINE_GROUP = "inline"
 #: the items of one list open with the same marker (digits aside). Not metadata.
 MARKER_GROUP = "marker"
 
+#: The named group around a date a rule knows to be the publication date, where the line
+#: gives the update first ('Updated 13 Feb 2024, first published 12 Feb 2024'): it wins over
+#: the document's other dates (``date`` captures), which are taken in document order.
+PUBLISHED_GROUP = "published"
+
 
 @dataclass(frozen=True)
 class Rule:

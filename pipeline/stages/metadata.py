@@ -17,6 +17,7 @@ import regex
 
 from pipeline import flags as F
 from pipeline.document import Document
+from pipeline.rules.model import PUBLISHED_GROUP
 from pipeline.shape import is_row, looks_like_title, word_count
 from pipeline.stages import Stage
 
@@ -68,9 +69,9 @@ MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
-    regex.compile(r"(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?!\d)"),
-    # 14.11.2024, and 14. 11. 2024 as Czech and Slovak write it
-    regex.compile(r"(?<!\d)(?P<day>\d{1,2})\. ?(?P<mon>\d{1,2})\. ?(?P<year>\d{4})(?!\d)"),
+    regex.compile(r"(?P<year>\d{4})(?P<sep>[/.])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
+    # 14.11.2024, 14. 11. 2024 as Czech and Slovak write it, and 14·11·2024
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>\. ?|·)(?P<mon>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
@@ -214,8 +215,8 @@ def repeated_title(lines: list[str], title: str | None) -> int | None:
     return None
 
 
-#: The article's first paragraph is its first line of at least this many words: the lines
-#: above it are its header (:func:`header_date`).
+#: The article's first paragraph is its first line of at least this many words that ends as
+#: a sentence (a long headline does not): the lines above it are its header (:func:`header_date`).
 HEADER_END_WORDS = 12
 
 
@@ -226,7 +227,8 @@ def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str |
     11:15"), and it still dates the article. Only single removed lines above the first
     paragraph count (``lines``: the text left, removed lines blank), the first that holds a
     real date wins: further down, dates belong to teasers, comments and footers."""
-    end = next((i for i, line in enumerate(lines) if word_count(line) >= HEADER_END_WORDS), len(lines))
+    end = next((i for i, line in enumerate(lines)
+                if word_count(line) >= HEADER_END_WORDS and line.rstrip()[-1:] in ".!?…\"”»"), len(lines))
     for removal in sorted(doc.removed, key=lambda r: r.line):
         if removal.line > end:
             break
@@ -245,7 +247,10 @@ def extract_metadata(doc: Document) -> Document:
     language = doc.language or detect_language(_language_sample(lines))
     # 05/06/2024 is 5 June almost everywhere; in English text it may be May 6: don't guess.
     dayfirst = None if language == "en" else True
-    for name, value in doc.captured:
+    # a date a rule marks as the publication date wins over the others, taken in document order
+    for name, value in sorted(doc.captured, key=lambda capture: capture[0] != PUBLISHED_GROUP):
+        if name == PUBLISHED_GROUP:
+            name = "date"
         if name in found:
             continue
         if name == "date":
