@@ -77,6 +77,8 @@ _DATE_FORMS = [
 ]
 # 05/06/2024, and 05-06-2024 as some European sites write it
 _SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
+# A year as the date forms write it: what a line needs before parse_date is worth trying.
+_YEAR = regex.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
 # Stops at the LANGUAGE_MIN_LETTERS-th letter instead of counting them all.
 _ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*\p{{L}}){{{LANGUAGE_MIN_LETTERS}}}")
 _WORD_CHARS = regex.compile(r"\w+")
@@ -227,6 +229,8 @@ def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str |
     11:15"), and it still dates the article. Only single removed lines above the first
     paragraph count (``lines``: the text left, removed lines blank), the first that holds a
     real date wins: further down, dates belong to teasers, comments and footers."""
+    if not any(_YEAR.search(removal.text) for removal in doc.removed):
+        return None  # (the common case, cheaply: no removed line holds a year)
     end = next((i for i, line in enumerate(lines)
                 if word_count(line) >= HEADER_END_WORDS and line.rstrip()[-1:] in ".!?…\"”»"), len(lines))
     for removal in sorted(doc.removed, key=lambda r: r.line):
