@@ -11,17 +11,9 @@ from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, FRESH_CORPUS, HOLDOUT_COR
 # widened on them; they are development corpora now, so they guard those rules like the others
 # (the last nine for removal and prose: their titles and metadata are not guarded).
 CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS, FRESH_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
-FRESH2_CORPUS = FRESH_CORPUS.parent / "corpus_fresh2"
-FRESH5_CORPUS = FRESH_CORPUS.parent / "corpus_fresh5"
-FRESH7_CORPUS = FRESH_CORPUS.parent / "corpus_fresh7"
-FRESH8_CORPUS = FRESH_CORPUS.parent / "corpus_fresh8"
-FRESH9_CORPUS = FRESH_CORPUS.parent / "corpus_fresh9"
-FRESH10_CORPUS = FRESH_CORPUS.parent / "corpus_fresh10"
-FRESH11_CORPUS = FRESH_CORPUS.parent / "corpus_fresh11"
-FRESH12_CORPUS = FRESH_CORPUS.parent / "corpus_fresh12"
-FRESH13_CORPUS = FRESH_CORPUS.parent / "corpus_fresh13"
-REMOVAL_CORPORA = CORPORA + [c for c in (FRESH2_CORPUS, FRESH5_CORPUS, FRESH7_CORPUS, FRESH8_CORPUS, FRESH9_CORPUS, FRESH10_CORPUS,
-                                                            FRESH11_CORPUS, FRESH12_CORPUS, FRESH13_CORPUS)
+#: The development corpora guarded for removal and prose only, by their numbers (corpus_freshN).
+DEVELOPMENT_FRESH = (2, 5, 7, 8, 9, 10, 11, 12, 13)
+REMOVAL_CORPORA = CORPORA + [c for c in (FRESH_CORPUS.parent / f"corpus_fresh{n}" for n in DEVELOPMENT_FRESH)
                              if c.is_dir() and any(c.glob("*.txt"))]
 _SCORES: dict[str, object] = {}
 

@@ -127,7 +127,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     if bad_groups:
         raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
                                  f"(nor '{PUBLISHED_GROUP}', a publication date that wins over the other dates, "
-                                 f"(nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
+                                 f"nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
                                  f"a drop_list item's marker); use (?:...) for plain grouping")
     if (MARKER_GROUP in compiled.groupindex) != (raw["action"] == "drop_list"):
         raise _fail(source, rid, f"named group '{MARKER_GROUP}' (a list item's marker) is required in drop_list rules "
