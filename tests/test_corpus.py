@@ -7,12 +7,12 @@ import pytest
 
 from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, FRESH_CORPUS, HOLDOUT_CORPUS, evaluate, parse_article
 
-# corpus_fresh, corpus_fresh2, corpus_fresh5 and corpus_fresh7 to _fresh13 were held out until the rules were
+# corpus_fresh, corpus_fresh2, corpus_fresh5 and corpus_fresh7 to _fresh14 were held out until the rules were
 # widened on them; they are development corpora now, so they guard those rules like the others
-# (the last nine for removal and prose: their titles and metadata are not guarded).
+# (the last ten for removal and prose: their titles and metadata are not guarded).
 CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS, FRESH_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
 #: The development corpora guarded for removal and prose only, by their numbers (corpus_freshN).
-DEVELOPMENT_FRESH = (2, 5, 7, 8, 9, 10, 11, 12, 13)
+DEVELOPMENT_FRESH = (2, 5, 7, 8, 9, 10, 11, 12, 13, 14)
 REMOVAL_CORPORA = CORPORA + [c for c in (FRESH_CORPUS.parent / f"corpus_fresh{n}" for n in DEVELOPMENT_FRESH)
                              if c.is_dir() and any(c.glob("*.txt"))]
 _SCORES: dict[str, object] = {}

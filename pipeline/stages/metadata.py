@@ -18,7 +18,7 @@ import regex
 from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.rules.model import PUBLISHED_GROUP
-from pipeline.shape import is_row, looks_like_title, word_count
+from pipeline.shape import is_row, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 
 #: Longest line still taken as a leading headline; shorter than the minimum
@@ -65,6 +65,7 @@ _MONTH_NAMES = [
     "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie",
     "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember",
 ]
+ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
 _DATE_FORMS = [
@@ -72,6 +73,8 @@ _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})(?P<sep>[/.])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
     # 14.11.2024, 14. 11. 2024 as Czech and Slovak write it, and 14·11·2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>\. ?|·)(?P<mon>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"),
+    # 22.iv.2024: the month in Roman numerals, as some British and Central European sites write it
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
@@ -118,7 +121,12 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
         if not m:
             continue
         parts = m.groupdict()
-        month = int(parts["mon"]) if parts.get("mon") else MONTHS.get(parts["month"].lower())
+        if parts.get("mon"):
+            month: int | None = int(parts["mon"])
+        elif parts.get("roman"):
+            month = ROMAN_MONTHS.get(parts["roman"].lower())
+        else:
+            month = MONTHS.get(parts["month"].lower())
         if month is None:
             continue
         try:
@@ -222,6 +230,13 @@ def repeated_title(lines: list[str], title: str | None) -> int | None:
 HEADER_END_WORDS = 12
 
 
+def _opens_article(line: str) -> bool:
+    """Whether ``line`` is a paragraph of the article, where its header ends: a sentence of
+    HEADER_END_WORDS words or more (a headline that ends in a quotation is not one)."""
+    words = word_count(line)
+    return words >= HEADER_END_WORDS and looks_like_prose(line, words=words)
+
+
 def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str | None:
     """The date stated by a line of the article's header that was removed, when no rule captured
     one: a dateline whose wording no rule knew is still boilerplate the line model removes, or
@@ -231,8 +246,7 @@ def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str |
     real date wins: further down, dates belong to teasers, comments and footers."""
     if not any(_YEAR.search(removal.text) for removal in doc.removed):
         return None  # (the common case, cheaply: no removed line holds a year)
-    end = next((i for i, line in enumerate(lines)
-                if word_count(line) >= HEADER_END_WORDS and line.rstrip()[-1:] in ".!?…\"”»"), len(lines))
+    end = next((i for i, line in enumerate(lines) if _opens_article(line)), len(lines))
     for removal in sorted(doc.removed, key=lambda r: r.line):
         if removal.line > end:
             break
