@@ -66,6 +66,7 @@ from pipeline.options import CleanOptions
 from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
+from training.corpora import CORPORA
 from training.train_line_model import (
     OVERALL_VIEWS,
     Doc,
@@ -211,28 +212,10 @@ VIEW_ORDER = ("page", "extracted", "overall", "article", "text")
 
 
 #: Labelled plain-text corpora: those looked at while the model was made, and the fresh ones,
-#: written blind, reported apart. corpus_fresh, corpus_fresh2, corpus_fresh5 and corpus_fresh7 to
-#: corpus_fresh14 were held out until the rules were widened on them (their
-#: READMEs); corpus_fresh3, corpus_fresh4 and corpus_fresh6 were measured at earlier releases and
-#: never tuned on; corpus_fresh15 is the held-out one now.
+#: written blind, reported apart with their status (training/corpora.py: which were tuned on,
+#: which never were, which one is held out now).
 SEEN_CORPORA = ("corpus", "corpus_dev", "corpus_holdout")
-FRESH_CORPORA = {
-    "corpus_fresh": "a development corpus: the rules were widened on it, the model trained on it",
-    "corpus_fresh2": "a development corpus: the rules were widened on it, the model trained on it",
-    "corpus_fresh3": "never trained or tuned on, its errors never read; measured at earlier releases",
-    "corpus_fresh4": "never trained or tuned on, its errors never read; measured at earlier releases",
-    "corpus_fresh5": "a development corpus: first contact measured at an earlier release",
-    "corpus_fresh6": "never trained or tuned on, its errors never read; measured at earlier releases",
-    "corpus_fresh7": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh8": "a development corpus: first contact measured once at an earlier release",
-    "corpus_fresh9": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh10": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh11": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh12": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh13": "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it",
-    "corpus_fresh14": "a development corpus since this release: first contact measured once at the previous one, then the rules were widened on it and the model trained on it",
-    "corpus_fresh15": "held out: written blind, its errors never read; first contact at this release",
-}
+FRESH_CORPORA = {c.name: c.note for c in CORPORA if c.name not in SEEN_CORPORA}
 
 
 def corpus_docs(names: Sequence[str] = SEEN_CORPORA) -> list[Doc]:

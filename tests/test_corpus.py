@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.corpus_eval import CORPUS, DEV_CORPUS, FRESH_CORPUS, HOLDOUT_CORPUS, evaluate, parse_article
+from training.corpora import DEVELOPMENT, with_status
 
-# corpus_fresh, corpus_fresh2, corpus_fresh5 and corpus_fresh7 to _fresh14 were held out until the rules were
-# widened on them; they are development corpora now, so they guard those rules like the others
-# (the last ten for removal and prose: their titles and metadata are not guarded).
+# The later development corpora (training/corpora.py) were held out until the rules were widened
+# on them; they guard those rules like the others, for removal and prose only (their titles and
+# metadata are not guarded). The held-out and never-tuned corpora guard nothing.
 CORPORA = [c for c in (CORPUS, HOLDOUT_CORPUS, DEV_CORPUS, FRESH_CORPUS) if c.is_dir() and any(c.glob("*.txt"))]
-#: The development corpora guarded for removal and prose only, by their numbers (corpus_freshN).
-DEVELOPMENT_FRESH = (2, 5, 7, 8, 9, 10, 11, 12, 13, 14)
-REMOVAL_CORPORA = CORPORA + [c for c in (FRESH_CORPUS.parent / f"corpus_fresh{n}" for n in DEVELOPMENT_FRESH)
-                             if c.is_dir() and any(c.glob("*.txt"))]
+REMOVAL_CORPORA = CORPORA + [c.path for c in with_status(DEVELOPMENT)
+                             if c.path not in CORPORA and c.path.is_dir() and any(c.path.glob("*.txt"))]
 _SCORES: dict[str, object] = {}
 
 

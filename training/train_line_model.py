@@ -74,6 +74,7 @@ from pipeline.options import CleanOptions
 from pipeline.stages.line_model import Scorer, model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
+from training.corpora import DEVELOPMENT, with_status
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "pipeline" / "linemodel" / "line_model.json.gz"
@@ -90,13 +91,10 @@ VIEWS = ("page", "extracted", "article", "news")
 #: The views pooled as "overall" in the figures: a real page's two views (the article view is made
 #: from the page view's lines, and is reported beside them).
 OVERALL_VIEWS = ("page", "extracted")
-#: The project's development corpora (the rules were written or widened on them). Not
-#: tests/corpus_fresh3, _fresh4, _fresh6 and _fresh15, held out.
-NEWS_CORPORA = tuple(ROOT / "tests" / name
-                     for name in ("corpus", "corpus_dev", "corpus_holdout", "corpus_fresh", "corpus_fresh2",
-                                  "corpus_fresh5", "corpus_fresh7", "corpus_fresh8", "corpus_fresh9", "corpus_fresh10",
-                                  "corpus_fresh11", "corpus_fresh12", "corpus_fresh13", "corpus_fresh14"))
-#: A line of the ``news`` view counts this many times (178 short articles beside 779 pages' views).
+#: The project's development corpora (the rules were written or widened on them; training/corpora.py),
+#: never the ones held out or never tuned on.
+NEWS_CORPORA = tuple(c.path for c in with_status(DEVELOPMENT))
+#: A line of the ``news`` view counts this many times (a few hundred short articles beside 779 pages' views).
 NEWS_WEIGHT = 5.0
 #: The views whose dev documents choose the threshold for plain text, and for HTML input.
 TEXT_VIEWS = ("page", "article")
