@@ -67,6 +67,7 @@ from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
 from training.corpora import CORPORA
+from training.make_lines import check_extraction
 from training.train_line_model import (
     OVERALL_VIEWS,
     Doc,
@@ -348,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.data is None:
         parser.error("--data is required (or --speed)")
+    check_extraction(args.data)
     model = LineModel.load(args.model)
     print(f"line model {model.sha256[:12]}: threshold {model.threshold}, for HTML input {model.threshold_html}, "
           f"gate {model.gate_chars} characters")

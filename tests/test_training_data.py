@@ -189,3 +189,17 @@ def test_a_short_run_on_real_pages_is_well_formed_and_byte_identical_twice(tmp_p
     # both views of a page go to the same split
     where = {(doc["id"], doc["view"]): split for split, docs in documents.items() for doc in docs}
     assert all(where[page_id, "page"] == split for (page_id, _), split in where.items())
+
+
+def test_training_refuses_data_another_extraction_made(tmp_path):
+    """The extracted view is the chain's own output: data an older extraction made would train
+    a model this checkout's training does not make (and measure an extraction that no longer runs)."""
+    from training.make_lines import check_extraction, extraction_fingerprint
+
+    with pytest.raises(SystemExit, match="no readable summary.json"):
+        check_extraction(tmp_path)
+    (tmp_path / "summary.json").write_text(json.dumps({"extraction": "0123456789abcdef"}), encoding="utf-8")
+    with pytest.raises(SystemExit, match="made by another extraction than this checkout's .*rebuild it"):
+        check_extraction(tmp_path)
+    (tmp_path / "summary.json").write_text(json.dumps({"extraction": extraction_fingerprint()}), encoding="utf-8")
+    check_extraction(tmp_path)

@@ -23,9 +23,12 @@ will see when boilerstrip runs:
   a line, then repaired as boilerstrip repairs any text input: what a scraper
   that keeps the whole page hands over;
 * ``"extracted"``: what ``boilerstrip clean`` itself makes of the HTML page
-  before the text stages (its ``prepare`` segment: decode, trafilatura's
-  main-content extraction, repair), one paragraph a line: what the strip
-  stage, and the line model after it, gets.
+  before the text stages (its ``prepare`` segment: decode, the extractors'
+  combination, repair), one paragraph a line: what the strip stage, and the
+  line model after it, gets. The combination runs without the line model as
+  its arbiter (it then decides the blocks the extractors disagree on by a
+  weighted majority): with it, the data would depend on the model trained on
+  it, and every retrain would make different data for the next one.
 
 The output is the same bytes on every run (same inputs, same library versions).
 See training/README.md for the labels, splits and figures.
@@ -155,13 +158,16 @@ _CHAIN: Chain | None = None
 
 
 def _prepare() -> Chain:
-    """boilerstrip's prepare segment (decode, extract, repair) with its default options."""
+    """boilerstrip's prepare segment (decode, extract, repair) with its default options, the
+    line model's arbitration aside."""
     global _CHAIN
     if _CHAIN is None:
         from pipeline.stages.extract import silence_library_logs
 
         silence_library_logs()
-        _CHAIN = Chain(CleanOptions(), segments=("prepare",))
+        # line_model=False: the combination without its arbiter, so the data does not depend on
+        # the model that is trained on it (see the module docstring).
+        _CHAIN = Chain(CleanOptions(line_model=False), segments=("prepare",))
     return _CHAIN
 
 
@@ -282,6 +288,28 @@ def write_jsonl_gz(path: Path, documents: Iterable[dict[str, Any]]) -> None:
     temporary.replace(path)
 
 
+def extraction_fingerprint() -> str:
+    """The fingerprint of the chain's prepare segment (decoding, the HTML extractors and their
+    settings, repair) that makes the ``extracted`` view: training refuses data an extraction
+    other than the checkout's made (:func:`check_extraction`)."""
+    return _prepare().fingerprint()
+
+
+def check_extraction(data: Path) -> None:
+    """Stop when ``data`` was not made by this checkout's extraction. Why: the ``extracted``
+    view is the chain's own output, so it changes with the extractors, their settings and
+    their libraries; a model trained on an older build is not the one this checkout's
+    training makes, and its figures on that view describe an extraction that no longer runs."""
+    try:
+        made_by = json.loads((data / "summary.json").read_text(encoding="utf-8")).get("extraction")
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"{data}: no readable summary.json ({error}); build the data: python -m training.make_lines --out {data}") from None
+    now = extraction_fingerprint()
+    if made_by != now:
+        raise SystemExit(f"{data}: made by another extraction than this checkout's (summary.json 'extraction' "
+                         f"{str(made_by)[:12]}, this checkout {now[:12]}); rebuild it: python -m training.make_lines --out {data}")
+
+
 def versions() -> dict[str, str]:
     return {name: version(name) for name in ("boilerstrip", "resiliparse", "trafilatura", "justext", "ftfy")}
 
@@ -314,6 +342,7 @@ def make(shared: Path, out: Path, *, limit: int | None = None, jobs: int = 1, pr
         "splits": {"train": TRAIN_SHARE, "dev": DEV_SHARE, "test": round(1 - TRAIN_SHARE - DEV_SHARE, 2)},
         "render_skip": list(RENDER_SKIP),
         "versions": versions(),
+        "extraction": extraction_fingerprint(),
         "counts": tally.table(2),
         "counts_by_split": tally.table(3),
         "missing_views": dict(sorted(tally.missing.items())),

@@ -75,6 +75,7 @@ from pipeline.stages.line_model import Scorer, model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
 from training.corpora import DEVELOPMENT, with_status
+from training.make_lines import check_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "pipeline" / "linemodel" / "line_model.json.gz"
@@ -594,6 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true",
                         help="instead of writing the model, print the learner comparison (dev and test)")
     args = parser.parse_args(argv)
+    check_extraction(args.data)
     if args.compare:
         compare(args.data)
         return 0
