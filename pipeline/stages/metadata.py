@@ -55,13 +55,13 @@ _MONTH_NAMES = [
     "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie",
     "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie",
     "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie",
-    "april apr avril avr abril aprile kwietnia nisan dubna aprilie",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie",
     "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna",
     "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie",
     "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie",
     "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna",
     "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie",
-    "october oct octobre oktober okt octubre outubro ottobre ott października ekim října rijna octombrie",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie",
     "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie",
     "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember",
 ]
@@ -70,11 +70,12 @@ MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for
 _MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
-    regex.compile(r"(?P<year>\d{4})(?P<sep>[/.])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
+    regex.compile(r"(?P<year>\d{4})(?P<sep>[/.·])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
     # 14.11.2024, 14. 11. 2024 as Czech and Slovak write it, and 14·11·2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>\. ?|·)(?P<mon>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"),
-    # 22.iv.2024: the month in Roman numerals, as some British and Central European sites write it
-    regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
+    # 22.iv.2024, 12·iii·2024, 27—II—2024: the month in Roman numerals, as some British and
+    # Central European sites write it
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ·—–-])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
 ]
