@@ -69,7 +69,7 @@ def looks_like_headline(line: str, max_words: int = 24, min_words: int = 1) -> b
 #: "Dales Diary · news from the top of the valley", "14 Jul · 6 min read", "THE LEDGER ~ since
 #: 1998", "Home :: Council :: Money"). None of the 324 headlines of the development corpora
 #: (training/corpora.py) has one; 1,248 of their 4,937 boilerplate lines do.
-FIELD_SEPARATORS = (" · ", " | ", " • ", " › ", " » ", " / ", " // ", " :: ", " >> ", " ~ ", " ⋯ ", " ✦ ", " ◇ ", " ⦁ ", " ⋮ ", " ▸ ")
+FIELD_SEPARATORS = (" · ", " | ", " • ", " › ", " » ", " / ", " // ", " :: ", " >> ", " ~ ", " ⋯ ", " ✦ ", " ◇ ", " ⦁ ", " ⋮ ", " ▸ ", " ≡ ")
 
 
 def is_row(line: str) -> bool:

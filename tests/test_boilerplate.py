@@ -280,6 +280,26 @@ def test_keep_between_prose_is_checked_when_loading(tmp_path):
     assert [r.line for r in removed] == [5]
 
 
+def test_a_summary_label_after_a_paragraph_is_the_writers_sentence(tmp_path):
+    """summary-lead (keep_after_prose) takes "In brief: ..." under the byline, the site's summary
+    box, and keeps it after a paragraph of prose, where it closes the article in the writer's
+    words; the flag is checked like keep_between_prose."""
+    box = "\n".join(["By Jane Example", "In brief: the county will close two tips on Sundays from April.", "", PROSE[0], PROSE[1]])
+    _, removed, _, _ = strip_boilerplate(box, load_rules())
+    assert [r.rule for r in removed] == ["byline", "summary-lead"]
+    closing = "\n".join([PROSE[0], "", PROSE[1], "", "In brief: the tips stay open, but not on Sundays."])
+    lines, removed, _, _ = strip_boilerplate(closing, load_rules())
+    assert removed == [] and lines == closing.split("\n")
+    rule = _site_rule("site-gist", "A site's gist line.", "^Gist: .+$", "Gist: it rained", "The gist was clear.",
+                      "keep_after_prose = {value}")
+    with pytest.raises(RuleError, match="drop_line rules only"):
+        _site_rules(tmp_path, rule.replace("{action}", "drop_tail").replace("{value}", "true"))
+    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{value}", "true"))
+    text = "\n".join(["Gist: it rained", PROSE[0], "Gist: it rained", "", "Gist: it rained"])
+    _, removed, _, _ = strip_boilerplate(text, rules)
+    assert [r.line for r in removed] == [1, 5]
+
+
 def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
     """Drop rules test a line without its leading pictographs (sites decorate widgets with
     them); a ``with_decoration`` rule reads them, because for it the pictograph is the

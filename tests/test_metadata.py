@@ -230,14 +230,14 @@ def test_a_publication_date_wins_over_an_update_given_first():
 def test_a_date_stated_in_the_header_dates_the_article_when_no_rule_captured_one():
     """A dateline no rule reads (here a widget row the ticker rule removes without capturing)
     still dates the article; a date further down (a teaser, the footer) does not."""
-    header = "Harbour dredging delayed again\nFiled Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
+    header = "Harbour dredging delayed again\nLogged Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
     body = ("The council approved a contract on Wednesday to dredge the old harbour, officials said.\n\n"
             "Work will start in the autumn if the weather allows, the harbour master said.")
     assert clean_text(header + body).date == "2024-05-09"
-    footer = "\n\nFiled Thu 9 May 2024 · 06:40 | amended 11:15"
+    footer = "\n\nLogged Thu 9 May 2024 · 06:40 | amended 11:15"
     assert clean_text("Harbour dredging delayed again\n\n" + body + footer).date is None
     # a rule's capture wins over the header's other dates
-    assert clean_text("Harbour dredging delayed again\nPublished: 3 May 2024\nFiled Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
+    assert clean_text("Harbour dredging delayed again\nPublished: 3 May 2024\nLogged Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
                       + body).date == "2024-05-03"
 
 

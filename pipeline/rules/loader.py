@@ -56,7 +56,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "min_items", "beside", "with_decoration"}
+             "keep_between_prose", "keep_after_prose", "min_items", "beside", "with_decoration"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -82,7 +82,7 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
 
 def _drop_line_flag(raw: dict[str, Any], key: str, source: str, rid: str) -> bool:
     """A true/false key that only a drop_line rule may set (``keep_between_prose``,
-    ``with_decoration``); false when absent."""
+    ``keep_after_prose``, ``with_decoration``); false when absent."""
     value = raw.get(key, False)
     if not isinstance(value, bool):
         raise _fail(source, rid, f"'{key}' must be true or false")
@@ -178,6 +178,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
             raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
     keep_between_prose = _drop_line_flag(raw, "keep_between_prose", source, rid)
+    keep_after_prose = _drop_line_flag(raw, "keep_after_prose", source, rid)
     with_decoration = _drop_line_flag(raw, "with_decoration", source, rid)
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
@@ -200,6 +201,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         requires_within=_positive_int(raw, "requires_within", 3, source, rid),
         requires_prose_before=_positive_int(raw, "requires_prose_before", 0, source, rid, minimum=0),
         keep_between_prose=keep_between_prose,
+        keep_after_prose=keep_after_prose,
         with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=beside,

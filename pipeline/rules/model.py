@@ -71,6 +71,10 @@ class Rule:
     #: drop_line: a line the rule matches stays when the lines on either side are prose the
     #: rules keep (a schedule's date headings are the article's own; a dateline is not)
     keep_between_prose: bool = False
+    #: drop_line: a line the rule matches stays when the line above it is prose the rules keep
+    #: (a summary box sits under the headline and byline; after a paragraph, "In short: ..." is
+    #: the writer's own closing sentence)
+    keep_after_prose: bool = False
     #: drop_line: the rule tests the line with its leading pictographs, which the other drop
     #: rules skip as decoration: for this rule the pictograph is the evidence ("🎙 On our podcast")
     with_decoration: bool = False
@@ -159,6 +163,7 @@ class RuleSet:
             for part in (r.id, r.pattern, r.case, r.action, r.max_lines, r.max_words,
                          r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
                          r.group, *(("keep_between_prose",) if r.keep_between_prose else ()),
+                         *(("keep_after_prose",) if r.keep_after_prose else ()),
                          *(("with_decoration",) if r.with_decoration else ()),
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ())):

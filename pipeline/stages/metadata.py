@@ -78,6 +78,8 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ·—–-])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+    # 05-Nov-2024
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
 ]
 # 05/06/2024, and 05-06-2024 as some European sites write it
 _SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
@@ -241,7 +243,7 @@ def _opens_article(line: str) -> bool:
 def header_date(doc: Document, lines: list[str], dayfirst: bool | None) -> str | None:
     """The date stated by a line of the article's header that was removed, when no rule captured
     one: a dateline whose wording no rule knew is still boilerplate the line model removes, or
-    a widget's row a rule removes without reading it ("Filed Thu 9 May 2024 · 06:40 | amended
+    a widget's row a rule removes without reading it ("Logged Thu 9 May 2024 · 06:40 | amended
     11:15"), and it still dates the article. Only single removed lines above the first
     paragraph count (``lines``: the text left, removed lines blank), the first that holds a
     real date wins: further down, dates belong to teasers, comments and footers."""

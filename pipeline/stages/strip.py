@@ -240,14 +240,17 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
                         verdicts: dict[int, _LineVerdict]) -> None:
     """Undo the removals of ``keep_between_prose`` rules whose line sits between two paragraphs
     of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
-    own, such as the dates of a schedule, not the dateline above an article."""
+    own, such as the dates of a schedule, not the dateline above an article; and of
+    ``keep_after_prose`` rules whose line follows such a paragraph: a closing "In short: ..."
+    sentence, not the summary box under the headline."""
     for i, v in list(verdicts.items()):
-        if v.rule is None or not v.rule.keep_between_prose:
+        if v.rule is None or not (v.rule.keep_between_prose or v.rule.keep_after_prose):
             continue
         before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
-        if before is None or after is None:
+        sides = (before,) if v.rule.keep_after_prose and not v.rule.keep_between_prose else (before, after)
+        if any(j is None for j in sides):
             continue
-        if all(owner[j] is None and kept[j] == lines[j] and _is_paragraph(lines[j].strip()) for j in (before, after)):
+        if all(j is not None and owner[j] is None and kept[j] == lines[j] and _is_paragraph(lines[j].strip()) for j in sides):
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
 
