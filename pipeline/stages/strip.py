@@ -248,8 +248,6 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
             continue
         before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
         sides = (before,) if v.rule.keep_after_prose and not v.rule.keep_between_prose else (before, after)
-        if any(j is None for j in sides):
-            continue
         if all(j is not None and owner[j] is None and kept[j] == lines[j] and _is_paragraph(lines[j].strip()) for j in sides):
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
