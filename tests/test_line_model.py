@@ -39,7 +39,7 @@ from .conftest import ROOT
 
 #: sha256 of pipeline/linemodel/line_model.json.gz, as `python -m training.train_line_model` writes it
 #: (see training/README.md); retraining changes it, on purpose.
-SHIPPED_SHA256 = "f3b208fcd458ddd637b5624ce2310b1248d378b5ee2e1fdb24297e1cf0866cc6"
+SHIPPED_SHA256 = "d26333a737b79bcefdd93208d7b6349ead8b00079754a018f1ee9018645df390"
 
 RULES = Strip(CleanOptions()).rules
 
@@ -307,6 +307,36 @@ def test_model_removals_protects_the_headline_and_subheadings_and_never_empties(
     assert model_removals(fake, [], 0.5, protect_title=True) == []
 
 
+def test_a_subheading_is_no_row_and_has_no_copyright_sign():
+    """A credit or an ad slot between two paragraphs reads as a subheading by its length; joined by a
+    field separator or carrying ©, it is none, and the model judges it."""
+    from pipeline.stages.line_model import _subheadings
+
+    for line, protected in [("The vote", True), ("Werbeplatz · bezahlt von unseren Partnern", False),
+                            ("Cliché © Inès Varland / La Mezzanine", False), ("Bild © Anna Beispiel", False)]:
+        assert (list(_subheadings([PARA, line, PARA])) == [1]) is protected, line
+
+
+def test_the_tail_key_marks_unpunctuated_lines_after_the_last_paragraph(model):
+    """``Zt``: a line after the document's last paragraph of long prose that does not end as a
+    sentence (a teaser, a label, a sign-off); a sentence there, a line above a paragraph and every
+    line of a text without paragraphs get none. The fast path adds its weight as the keys do."""
+    from pipeline.linemodel.model import context_keys, line_kinds, tail_start
+
+    lines = ["Menu", PARA, "Sub heading", PARA, "More from us:", "A teaser headline", "A closing sentence here."]
+    kinds = line_kinds(lines, [False] * len(lines), model.gate_chars)
+    assert tail_start(kinds) == 4
+    assert ["Zt" in context_keys([False] * 7, kinds, k, line=line) for k, line in enumerate(lines)] == \
+        [False, False, False, False, True, True, False]
+    menus = ["Home", "News", "Sport"]
+    assert tail_start(line_kinds(menus, [False] * 3, model.gate_chars)) == 3
+    assert model.own_weights.get("Zt", 0.0) > 0.0  # furniture after the article, as trained
+    # a window of a longer document (training's crops) takes the document's tail
+    _, _, own = model.own_logits(lines[3:], [False] * 4, tail_line=1)
+    _, _, whole = model.own_logits(lines, [False] * 7)
+    assert own[1:] == whole[4:]
+
+
 def test_a_short_sentence_closing_a_paragraph_is_protected_unless_it_speaks_to_the_reader():
     """The article's last word ("The men will be sentenced in January.") scores among the widgets
     after it; it stays when it follows a paragraph the model keeps, and the model still judges
@@ -316,6 +346,8 @@ def test_a_short_sentence_closing_a_paragraph_is_protected_unless_it_speaks_to_t
                  "This obituary also appears in our Saturday print edition."]
     fake = FakeModel({closing: 0.9, "Menu": 0.9, **{line: 0.9 for line in furniture}})
     assert model_removals(fake, [HEAD, PARA, closing, "Menu"], 0.5, protect_title=True) == [(3, 0.9)]
+    three = FakeModel({"Nobody was injured.": 0.9, "Menu": 0.9})
+    assert model_removals(three, [HEAD, PARA, "Nobody was injured.", PARA, "Menu"], 0.5, protect_title=True) == [(4, 0.9)]
     for line in furniture:
         assert sorted(model_removals(fake, [HEAD, PARA, line, "Menu"], 0.5, protect_title=True)) == [(2, 0.9), (3, 0.9)]
     assert sorted(model_removals(fake, [HEAD, PARA, "Menu", closing], 0.5, protect_title=True)) == [(2, 0.9), (3, 0.9)]
@@ -486,6 +518,11 @@ def test_the_lines_above_the_articles_headline_go_when_a_few():
     ("The US economy grew by 2% last year, officials said.", False),
     ("“We will fight this in every court,” she said after the vote.", False),
     ("The company’s chief executive resigned on Tuesday after the audit.", False),
+    # words of another language spelt as an address word: Portuguese and French "onze" (eleven,
+    # Dutch "our"), Polish "we" (in) in a line of Polish spelling
+    ("O mercado reabriu na quinta-feira com onze bancas ocupadas e um talho novo.", False),
+    ("Prom wrócił na trasę dopiero we wrześniu zeszłego roku, po kosztownym remoncie.", False),
+    ("Sign up and we’ll send Zdzisław’s column every Friday.", True),
 ])
 def test_a_sentence_that_addresses_the_reader_is_scored_not_gated(line, addresses):
     """Sentence-shaped site furniture speaks to the reader or of the site ("your", "our"): such a

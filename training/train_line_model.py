@@ -69,6 +69,7 @@ from pipeline.linemodel.model import (
     document_inputs,
     line_kinds,
     revision_inputs,
+    tail_start,
 )
 from pipeline.options import CleanOptions
 from pipeline.stages.line_model import Scorer, model_removals
@@ -247,10 +248,11 @@ def own_examples(docs: Sequence[Doc], stop: frozenset[str]) -> list[Example]:
         order = [i for i, line in enumerate(doc.lines) if line and not line.isspace()]
         flags = [doc.removed[i] for i in order]
         kinds = line_kinds([doc.lines[i] for i in order], flags, GATE_CHARS)
+        tail = tail_start(kinds)
         for k, i in enumerate(order):
             if kinds[k] == SCORED:
                 keys, lexical, scale = line_keys(doc.lines[i], stop)
-                out.append((n, i, keys + context_keys(flags, kinds, k), lexical, scale))
+                out.append((n, i, keys + context_keys(flags, kinds, k, tail, doc.lines[i]), lexical, scale))
     return out
 
 
@@ -303,7 +305,11 @@ def fit_own(docs: Sequence[Doc], examples: Sequence[Example], vocab: Sequence[st
 
 def own_logits_of(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[int], list[int], list[float]]:
     """The own logits of lines lo..hi of ``doc`` (a crop), as the run-time code computes them."""
-    return scorer.own_logits(doc.lines[lo:hi], doc.removed[lo:hi])
+    order = [i for i, line in enumerate(doc.lines) if line and not line.isspace()]
+    kinds = line_kinds([doc.lines[i] for i in order], [doc.removed[i] for i in order], GATE_CHARS)
+    tail = tail_start(kinds)  # the whole document's tail, not the crop's
+    tail_line = order[tail] if tail < len(order) else len(doc.lines)
+    return scorer.own_logits(doc.lines[lo:hi], doc.removed[lo:hi], tail_line - lo)
 
 
 # ---------------------------------------------------------------------------- the revision step

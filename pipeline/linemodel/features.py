@@ -164,13 +164,13 @@ ADDRESS_MAX_CHARS = 200
 #: Words by which a site speaks to its reader or of itself ("you", "your", "our", "we"), in the
 #: languages the rules know. Words that are also common words of another language are left out:
 #: French "du" and "nos", Portuguese "seu", "sua" and "nos", Italian "vi", German "Sie" and "Ihre"
-#: (also "they", "their").
+#: (also "they", "their"), and Dutch "onze" (French and Portuguese "eleven").
 _ADDRESS_WORDS = (
     "you", "your", "yours", "we", "our", "ours", "vous", "votre", "vos", "nous", "notre", "nôtre", "wir", "euch",
     "unser", "unsere", "unserer", "unseren", "unserem", "unseres", "eure", "euer", "euren", "eurem", "eurer", "eures",
     "usted", "ustedes", "tus", "vosotros", "nuestro", "nuestra", "nuestros", "nuestras", "você", "vocês", "nosso",
     "nossa", "nossos", "nossas", "tuo", "tua", "vostro", "vostra", "vostri", "vostre", "nostro", "nostra", "nostri",
-    "nostre", "jij", "jouw", "uw", "wij", "onze", "ditt", "dina", "vår", "vårt", "våra", "oss", "twój", "twoja",
+    "nostre", "jij", "jouw", "uw", "wij", "ditt", "dina", "vår", "vårt", "våra", "oss", "twój", "twoja",
     "wasz", "wasza", "wasze", "waszego", "waszej", "waszym", "waszych", "waszą", "nasz", "nasza", "nasze",
     "naszego", "naszej", "naszym", "naszych", "naszą", "siz", "sizin", "bizim", "anda", "kami")
 #: Words that count only as written so: "us" (not "US"), "Ihnen" (not "ihnen", "them").
@@ -189,6 +189,10 @@ def _spellings(words: Sequence[str], contracted: Sequence[str] = ("you", "we")) 
 
 
 _ADDRESS_TOKENS = _spellings(_ADDRESS_WORDS)
+#: English "we" is also Polish "in" ("we wrześniu"): in a line with letters of Polish spelling, it
+#: alone is no address.
+_WE_TOKENS = _spellings(("we",), contracted=())
+_POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
 _ADDRESS_CASED_TOKENS = _spellings(_ADDRESS_CASED)
 #: Quotation marks: a line with one reports someone's words, and stays prose.
 _QUOTES = frozenset("\"“”„«»‘‚‹›「」")  # not ’, which is also the apostrophe
@@ -202,9 +206,12 @@ def addresses_reader(line: str) -> bool:
     lines of prose, so it must cost about a microsecond.)"""
     if len(line) >= ADDRESS_MAX_CHARS:
         return False
-    if _ADDRESS_TOKENS.isdisjoint(line.lower().split()) and not (
+    words = line.lower().split()
+    if _ADDRESS_TOKENS.isdisjoint(words) and not (
             ("us" in line or "Ihnen" in line) and not _ADDRESS_CASED_TOKENS.isdisjoint(line.split())):
         return False
+    if not _POLISH_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
+        return False  # Polish "we" ("in"): "we wrześniu"
     return _QUOTES.isdisjoint(line)
 
 

@@ -25,7 +25,12 @@ pass the kept lines and all False.
 There is deliberately nothing about where in the document a line is (first, last,
 how far from either end): on whole web pages, that teaches "the article is in the
 middle", which removes an article's last short paragraphs once the rules have
-removed the share bar after them.
+removed the share bar after them. One context key says what follows a line instead: ``Zt``,
+a line that does not end as a sentence, with no long prose after it (the document's tail,
+:func:`tail_start`). A news article's furniture after its last paragraph (teasers, a section's
+label, a house's sign-off) is seldom worded as the rules know it, and is nearly all boilerplate
+there. A sentence there is left out of the key: the article's own short last sentences look
+like a site's notes to its reader, and the key cost paragraphs when it took them too.
 
 Lines not scored (None), unless marked removed:
 
@@ -137,14 +142,32 @@ def is_headline(line: str) -> bool:
     return looks_like_title(line, HEAD_WORDS[1], HEAD_WORDS[0]) and not is_row(line)
 
 
-def context_keys(flags: Sequence[bool], kinds: Sequence[int], k: int) -> list[str]:
-    """The own step's context keys of the ``k``-th non-blank line, given each non-blank line's
-    rule flag and kind (by non-blank position): whether a rule removed a neighbour, whether a
-    neighbour is prose the model does not score. Whether a rule removed the line itself is the
+def tail_start(kinds: Sequence[int]) -> int:
+    """The non-blank position after the document's last line of long prose: the lines from there
+    on are its tail (context key ``Zt``). ``len(kinds)`` (no tail) when it has no long prose: a
+    text without paragraphs (a page of menus, a list) has no article to come after."""
+    for k in range(len(kinds) - 1, -1, -1):
+        if kinds[k] == PROSE:
+            return k + 1
+    return len(kinds)
+
+
+def in_tail(line: str, k: int, tail: int) -> bool:
+    """Whether the ``k``-th non-blank line, ``line``, gets the context key ``Zt``: it is in the
+    document's tail (``tail``: :func:`tail_start`) and does not end as a sentence."""
+    return k >= tail and line.rstrip(CLOSERS_AND_SPACES)[-1:] not in SENTENCE_ENDS
+
+
+def context_keys(flags: Sequence[bool], kinds: Sequence[int], k: int, tail: int | None = None,
+                 line: str = "") -> list[str]:
+    """The own step's context keys of the ``k``-th non-blank line (``line``), given each non-blank
+    line's rule flag and kind (by non-blank position): whether the line is in the document's tail
+    (:func:`in_tail`; ``tail``: :func:`tail_start`, computed here if None), whether a rule removed a neighbour,
+    whether a neighbour is prose the model does not score. Whether a rule removed the line itself is the
     revision step's business: kept out of the own step, it cannot explain away the words of the
     lines the rules always catch. (:meth:`LineModel.scores` adds the same weights without
     making the keys.)"""
-    keys = []
+    keys = ["Zt"] if line and in_tail(line, k, tail_start(kinds) if tail is None else tail) else []
     if k > 0:
         if flags[k - 1]:
             keys.append("Rp")
@@ -237,7 +260,7 @@ class LineModel:
         self.revision_weights: tuple[float, ...] = tuple(float(w) for w in revision["weights"])
         self.meta: dict[str, Any] = data.get("meta", {})
         get = self.own_weights.get
-        self._context = tuple(get(key, 0.0) for key in ("Rp", "Rn", "Gp", "Gn"))
+        self._context = tuple(get(key, 0.0) for key in ("Rp", "Rn", "Gp", "Gn", "Zt"))
         self._cache: dict[str, float] = {}
         w = dict(zip(REVISION_INPUTS, self.revision_weights, strict=True))
         self._own_weights = (w["own"], w["own+"], w["own_high"], w["removed"])
@@ -271,14 +294,18 @@ class LineModel:
                 self._cache[line] = z
         return z
 
-    def own_logits(self, lines: Sequence[str], removed: Sequence[bool]) -> tuple[list[int], list[int], list[float]]:
+    def own_logits(self, lines: Sequence[str], removed: Sequence[bool],
+                   tail_line: int | None = None) -> tuple[list[int], list[int], list[float]]:
         """The non-blank line indices, each one's kind (:func:`line_kinds`) and own logit (0.0 when
-        not scored), by non-blank position: the plain way, key by key (training uses it)."""
+        not scored), by non-blank position: the plain way, key by key (training uses it).
+        ``tail_line``: the index in ``lines`` where the document's tail starts, when ``lines`` are
+        a window of a longer document (training's crops); None: :func:`tail_start` of ``lines``."""
         order = [i for i, line in enumerate(lines) if line and not line.isspace()]
         flags = [bool(removed[i]) for i in order]
         kinds = line_kinds([lines[i] for i in order], flags, self.gate_chars)
+        tail = tail_start(kinds) if tail_line is None else sum(1 for i in order if i < tail_line)
         get = self.own_weights.get
-        own = [self.line_logit(lines[i]) + sum(get(key, 0.0) for key in context_keys(flags, kinds, k))
+        own = [self.line_logit(lines[i]) + sum(get(key, 0.0) for key in context_keys(flags, kinds, k, tail, lines[i]))
                if kinds[k] == SCORED else 0.0 for k, i in enumerate(order)]
         return order, kinds, own
 
@@ -334,7 +361,8 @@ class LineModel:
         # the own step: each line's own keys (remembered), then its context keys
         cache = self._cache
         line_logit = self.line_logit
-        r_prev, r_next, g_prev, g_next = self._context
+        r_prev, r_next, g_prev, g_next, tail_weight = self._context
+        tail = tail_start(kinds)
         clip = NEIGHBOUR_CLIP
         own = [0.0] * n
         seen = [0.0] * n  # what neighbours see: the clipped own logit of a scored line
@@ -357,6 +385,8 @@ class LineModel:
                     z += r_next
                 elif kinds[k + 1] == PROSE or kinds[k + 1] == HEAD:
                     z += g_next
+            if k >= tail and t.rstrip(CLOSERS_AND_SPACES)[-1:] not in SENTENCE_ENDS:  # in_tail(), written out
+                z += tail_weight
             own[k] = z
             v = clip if z > clip else -clip if z < -clip else z
             seen[k] = v

@@ -218,18 +218,19 @@ def _subheadings(lines: list[str]) -> Iterator[int]:
     """Lines that read as a subheading: headline-like, short, between two prose paragraphs."""
     content = [i for i, line in enumerate(lines) if line]
     for before, index, after in zip(content, content[1:], content[2:], strict=False):
-        if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) \
+        if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
+                and "©" not in lines[index] \
                 and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
             yield index
 
 
 #: A closing sentence has this many words (:func:`_closing_sentences`).
-CLOSING_SENTENCE_WORDS = (4, 15)
+CLOSING_SENTENCE_WORDS = (3, 15)
 
 
 def _closing_sentences(lines: list[str], found: set[int]) -> Iterator[int]:
     """Short sentences right after a paragraph of prose the model keeps: an article's last word
-    ("The men will be sentenced in January."), too short for the gate to pass as prose and
+    ("The men will be sentenced in January.", "Nobody was injured."), too short for the gate to pass as prose and
     scored among the widgets that follow it. The rules have already removed the sentences of
     boilerplate they know; a question, a label ("Our standards: ...") or a sentence that speaks
     to the reader or of the site (:func:`~pipeline.linemodel.features.addresses_reader`: "This
