@@ -346,6 +346,18 @@ def test_a_teaser_list_goes_with_its_label_whatever_the_label_says(label):
     assert [line for line in lines if line] == PROSE
 
 
+@pytest.mark.parametrize("marker", [">>", "»", "▸"])
+def test_link_arrow_teasers_right_under_a_paragraph_go_and_the_paragraph_stays(marker):
+    teasers = [marker + item[1:] for item in TEASERS]
+    lines, removed, _, _ = _strip(PROSE[0], PROSE[1], *teasers, "", PROSE[2])
+    assert [r.text for r in removed] == teasers and {r.rule for r in removed} == {"teaser-list"}
+    assert [line for line in lines if line] == PROSE
+    # bullets under a paragraph, or arrows under an article's sentence that announces them, stay
+    bullets = ["•" + item[1:] for item in TEASERS]
+    for kept in ([PROSE[0], PROSE[1], *bullets], [PROSE[0], "The plan includes these measures, officials said:", *teasers]):
+        assert _strip(*kept)[1] == []
+
+
 def test_teaser_list_items_may_be_spaced_and_numbered():
     items = ["1. Fireworks ban stays in place for unincorporated areas", "2. New charter school approved on split vote",
              "3. Grain elevator sold to regional co-op"]

@@ -116,8 +116,8 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     ``lines`` are the document's lines after the rules, a removed line blank. Each round scores
     the non-blank lines left, in order and with nothing else around them (the rendered text,
     as the next cleaning will see it), and removes those scored at or above ``threshold``,
-    except the protected ones: subheadings (:func:`_subheadings`), short sentences that close a
-    paragraph's thought (:func:`_closing_sentences`) and, with
+    except the protected ones: subheadings (:func:`_subheadings`), short sentences beside a
+    paragraph (:func:`_sentences_beside_prose`) and, with
     ``protect_title`` (plain text whose title the metadata stage has yet to find), the leading
     headline and the article's headline above its first paragraph (:func:`article_headline`),
     which differ when a line no rule knew (a menu, a section label) leads. Rounds repeat on what is left until one removes nothing (at most
@@ -135,7 +135,7 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
         scores = model.scores(texts, [False] * len(texts), score_removed=False)
         found = [(k, score) for k, score in enumerate(scores) if score is not None and score >= threshold]
         if found:  # (the protections cost more than scoring a text of prose: only when needed)
-            protected = set(_subheadings(texts)) | set(_closing_sentences(texts, {k for k, _ in found}))
+            protected = set(_subheadings(texts)) | set(_sentences_beside_prose(texts, {k for k, _ in found}))
             if protect_title:
                 protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
@@ -224,26 +224,32 @@ def _subheadings(lines: list[str]) -> Iterator[int]:
             yield index
 
 
-#: A closing sentence has this many words (:func:`_closing_sentences`).
-CLOSING_SENTENCE_WORDS = (3, 15)
+#: A short sentence beside a paragraph has this many words (:func:`_sentences_beside_prose`).
+SHORT_SENTENCE_WORDS = (3, 15)
 
 
-def _closing_sentences(lines: list[str], found: set[int]) -> Iterator[int]:
-    """Short sentences right after a paragraph of prose the model keeps: an article's last word
-    ("The men will be sentenced in January.", "Nobody was injured."), too short for the gate to pass as prose and
-    scored among the widgets that follow it. The rules have already removed the sentences of
+def _sentences_beside_prose(lines: list[str], found: set[int]) -> Iterator[int]:
+    """Short sentences right after or right before a paragraph of prose the model keeps: an
+    article's last word ("The men will be sentenced in January.", "Nobody was injured."), or its
+    first, a lede of one short sentence above the first paragraph ("The vote came shortly before
+    midnight."), too short for the gate to pass as prose and scored among the widgets around
+    them. The rules have already removed the sentences of
     boilerplate they know; a question, a label ("Our standards: ...") or a sentence that speaks
     to the reader or of the site (:func:`~pipeline.linemodel.features.addresses_reader`: "This
     obituary also appears in our Saturday print edition.") stays the model's to judge.
     ``found``: the lines the model would remove this round, a paragraph among them no evidence.
-    (On wceb-dev's dev pages the model removed 15 such lines: 14 were main text.)"""
+    (On wceb-dev's dev pages the model removed 15 such lines after a paragraph: 14 were main
+    text. Before a paragraph too, the development news corpora lose no boilerplate line more.)"""
     from pipeline.linemodel.features import SENTENCE_ENDS, addresses_reader, final_char
 
+    last = len(lines) - 1
     for index in sorted(found):
-        if index == 0 or index - 1 in found or not _ends_a_paragraph(lines[index - 1]):
+        after = index > 0 and index - 1 not in found and _ends_a_paragraph(lines[index - 1])
+        before = index < last and index + 1 not in found and _ends_a_paragraph(lines[index + 1])
+        if not (after or before):
             continue
         line = lines[index]
         if line[:1].isupper() and final_char(line)[0] in SENTENCE_ENDS and "?" not in line and ":" not in line \
-                and CLOSING_SENTENCE_WORDS[0] <= word_count(line) <= CLOSING_SENTENCE_WORDS[1] \
+                and SHORT_SENTENCE_WORDS[0] <= word_count(line) <= SHORT_SENTENCE_WORDS[1] \
                 and not addresses_reader(line):
             yield index

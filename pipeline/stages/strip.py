@@ -42,7 +42,7 @@ from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
 from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, MARKER_GROUP, Rule, RuleSet
 from pipeline.rules.screened import DECORATION
-from pipeline.shape import looks_like_headline, looks_like_prose, looks_like_title, word_count
+from pipeline.shape import final_mark, looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 
 _DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
@@ -377,6 +377,11 @@ LIST_INTRO_MAX_WORDS = 5
 #: A site's teaser list is short ("Most read": five or so); a longer list is the article's
 #: own enumeration (programmes, names, steps).
 LIST_MAX_ITEMS = 8
+#: Markers that point to a link ("» Ferry fares to rise"): a run of headlines behind them, right
+#: under a paragraph that ends as a sentence, is a site's teasers (on wceb-dev's pages such runs
+#: are boilerplate 146 lines of 165); an article announces a list of its own with a colon.
+LINK_MARKERS = frozenset((">>", "»", "›", "▸", "▹", "►", "▶", "→", "⟶", "➤", "➜", "⇒"))
+SENTENCE_MARKS = frozenset(".!?…")
 #: A list item is a headline of at least this many words ("› Ferry fares to rise"); shorter
 #: items are menu entries or an article's own short list.
 LIST_ITEM_MIN_WORDS = 4
@@ -398,9 +403,10 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
 
     What tells a site's teaser list from an article's own list is what stands above it: a short
     label no sentence ends ("More transport news", "KEEP EXPLORING") or a line a rule removed
-    (a marker, a widget); an article introduces its list with a sentence of prose. A list at the
-    very top, under nothing or under the first line (a headline and its summary bullets), is
-    left alone too.
+    (a marker, a widget); an article introduces its list with a sentence of prose. Headlines
+    behind link arrows (:data:`LINK_MARKERS`) right under a paragraph that ends as a sentence
+    (not with a colon) are teasers too, the paragraph kept. A list at the very top, under nothing
+    or under the first line (a headline and its summary bullets), is left alone too.
     """
     position = {i: p for p, i in enumerate(nonblank)}
     runs: list[list[int]] = []
@@ -428,9 +434,10 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
         label = nonblank[above]
         if owner[label] is None:
             most = LIST_INTRO_MAX_WORDS if kept[label].endswith(":") else LIST_LABEL_MAX_WORDS
-            if not looks_like_headline(kept[label], most) or kept[label].endswith(")"):
+            if looks_like_headline(kept[label], most) and not kept[label].endswith(")"):
+                run = [label, *run]
+            elif not (verdicts[run[0]].marker in LINK_MARKERS and final_mark(kept[label]) in SENTENCE_MARKS):
                 continue  # a sentence of the article introduces its own list (or a wrapped item ends above it)
-            run = [label, *run]
         for i in run:
             owner[i] = rule
             taken.append(i)
