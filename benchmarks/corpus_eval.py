@@ -81,6 +81,8 @@ def parse_article(path: Path) -> Article:
     unknown = set(damages) - set(DAMAGES)
     if unknown:
         raise ValueError(f"{path.name}: unknown damage(s) {sorted(unknown)}")
+    if {"cp1252", "zerowidth"} <= set(damages):
+        raise ValueError(f"{path.name}: damage 'zerowidth' cannot be saved as 'cp1252' (cp1252 has no U+200B)")
     return Article(path.name, damages, meta, source, title, prose, boilerplate)
 
 

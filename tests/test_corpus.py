@@ -53,3 +53,20 @@ def test_corpus_files_are_well_formed():
         for path in corpus.glob("*.txt"):
             article = parse_article(path)
             assert article.prose and article.boilerplate, path.name
+
+
+def test_every_corpus_file_parses_and_its_damage_can_be_applied():
+    """Every labelled corpus, held out ones included (parsed and damaged, never cleaned here)."""
+    from benchmarks.corpus_eval import damage
+    from training.corpora import CORPORA as ALL
+
+    for corpus in ALL:
+        for path in corpus.path.glob("*.txt"):
+            assert damage(parse_article(path)), path
+
+
+def test_a_damage_that_cannot_be_saved_is_a_clear_error(tmp_path):
+    path = tmp_path / "01_x.txt"
+    path.write_text("# damage: cp1252, zerowidth\nB Skip\nP The story starts here.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="01_x.txt: damage 'zerowidth' cannot be saved as 'cp1252'"):
+        parse_article(path)
