@@ -381,6 +381,7 @@ LIST_MAX_ITEMS = 8
 #: under a paragraph that ends as a sentence, is a site's teasers (on wceb-dev's pages such runs
 #: are boilerplate 146 lines of 165); an article announces a list of its own with a colon.
 LINK_MARKERS = frozenset((">>", "»", "›", "▸", "▹", "►", "▶", "→", "⟶", "➤", "➜", "⇒"))
+#: How a paragraph that ends as a sentence ends (above a list of link arrows).
 SENTENCE_MARKS = frozenset(".!?…")
 #: A list item is a headline of at least this many words ("› Ferry fares to rise"); shorter
 #: items are menu entries or an article's own short list.
