@@ -72,6 +72,7 @@ from pipeline.linemodel.features import (
     CLOSERS_AND_SPACES,
     SENTENCE_ENDS,
     addresses_reader,
+    final_char,
     line_keys,
 )
 from pipeline.shape import is_row, looks_like_title
@@ -155,7 +156,7 @@ def tail_start(kinds: Sequence[int]) -> int:
 def in_tail(line: str, k: int, tail: int) -> bool:
     """Whether the ``k``-th non-blank line, ``line``, gets the context key ``Zt``: it is in the
     document's tail (``tail``: :func:`tail_start`) and does not end as a sentence."""
-    return k >= tail and line.rstrip(CLOSERS_AND_SPACES)[-1:] not in SENTENCE_ENDS
+    return k >= tail and final_char(line)[0] not in SENTENCE_ENDS
 
 
 def context_keys(flags: Sequence[bool], kinds: Sequence[int], k: int, tail: int | None = None,
@@ -385,7 +386,7 @@ class LineModel:
                     z += r_next
                 elif kinds[k + 1] == PROSE or kinds[k + 1] == HEAD:
                     z += g_next
-            if k >= tail and t.rstrip(CLOSERS_AND_SPACES)[-1:] not in SENTENCE_ENDS:  # in_tail(), written out
+            if k >= tail and in_tail(t, k, tail):  # (the position first: most lines are not in the tail)
                 z += tail_weight
             own[k] = z
             v = clip if z > clip else -clip if z < -clip else z
