@@ -303,22 +303,24 @@ def fit_own(docs: Sequence[Doc], examples: Sequence[Example], vocab: Sequence[st
     return round(float(model.intercept_[0]), DIGITS), {k: v for k, v in weights.items() if v != 0.0}
 
 
-def own_logits_of(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[int], list[int], list[float]]:
-    """The own logits of lines lo..hi of ``doc`` (a crop), as the run-time code computes them."""
+def tail_line_of(doc: Doc) -> int:
+    """The index in ``doc.lines`` where the whole document's tail starts (:func:`tail_start`;
+    ``len(doc.lines)`` if it has none): a crop of the document takes its tail from there, not from
+    the crop's own last paragraph."""
     order = [i for i, line in enumerate(doc.lines) if line and not line.isspace()]
-    kinds = line_kinds([doc.lines[i] for i in order], [doc.removed[i] for i in order], GATE_CHARS)
-    tail = tail_start(kinds)  # the whole document's tail, not the crop's
-    tail_line = order[tail] if tail < len(order) else len(doc.lines)
-    return scorer.own_logits(doc.lines[lo:hi], doc.removed[lo:hi], tail_line - lo)
+    tail = tail_start(line_kinds([doc.lines[i] for i in order], [doc.removed[i] for i in order], GATE_CHARS))
+    return order[tail] if tail < len(order) else len(doc.lines)
 
 
 # ---------------------------------------------------------------------------- the revision step
 
 
-def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel) -> tuple[list[list[float]], list[int], list[str]]:
-    """The revision inputs and labels of the labelled, scored lines of ``doc[lo:hi]``, and
-    the view each comes from."""
-    order, kinds, own = own_logits_of(doc, lo, hi, scorer)
+def revision_rows(doc: Doc, lo: int, hi: int, scorer: LineModel,
+                  tail_line: int) -> tuple[list[list[float]], list[int], list[str]]:
+    """The revision inputs and labels of the labelled, scored lines of ``doc[lo:hi]`` (own logits
+    as the run-time code computes them; ``tail_line``: :func:`tail_line_of`), and the view each
+    comes from."""
+    order, kinds, own = scorer.own_logits(doc.lines[lo:hi], doc.removed[lo:hi], tail_line - lo)
     flags = [doc.removed[lo + i] for i in order]
     xs, ys = [], []
     document = document_inputs(own, kinds, flags)
@@ -471,8 +473,9 @@ def train(data_dir: Path, log: Any = sys.stderr, c_own: float = C_OWN, extracted
     ys: list[int] = []
     ex: list[str] = []
     for doc, f in zip(train_docs, folds, strict=True):
+        tail_line = tail_line_of(doc)
         for lo, hi in crops(doc, rng, crops_per_doc):
-            x, y, e = revision_rows(doc, lo, hi, fold_models[f])
+            x, y, e = revision_rows(doc, lo, hi, fold_models[f], tail_line)
             xs += x
             ys += y
             ex += e
