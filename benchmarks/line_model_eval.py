@@ -66,7 +66,7 @@ from pipeline.options import CleanOptions
 from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
-from training.corpora import CORPORA
+from training.corpora import CORPORA, RESERVED
 from training.make_lines import check_extraction
 from training.train_line_model import (
     OVERALL_VIEWS,
@@ -214,9 +214,10 @@ VIEW_ORDER = ("page", "extracted", "overall", "article", "text")
 
 #: Labelled plain-text corpora: those looked at while the model was made, and the fresh ones,
 #: written blind, reported apart with their status (training/corpora.py: which were tuned on,
-#: which never were, which one is held out now).
+#: which never were, which one is held out now). A corpus reserved for the next release is
+#: left out: running this benchmark must not spend its first contact.
 SEEN_CORPORA = ("corpus", "corpus_dev", "corpus_holdout")
-FRESH_CORPORA = {c.name: c.note for c in CORPORA if c.name not in SEEN_CORPORA}
+FRESH_CORPORA = {c.name: c.note for c in CORPORA if c.name not in SEEN_CORPORA and c.status != RESERVED}
 
 
 def corpus_docs(names: Sequence[str] = SEEN_CORPORA) -> list[Doc]:

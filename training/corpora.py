@@ -15,6 +15,8 @@ Statuses:
 - ``never tuned``: written blind, measured at earlier releases, its errors never read; neither
   rules nor model were tuned on it.
 - ``held out``: written blind for this release's first contact, measured once.
+- ``reserved``: written blind for the next release's first contact. No benchmark measures it
+  (``benchmarks/line_model_eval.py`` leaves it out), so that its first contact stays one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT = "development"
 NEVER_TUNED = "never tuned"
 HELD_OUT = "held out"
+RESERVED = "reserved"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh18", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh19", DEVELOPMENT, "a development corpus since this release: first contact measured once at the previous one, then the rules were widened on it and the model trained on it"),
     Corpus("corpus_fresh20", HELD_OUT, "held out: written blind, its errors never read; first contact at this release"),
+    Corpus("corpus_fresh21", RESERVED, "reserved: written blind for the next release's first contact; not measured yet"),
 )
 
 
