@@ -50,24 +50,24 @@ _CLD2_REFUSES = re.compile(
 )
 
 # Month names (and common abbreviations) in the languages the rules cover (Turkish, Czech,
-# Romanian and Indonesian included: their datelines name the month).
+# Romanian, Hungarian and Indonesian included: their datelines name the month).
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október",
     "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie",
     "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
-_MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,9})\.?(?:\s+de)?"
+_MONTH = r"(?:de\s+)?(?P<month>\p{L}{3,12})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     regex.compile(r"(?P<year>\d{4})(?P<sep>[/.·])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
@@ -78,6 +78,8 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ·—–-])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+    # 2024. szeptember 9., as Hungarian writes a date: year, month, day
+    regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})(?!\d)", regex.I),
     # 05-Nov-2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
 ]

@@ -203,7 +203,7 @@ def strip_boilerplate(
     blocks = [i for i, v in verdicts.items() if v.starts_block]
     tails = [i for i, v in verdicts.items() if v.rule is not None and v.rule.action == "drop_tail"]
     taken: list[int] = []  # lines removed with a block, tail or list, not by a rule of their own
-    items = [i for i, v in verdicts.items() if v.list_rule is not None and v.rule is None]
+    items = [i for i, v in verdicts.items() if v.list_rule is not None]
     if blocks or tails or items:
         # Lines with something on them; a line emptied by cuts counts as blank.
         nonblank = [i for i, line in enumerate(kept) if line or owner[i]]
@@ -396,11 +396,24 @@ def _parallel(items: Iterable[str]) -> bool:
     return len(set(firsts)) < len(firsts)
 
 
+def _marked_label(run: list[int], verdicts: dict[int, _LineVerdict], min_items: int) -> int | None:
+    """The run's first line when it is the list's label behind the items' own marker
+    ("» Also in Harbour Notes:" over "» Linkspan repairs ..."): a few words ending with a colon,
+    with ``min_items`` items under it. ``None`` when the run has no such label."""
+    first = verdicts[run[0]].item
+    if len(run) > min_items and first.endswith(":") and looks_like_headline(first[:-1], LIST_INTRO_MAX_WORDS):
+        return run[0]
+    return None
+
+
 def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: list[Rule | None],
                 verdicts: dict[int, _LineVerdict]) -> list[int]:
     """The structure pass for ``drop_list`` rules: give each list (``min_items`` or more items in
     a row, blank lines between allowed, under one marker, each a headline) and its label to the
     rule; return the lines taken.
+
+    Items a rule of their own removed (a pictograph's promotion) still make up the list, so that
+    its label goes with them; they keep their rule in the record.
 
     What tells a site's teaser list from an article's own list is what stands above it: a short
     label no sentence ends ("More transport news", "KEEP EXPLORING") or a line a rule removed
@@ -413,7 +426,7 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
     runs: list[list[int]] = []
     for i in items:
         v, rule = verdicts[i], verdicts[i].list_rule
-        if owner[i] is not None:
+        if owner[i] is not None and owner[i] is not v.rule:
             continue  # a block took it: the line is gone already
         previous = runs[-1][-1] if runs else None
         if (previous is not None and position[previous] + 1 == position[i]
@@ -425,7 +438,10 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
     for run in runs:
         rule = verdicts[run[0]].list_rule
         assert rule is not None
-        above = position[run[0]] - 1
+        head = _marked_label(run, verdicts, rule.min_items)
+        if head is not None:
+            run = run[1:]
+        above = position[run[0]] - 1 - (head is not None)
         if not rule.min_items <= len(run) <= LIST_MAX_ITEMS or above < 1:
             continue  # too short or too long, or right under the first line: the headline's own summary bullets
         if not all(looks_like_title(verdicts[i].item, rule.max_words, LIST_ITEM_MIN_WORDS) for i in run):
@@ -433,15 +449,18 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
         if _parallel(verdicts[i].item for i in run):
             continue  # items that open alike ("Can't play spin", "Can't play pace") are the article's own list
         label = nonblank[above]
-        if owner[label] is None:
+        if head is not None:
+            run = [head, *run]  # the list's label wears its marker: what stands above it does not matter
+        elif owner[label] is None:
             most = LIST_INTRO_MAX_WORDS if kept[label].endswith(":") else LIST_LABEL_MAX_WORDS
             if looks_like_headline(kept[label], most) and not kept[label].endswith(")"):
                 run = [label, *run]
             elif not (verdicts[run[0]].marker in LINK_MARKERS and final_mark(kept[label]) in SENTENCE_MARKS):
                 continue  # a sentence of the article introduces its own list (or a wrapped item ends above it)
         for i in run:
-            owner[i] = rule
-            taken.append(i)
+            if owner[i] is None:  # an item a rule of its own removed ('🎧 Listen ...') keeps that rule
+                owner[i] = rule
+                taken.append(i)
     return taken
 
 
