@@ -303,7 +303,7 @@ def test_a_summary_label_after_a_paragraph_is_the_writers_sentence(tmp_path):
 def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
     """Drop rules test a line without its leading pictographs (sites decorate widgets with
     them); a ``with_decoration`` rule reads them, because for it the pictograph is the
-    evidence. Only drop_line rules may ask for it."""
+    evidence. Only drop_line and drop_tail rules may ask for it."""
     rule = _site_rule("site-promo", "A line a microphone opens.", "^🎙 .+$", "🎙 Our podcast", "Our podcast 🎙", "{key}")
     text = "\n".join([PROSE[0], "🎙 On this week's podcast: the vote. Listen on all platforms.", PROSE[1]])
     without = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
@@ -311,7 +311,7 @@ def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
     with_key = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "with_decoration = true"))
     assert [r.line for r in strip_boilerplate(text, with_key)[1]] == [2]
     assert with_key.fingerprint != without.fingerprint
-    for action, key, error in (("drop_tail", "with_decoration = true", "drop_line rules only"),
+    for action, key, error in (("drop_block", "with_decoration = true", "drop_line and drop_tail rules only"),
                                ("drop_line", 'with_decoration = "yes"', "true or false")):
         with pytest.raises(RuleError, match=error):
             _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", key))
@@ -483,3 +483,35 @@ def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
     for screened in (True, False):
         _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)
         assert [(r.rule, r.text) for r in removed] == [("site-name", "Jane Roe"), ("site-stamp", "Stamp 12")]
+
+
+def test_a_list_label_that_wears_the_items_marker_goes_with_them():
+    teasers = ["»" + item[1:] for item in TEASERS]
+    lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "» Tied up alongside:", *teasers, "", PROSE[2])
+    assert [r.text for r in removed] == ["» Tied up alongside:", *teasers]
+    assert {r.rule for r in removed} == {"teaser-list"}
+    assert [line for line in lines if line] == PROSE
+
+
+def test_items_their_own_rule_removed_still_take_the_list_label():
+    """Pictograph-led teasers go by pictograph-lead, line by line; their label goes with them
+    as a list, and each line keeps the rule that removed it in the record."""
+    items = ["♫ Brass band wins the regional final for a third year", "♫ Choir tour to Leipzig sold out within a day"]
+    lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "From the same stave:", *items, "", PROSE[2])
+    assert [(r.rule, r.text) for r in removed] == [
+        ("teaser-list", "From the same stave:"), ("pictograph-lead", items[0]), ("pictograph-lead", items[1])]
+    assert [line for line in lines if line] == PROSE
+
+
+def test_a_top_link_near_the_end_takes_the_footer_line_after_it():
+    footer = "The Quay Log is written by the members of the Harbour Society; ask before you borrow it."
+    doc = _clean(*PROSE, "Share it along the quay: email · WhatsApp", "▲ Climb back up to the top of the log", footer)
+    assert doc.text.split("\n\n") == PROSE
+    assert [(r.rule, r.text) for r in doc.removed][-2:] == [
+        ("top-link-tail", "▲ Climb back up to the top of the log"), ("top-link-tail", footer)]
+
+
+def test_a_top_link_with_paragraphs_after_it_drops_only_its_line():
+    doc = _clean(PROSE[0], "⇡ Back up to the summit station", PROSE[1], PROSE[2])
+    assert doc.text.split("\n\n") == PROSE
+    assert [r.text for r in doc.removed] == ["⇡ Back up to the summit station"]

@@ -80,14 +80,16 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
     return value
 
 
-def _drop_line_flag(raw: dict[str, Any], key: str, source: str, rid: str) -> bool:
-    """A true/false key that only a drop_line rule may set (``keep_between_prose``,
-    ``keep_after_prose``, ``with_decoration``); false when absent."""
+def _drop_line_flag(raw: dict[str, Any], key: str, source: str, rid: str,
+                    actions: tuple[str, ...] = ("drop_line",)) -> bool:
+    """A true/false key that only rules of ``actions`` may set (``keep_between_prose`` and
+    ``keep_after_prose``: drop_line; ``with_decoration``: drop_line and drop_tail); false when
+    absent."""
     value = raw.get(key, False)
     if not isinstance(value, bool):
         raise _fail(source, rid, f"'{key}' must be true or false")
-    if value and raw["action"] != "drop_line":
-        raise _fail(source, rid, f"'{key}' is for drop_line rules only")
+    if value and raw["action"] not in actions:
+        raise _fail(source, rid, f"'{key}' is for {' and '.join(actions)} rules only")
     return value
 
 
@@ -179,7 +181,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
 
     keep_between_prose = _drop_line_flag(raw, "keep_between_prose", source, rid)
     keep_after_prose = _drop_line_flag(raw, "keep_after_prose", source, rid)
-    with_decoration = _drop_line_flag(raw, "with_decoration", source, rid)
+    with_decoration = _drop_line_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_tail"))
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")

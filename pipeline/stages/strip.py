@@ -398,7 +398,7 @@ def _parallel(items: Iterable[str]) -> bool:
 
 def _marked_label(run: list[int], verdicts: dict[int, _LineVerdict], min_items: int) -> int | None:
     """The run's first line when it is the list's label behind the items' own marker
-    ("» Also in Harbour Notes:" over "» Linkspan repairs ..."): a few words ending with a colon,
+    ("» Tied up alongside:" over "» Linkspan repairs ..."): a few words ending with a colon,
     with ``min_items`` items under it. ``None`` when the run has no such label."""
     first = verdicts[run[0]].item
     if len(run) > min_items and first.endswith(":") and looks_like_headline(first[:-1], LIST_INTRO_MAX_WORDS):
