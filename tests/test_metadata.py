@@ -43,6 +43,9 @@ from pipeline.stages.metadata import (
         ("Selasa, 12 Maret 2024", "2024-03-12"),
         ("2 Mayıs 2024 Perşembe", "2024-05-02"),
         ("28. května 2024", "2024-05-28"),
+        ("2024. szeptember 9.", "2024-09-09"),  # Hungarian: year, month, day
+        ("közzétéve 2025. március 4., 9:30", "2025-03-04"),
+        ("12 października 2024", "2024-10-12"),  # a month name of 12 letters
         ("Friday the 7th of June, 2024", "2024-06-07"),
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
