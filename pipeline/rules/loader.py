@@ -80,7 +80,7 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
     return value
 
 
-def _drop_line_flag(raw: dict[str, Any], key: str, source: str, rid: str,
+def _action_flag(raw: dict[str, Any], key: str, source: str, rid: str,
                     actions: tuple[str, ...] = ("drop_line",)) -> bool:
     """A true/false key that only rules of ``actions`` may set (``keep_between_prose`` and
     ``keep_after_prose``: drop_line; ``with_decoration``: drop_line and drop_tail); false when
@@ -179,9 +179,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         if INLINE_GROUP in e and INLINE_GROUP not in compiled.groupindex:
             raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
-    keep_between_prose = _drop_line_flag(raw, "keep_between_prose", source, rid)
-    keep_after_prose = _drop_line_flag(raw, "keep_after_prose", source, rid)
-    with_decoration = _drop_line_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_tail"))
+    keep_between_prose = _action_flag(raw, "keep_between_prose", source, rid)
+    keep_after_prose = _action_flag(raw, "keep_after_prose", source, rid)
+    with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_tail"))
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")

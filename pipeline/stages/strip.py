@@ -441,7 +441,7 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
         head = _marked_label(run, verdicts, rule.min_items)
         if head is not None:
             run = run[1:]
-        above = position[run[0]] - 1 - (head is not None)
+        above = position[run[0] if head is None else head] - 1
         if not rule.min_items <= len(run) <= LIST_MAX_ITEMS or above < 1:
             continue  # too short or too long, or right under the first line: the headline's own summary bullets
         if not all(looks_like_title(verdicts[i].item, rule.max_words, LIST_ITEM_MIN_WORDS) for i in run):
