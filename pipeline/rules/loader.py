@@ -81,7 +81,7 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
 
 
 def _action_flag(raw: dict[str, Any], key: str, source: str, rid: str,
-                    actions: tuple[str, ...] = ("drop_line",)) -> bool:
+                 actions: tuple[str, ...] = ("drop_line",)) -> bool:
     """A true/false key that only rules of ``actions`` may set (``keep_between_prose`` and
     ``keep_after_prose``: drop_line; ``with_decoration``: drop_line and drop_tail); false when
     absent."""

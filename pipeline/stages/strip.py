@@ -427,7 +427,7 @@ def _take_lists(items: list[int], nonblank: list[int], kept: list[str], owner: l
     for i in items:
         v, rule = verdicts[i], verdicts[i].list_rule
         if owner[i] is not None and owner[i] is not v.rule:
-            continue  # a block took it: the line is gone already
+            continue  # a block took it: the line is gone already (a line its own rule removed stays an item)
         previous = runs[-1][-1] if runs else None
         if (previous is not None and position[previous] + 1 == position[i]
                 and verdicts[previous].list_rule is rule and verdicts[previous].marker == v.marker):
