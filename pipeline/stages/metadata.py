@@ -50,20 +50,22 @@ _CLD2_REFUSES = re.compile(
 )
 
 # Month names (and common abbreviations) in the languages the rules cover (Turkish, Czech,
-# Romanian, Hungarian and Indonesian included: their datelines name the month).
+# Romanian, Hungarian and Indonesian included: their datelines name the month). Estonian,
+# Slovene and Greek datelines inflect the month ('8. märtsil', '7. avgusta', '18 Μαρτίου'),
+# so those forms are listed beside the names.
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
