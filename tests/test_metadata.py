@@ -47,6 +47,9 @@ from pipeline.stages.metadata import (
         ("közzétéve 2025. március 4., 9:30", "2025-03-04"),
         ("12 października 2024", "2024-10-12"),  # a month name of 12 letters
         ("Friday the 7th of June, 2024", "2024-06-07"),
+        ("Leili kirja pandud 8. märtsil 2025 kell 19.40", "2025-03-08"),  # Estonian: the month inflected
+        ("3. junija 2024 ob 18.30", "2024-06-03"),  # Slovene: the month in the genitive
+        ("Τρίτη 18 Μαρτίου 2025, 06:20", "2025-03-18"),  # Greek: the month in the genitive
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
