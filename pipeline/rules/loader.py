@@ -83,13 +83,14 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
 def _action_flag(raw: dict[str, Any], key: str, source: str, rid: str,
                  actions: tuple[str, ...] = ("drop_line",)) -> bool:
     """A true/false key that only rules of ``actions`` may set (``keep_between_prose`` and
-    ``keep_after_prose``: drop_line; ``with_decoration``: drop_line and drop_tail); false when
+    ``keep_after_prose``: drop_line; ``with_decoration``: drop_line, drop_block and drop_tail); false when
     absent."""
     value = raw.get(key, False)
     if not isinstance(value, bool):
         raise _fail(source, rid, f"'{key}' must be true or false")
     if value and raw["action"] not in actions:
-        raise _fail(source, rid, f"'{key}' is for {' and '.join(actions)} rules only")
+        named = " and ".join(actions) if len(actions) < 3 else ", ".join(actions[:-1]) + " and " + actions[-1]
+        raise _fail(source, rid, f"'{key}' is for {named} rules only")
     return value
 
 
@@ -181,7 +182,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
 
     keep_between_prose = _action_flag(raw, "keep_between_prose", source, rid)
     keep_after_prose = _action_flag(raw, "keep_after_prose", source, rid)
-    with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_tail"))
+    with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_block", "drop_tail"))
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")

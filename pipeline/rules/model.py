@@ -75,8 +75,9 @@ class Rule:
     #: (a summary box sits under the headline and byline; after a paragraph, "In short: ..." is
     #: the writer's own closing sentence)
     keep_after_prose: bool = False
-    #: drop_line: the rule tests the line with its leading pictographs, which the other drop
-    #: rules skip as decoration: for this rule the pictograph is the evidence ("🎙 On our podcast")
+    #: drop_line, drop_block, drop_tail: the rule tests the line with its leading pictographs,
+    #: which the other drop rules skip as decoration: for this rule the pictograph is the
+    #: evidence ("🎙 On our podcast", a related label behind a site's own ornament)
     with_decoration: bool = False
     #: drop_list: the fewest items in a row that make a list (one bulleted line proves nothing)
     min_items: int = 2

@@ -51,21 +51,23 @@ _CLD2_REFUSES = re.compile(
 
 # Month names (and common abbreviations) in the languages the rules cover (Turkish, Czech,
 # Romanian, Hungarian and Indonesian included: their datelines name the month). Estonian,
-# Slovene and Greek datelines inflect the month ('8. märtsil', '7. avgusta', '18 Μαρτίου'),
-# so those forms are listed beside the names.
+# Slovene, Greek, Slovak, Croatian, Lithuanian and Latvian datelines inflect the month
+# ('8. märtsil', '7. avgusta', '18 Μαρτίου', '5. októbra', '19. travnja', 'vasario 3 d.',
+# '13. jūlijā'), so those forms are listed beside the names. Croatian 'listopada' (October)
+# is left out: Polish writes the same word for November, and Polish came first.
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
@@ -82,6 +84,9 @@ _DATE_FORMS = [
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     # 2024. szeptember 9., as Hungarian writes a date: year, month, day
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})(?!\d)", regex.I),
+    # 2024 m. vasario 3 d. (Lithuanian) and 2024. gada 13. jūlijā (Latvian): the year first
+    regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\s+m\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})\s+d\.", regex.I),
+    regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+gada\s+(?P<day>\d{{1,2}})\.\s+{_MONTH}", regex.I),
     # 05-Nov-2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
 ]
@@ -95,21 +100,44 @@ _WORD_CHARS = regex.compile(r"\w+")
 
 
 def _slashed_date(value: str, dayfirst: bool | None) -> str | None:
-    """``a/b/yyyy``: unambiguous when one part exceeds 12, else ``dayfirst`` decides (None: give up)."""
+    """``a/b/yyyy``: unambiguous when one part exceeds 12, else ``dayfirst`` decides; when it
+    cannot (None), an English weekday beside the date may: "Thursday 4/11/2024" is 11 April,
+    since 4 November 2024 was a Monday. Otherwise give up."""
     m = _SLASHED.search(value)
     if not m:
         return None
     a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
-    if a > 12 or (b <= 12 and dayfirst):
+    if a > 12 or a == b or (b <= 12 and dayfirst):
         day, month = a, b
     elif b > 12 or dayfirst is False:
         day, month = b, a
     else:
-        return None
+        return _date_of_weekday(value, year, ((a, b), (b, a)))
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+_WEEKDAY = regex.compile(r"\b(?P<name>mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|r|rs)?\b\.?", regex.I)
+_WEEKDAY_NUMBERS = {name: number for number, name in enumerate("mon tue wed thu fri sat sun".split())}
+
+
+def _date_of_weekday(value: str, year: int, readings: tuple[tuple[int, int], ...]) -> str | None:
+    """The one reading (day, month) of an ambiguous date whose weekday ``value`` names, if any."""
+    m = _WEEKDAY.search(value)
+    if not m:
+        return None
+    weekday = _WEEKDAY_NUMBERS[m["name"].lower()]
+    fits = []
+    for day, month in readings:
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date.weekday() == weekday:
+            fits.append(date.isoformat())
+    return fits[0] if len(fits) == 1 else None
 
 
 def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
