@@ -50,6 +50,10 @@ from pipeline.stages.metadata import (
         ("Leili kirja pandud 8. märtsil 2025 kell 19.40", "2025-03-08"),  # Estonian: the month inflected
         ("3. junija 2024 ob 18.30", "2024-06-03"),  # Slovene: the month in the genitive
         ("Τρίτη 18 Μαρτίου 2025, 06:20", "2025-03-18"),  # Greek: the month in the genitive
+        ("v sobotu 5. októbra 2024 o 15.10", "2024-10-05"),  # Slovak: the month in the genitive
+        ("19. travnja 2024., petak, u 17.45", "2024-04-19"),  # Croatian: the month in the genitive
+        ("2024 m. vasario 3 d., šeštadienį", "2024-02-03"),  # Lithuanian: year, month, day
+        ("2024. gada 13. jūlijā, sestdienā", "2024-07-13"),  # Latvian: year, day, month
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -198,6 +202,16 @@ def test_ambiguous_slashed_dates_follow_dayfirst():
     assert parse_date("05/06/2024", dayfirst=True) == "2024-06-05"
     assert parse_date("05/06/2024", dayfirst=False) == "2024-05-06"
     assert parse_date("05/06/2024") is None
+    assert parse_date("05/05/2024") == "2024-05-05"  # either reading: the same day
+
+
+def test_a_weekday_settles_an_ambiguous_slashed_date():
+    """4 November 2024 was a Monday and 11 April a Thursday: a dateline that names the weekday
+    says which reading it means; one that names a weekday neither reading falls on says nothing."""
+    assert parse_date("Minutes pinned up Thursday 4/11/2024, 7:15 pm") == "2024-04-11"
+    assert parse_date("Mon. 4/11/2024") == "2024-11-04"
+    assert parse_date("Friday 4/11/2024") is None
+    assert parse_date("Thursday 4/11/2024", dayfirst=True) == "2024-11-04"  # dayfirst decides first
 
 
 def test_all_caps_author_is_title_cased():
