@@ -47,7 +47,7 @@ import regex
 from pipeline.document import Document
 from pipeline.options import DEFAULT_TEMPLATE_MIN_DOCUMENTS, DEFAULT_TEMPLATE_MIN_SHARE
 from pipeline.shape import final_mark
-from pipeline.stages.metadata import MONTHS
+from pipeline.stages.metadata import ENGLISH_WEEKDAYS, MONTHS
 
 DEFAULT_MIN_DOCUMENTS = DEFAULT_TEMPLATE_MIN_DOCUMENTS
 DEFAULT_MIN_SHARE = DEFAULT_TEMPLATE_MIN_SHARE
@@ -64,13 +64,12 @@ _DIGITS = regex.compile(r"\d+")
 _SENTENCE_END = frozenset(".!?…。！？\"”’»)")
 
 
-_WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
-             "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi "
-             "dimanche lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì "
-             "sabato domenica segunda terça quarta quinta sexta")
+_OTHER_WEEKDAYS = ("montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi "
+                   "dimanche lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì "
+                   "sabato domenica segunda terça quarta quinta sexta")
 #: Words a site's dated lines vary in ("Tuesday, 14 May 2024"): months from the metadata stage's
 #: table, weekdays in the same languages. They become one token, so the line is one line.
-CALENDAR_WORDS = frozenset({*_WEEKDAYS.split(), *MONTHS})
+CALENDAR_WORDS = frozenset({*ENGLISH_WEEKDAYS, *_OTHER_WEEKDAYS.split(), *MONTHS})
 _WORD_EDGES = ".,;:!?()[]\"'«»“”‘’"
 #: "Trending: A · B · C": a short label and a short list after it; the label is what repeats.
 _LABELLED = regex.compile(r"^([^\W\d][\w'’ -]{0,30}?)\s*[:|›»]\s+(.+)$")

@@ -119,8 +119,12 @@ def _slashed_date(value: str, dayfirst: bool | None) -> str | None:
         return None
 
 
-_WEEKDAY = regex.compile(r"\b(?P<name>mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|r|rs)?\b\.?", regex.I)
-_WEEKDAY_NUMBERS = {name: number for number, name in enumerate("mon tue wed thu fri sat sun".split())}
+#: English weekday names as datelines write them, Monday first (``date.weekday()``'s order); the
+#: templates stage folds them too, with the other languages' names.
+_WEEKDAY_NAMES = ["monday mon", "tuesday tue tues", "wednesday wed", "thursday thu thur thurs", "friday fri",
+                  "saturday sat", "sunday sun"]
+ENGLISH_WEEKDAYS = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names.split()}
+_WEEKDAY = regex.compile(rf"\b(?P<name>{'|'.join(sorted(ENGLISH_WEEKDAYS, key=len, reverse=True))})\b", regex.I)
 
 
 def _date_of_weekday(value: str, year: int, readings: tuple[tuple[int, int], ...]) -> str | None:
@@ -128,7 +132,7 @@ def _date_of_weekday(value: str, year: int, readings: tuple[tuple[int, int], ...
     m = _WEEKDAY.search(value)
     if not m:
         return None
-    weekday = _WEEKDAY_NUMBERS[m["name"].lower()]
+    weekday = ENGLISH_WEEKDAYS[m["name"].lower()]
     fits = []
     for day, month in readings:
         try:
