@@ -518,3 +518,46 @@ def test_a_top_link_with_paragraphs_after_it_drops_only_its_line():
     doc = _clean(PROSE[0], "⇡ Back up to the summit station", PROSE[1], PROSE[2])
     assert doc.text.split("\n\n") == PROSE
     assert [r.text for r in doc.removed] == ["⇡ Back up to the summit station"]
+
+
+def test_above_first_paragraph_limits_a_rule_to_the_lines_over_the_article(tmp_path):
+    """An ``above_first_paragraph`` rule removes a line only above the first paragraph of prose
+    the rules keep: a dateline stands over the article; the same date-and-time line under a
+    paragraph is a forum post's header or a schedule's row, the page's own text. Only drop_line
+    rules may ask for it, and it enters the fingerprint."""
+    rule = _site_rule("site-stamp", "A site's stamp line.", "^Stamped \\d{4}$", "Stamped 2024",
+                      "Stamped in gold, the cover shone.", "{key}")
+    text = "\n".join(["Stamped 2024", "", PROSE[0], "Stamped 2024", PROSE[1]])
+    plain = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
+    assert [r.line for r in strip_boilerplate(text, plain)[1]] == [1, 4]
+    above = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "above_first_paragraph = true"))
+    lines, removed, _, _ = strip_boilerplate(text, above)
+    assert [r.line for r in removed] == [1] and lines[3] == "Stamped 2024"
+    assert above.fingerprint != plain.fingerprint
+    for action, key, error in (("drop_tail", "above_first_paragraph = true", "drop_line rules only"),
+                               ("drop_line", 'above_first_paragraph = "yes"', "true or false")):
+        with pytest.raises(RuleError, match=error):
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", key))
+
+
+@pytest.mark.parametrize("line", ["Left the boathouse 2023/08/14 at 07:20, jetty 3",
+                                  "Savu nousi saunasta pe 8.3.2024 · klo 19.20",
+                                  "Tide out at noon, 3 Mar 2022 · 12:10"])
+def test_a_dateline_with_a_clock_time_goes_over_the_article_and_stays_under_it(line):
+    """dateline-with-clock is told by shape (a full date and a clock time, no sentence end), so it
+    holds only above the article's first paragraph; below it, such a line is the page's own."""
+    lines, removed, _, _ = _strip("Harbour trust votes to keep the slipway", line, "", PROSE[0], PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("dateline-with-clock", line)]
+    below = [PROSE[0], line, PROSE[1]]
+    assert _strip(*below)[1] == []
+
+
+@pytest.mark.parametrize("line", ["‡ Tonight’s lamp oil is bought by Marlow Ropeworks, splicing since 1911",
+                                  "~ Three turns of the lens", "[lens] Snapped from the gantry by Ola Brekke",
+                                  "(o) Five ticks of the escapement"])
+def test_ornament_led_furniture_goes_and_article_lists_stay(line):
+    lines, removed, _, _ = _strip(PROSE[0], line, PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("ornament-lead", line)]
+    listed = [PROSE[0], "The plan includes:", "§ 5 of the act sets the fee.", "§ Tickets sell out within the hour.",
+              "› Woodwork classes resume in May", "• Up to 14 inches expected", PROSE[1]]
+    assert _strip(*listed)[1] == []

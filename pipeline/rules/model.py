@@ -75,6 +75,10 @@ class Rule:
     #: (a summary box sits under the headline and byline; after a paragraph, "In short: ..." is
     #: the writer's own closing sentence)
     keep_after_prose: bool = False
+    #: drop_line: the rule removes a line only above the article's first paragraph of prose the
+    #: rules keep (a dateline in the site's own words stands over the article; a forum post's
+    #: date-and-time line further down belongs to the thread the page is about)
+    above_first_paragraph: bool = False
     #: drop_line, drop_block, drop_tail: the rule tests the line with its leading pictographs,
     #: which the other drop rules skip as decoration: for this rule the pictograph is the
     #: evidence ("🎙 On our podcast", a related label behind a site's own ornament)
@@ -165,6 +169,7 @@ class RuleSet:
                          r.tail_window, r.max_prose_after, requires_after, r.requires_within, r.requires_prose_before,
                          r.group, *(("keep_between_prose",) if r.keep_between_prose else ()),
                          *(("keep_after_prose",) if r.keep_after_prose else ()),
+                         *(("above_first_paragraph",) if r.above_first_paragraph else ()),
                          *(("with_decoration",) if r.with_decoration else ()),
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ())):

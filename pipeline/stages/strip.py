@@ -242,9 +242,21 @@ def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | No
     of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
     own, such as the dates of a schedule, not the dateline above an article; and of
     ``keep_after_prose`` rules whose line follows such a paragraph: a closing "In short: ..."
-    sentence, not the summary box under the headline."""
+    sentence, not the summary box under the headline; and of ``above_first_paragraph`` rules
+    whose line comes after the article's first paragraph of prose no rule removed (a dateline
+    stands over the article)."""
+    first_paragraph: int | None = None  # worked out once, and only when a rule asks
     for i, v in list(verdicts.items()):
-        if v.rule is None or not (v.rule.keep_between_prose or v.rule.keep_after_prose):
+        if v.rule is None:
+            continue
+        if v.rule.above_first_paragraph:
+            if first_paragraph is None:
+                first_paragraph = _first_kept_and_first_paragraph(lines, kept, owner)[1]
+            if i > first_paragraph:
+                del verdicts[i]
+                kept[i], owner[i] = lines[i], None
+            continue
+        if not (v.rule.keep_between_prose or v.rule.keep_after_prose):
             continue
         before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
         sides = (before,) if v.rule.keep_after_prose and not v.rule.keep_between_prose else (before, after)
