@@ -194,7 +194,7 @@ def strip_boilerplate(
         if v is not None:
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
-    _keep_between_prose(lines, kept, owner, verdicts)
+    _restore_by_context(lines, kept, owner, verdicts)
     if rules.beside_rules and verdicts:
         triggers = rules.beside_triggers
         found = [(i, v.rule.id) for i, v in verdicts.items() if v.rule is not None and v.rule.id in triggers]
@@ -236,9 +236,10 @@ def _is_paragraph(line: str) -> bool:
     return len(line) >= PARAGRAPH_CHARS and looks_like_prose(line)
 
 
-def _keep_between_prose(lines: list[str], kept: list[str], owner: list[Rule | None],
+def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | None],
                         verdicts: dict[int, _LineVerdict]) -> None:
-    """Undo the removals of ``keep_between_prose`` rules whose line sits between two paragraphs
+    """Undo the removals the line pass made where a line's context says it is the page's own:
+    those of ``keep_between_prose`` rules whose line sits between two paragraphs
     of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
     own, such as the dates of a schedule, not the dateline above an article; and of
     ``keep_after_prose`` rules whose line follows such a paragraph: a closing "In short: ..."
