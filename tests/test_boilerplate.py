@@ -253,6 +253,15 @@ def _site_rules(tmp_path, body: str):
     return load_rules([tmp_path], builtin=False)
 
 
+def _assert_flag_is_checked_when_loading(tmp_path, rule: str, key: str, other_action: str, action_error: str) -> None:
+    """A true/false rule key (``rule`` has ``{action}`` and ``{key}`` to fill in) is refused on an
+    action it does not serve, and when its value is not a boolean."""
+    for action, line, error in ((other_action, f"{key} = true", action_error),
+                                ("drop_line", f'{key} = "yes"', "true or false")):
+        with pytest.raises(RuleError, match=error):
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", line))
+
+
 def _site_rule(rule_id: str, description: str, pattern: str, match: str, no_match: str, key: str) -> str:
     """A site rule file's text with ``{action}`` left to fill in, and ``key`` (a key under test)."""
     return textwrap.dedent(f'''
@@ -311,10 +320,8 @@ def test_with_decoration_lets_a_rule_read_the_leading_pictograph(tmp_path):
     with_key = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "with_decoration = true"))
     assert [r.line for r in strip_boilerplate(text, with_key)[1]] == [2]
     assert with_key.fingerprint != without.fingerprint
-    for action, key, error in (("keep_line", "with_decoration = true", "drop_line, drop_block and drop_tail rules only"),
-                               ("drop_line", 'with_decoration = "yes"', "true or false")):
-        with pytest.raises(RuleError, match=error):
-            _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", key))
+    _assert_flag_is_checked_when_loading(tmp_path, rule, "with_decoration", "keep_line",
+                                         "drop_line, drop_block and drop_tail rules only")
 
 
 @pytest.mark.parametrize("line", ["🎙 On this week’s podcast: what the vote means. Listen on all platforms.",
@@ -534,10 +541,7 @@ def test_above_first_paragraph_limits_a_rule_to_the_lines_over_the_article(tmp_p
     lines, removed, _, _ = strip_boilerplate(text, above)
     assert [r.line for r in removed] == [1] and lines[3] == "Stamped 2024"
     assert above.fingerprint != plain.fingerprint
-    for action, key, error in (("drop_tail", "above_first_paragraph = true", "drop_line rules only"),
-                               ("drop_line", 'above_first_paragraph = "yes"', "true or false")):
-        with pytest.raises(RuleError, match=error):
-            _site_rules(tmp_path, rule.replace("{action}", action).replace("{key}", key))
+    _assert_flag_is_checked_when_loading(tmp_path, rule, "above_first_paragraph", "drop_tail", "drop_line rules only")
 
 
 @pytest.mark.parametrize("line", ["Left the boathouse 2023/08/14 at 07:20, jetty 3",
