@@ -92,7 +92,7 @@ def test_the_news_view_labels_the_development_corpora_line_by_line(tmp_path):
                                               "corpus_fresh18", "corpus_fresh19",
                                               "corpus_fresh20", "corpus_fresh21", "corpus_fresh22", "corpus_fresh23",
                                               "corpus_fresh24", "corpus_fresh25", "corpus_fresh26",
-                                              "corpus_fresh27"]
+                                              "corpus_fresh27", "corpus_fresh28"]
 
 
 def test_a_reserved_corpus_is_neither_trained_on_nor_measured():

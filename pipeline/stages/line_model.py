@@ -33,7 +33,14 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
-from pipeline.shape import is_row, looks_like_headline, looks_like_prose, looks_like_title, word_count
+from pipeline.shape import (
+    is_row,
+    looks_like_headline,
+    looks_like_prose,
+    looks_like_title,
+    reads_as_credit,
+    word_count,
+)
 from pipeline.stages import Stage
 from pipeline.stages.metadata import leading_title
 from pipeline.stages.strip import PARAGRAPH_CHARS
@@ -49,6 +56,9 @@ ABOVE_HEADLINE = "above-headline"
 SCORE_DIGITS = 3
 #: Rounds of scoring the kept lines again (a fixpoint is usually reached in one or two).
 MAX_ROUNDS = 4
+#: The version of the lines the model may not remove (titles, subheadings, short sentences beside
+#: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
+PROTECTIONS_VERSION = 2
 
 
 def load_line_model() -> LineModel:
@@ -73,7 +83,8 @@ class LineModelStage(Stage):
         if self.model is None:
             return {"line_model": False}
         return {"model": self.model.sha256, "version": self.model.version, "threshold": self.threshold,
-                "threshold_html": self.threshold_html, "rounds": MAX_ROUNDS}
+                "threshold_html": self.threshold_html, "rounds": MAX_ROUNDS,
+                "protections": PROTECTIONS_VERSION}
 
     def __call__(self, doc: Document) -> Document:
         if self.model is None or not doc.text:
@@ -215,11 +226,13 @@ SUBHEADING_MAX_WORDS = 8
 
 
 def _subheadings(lines: list[str]) -> Iterator[int]:
-    """Lines that read as a subheading: headline-like, short, between two prose paragraphs."""
+    """Lines that read as a subheading: headline-like, short, between two prose paragraphs, and
+    not a credit (:func:`~pipeline.shape.reads_as_credit`: a picture's credit sits between
+    paragraphs too)."""
     content = [i for i, line in enumerate(lines) if line]
     for before, index, after in zip(content, content[1:], content[2:], strict=False):
         if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
-                and "©" not in lines[index] \
+                and "©" not in lines[index] and not reads_as_credit(lines[index]) \
                 and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
             yield index
 
