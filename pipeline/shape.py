@@ -87,8 +87,9 @@ _NAME_AT_END = regex.compile(r"(?:(?<!\S)\p{Ll}[\p{L}’'-]*|:) (?:\p{Lu}\p{Ll}+
 
 
 def reads_as_credit(line: str) -> bool:
-    """Whether a short line reads as a credit or a byline rather than a subheading: it opens
-    with a label and a colon ("Frame grab: Static staff"), or it ends with a person's name
+    """Whether a short line reads as a credit or a byline rather than a subheading: it carries
+    a copyright sign ("Bild © Anna Beispiel"), it opens with a label and a colon ("Frame grab:
+    Static staff"), or it ends with a person's name
     ("Piccy by Post snapper Rhodri Morgan", "Bildi uzķēra Edgars Kalniņš"). A subheading names
     a topic, and rarely ends with a name; a picture's credit, in any language, does. (On the
     development news corpora, 13 more boilerplate lines go when such lines are no subheadings;
@@ -100,7 +101,7 @@ def reads_as_credit(line: str) -> bool:
     >>> reads_as_credit("What the council decided")
     False
     """
-    return bool(_LABEL_THEN_CAPITAL.search(line) or _NAME_AT_END.search(line))
+    return "©" in line or bool(_LABEL_THEN_CAPITAL.search(line) or _NAME_AT_END.search(line))
 
 
 def looks_like_title(line: str, max_words: int, min_words: int) -> bool:

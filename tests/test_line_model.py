@@ -332,7 +332,7 @@ def test_a_subheading_is_no_credit():
         assert (list(_subheadings([PARA, line, PARA])) == [1]) is protected, line
 
 
-def test_the_protections_enter_the_fingerprint(model):
+def test_the_protections_enter_the_fingerprint():
     """What the model may not remove decides a batch's output as its weights do: a change to the
     protections must rerun what it affects."""
     from pipeline.options import CleanOptions

@@ -227,12 +227,12 @@ SUBHEADING_MAX_WORDS = 8
 
 def _subheadings(lines: list[str]) -> Iterator[int]:
     """Lines that read as a subheading: headline-like, short, between two prose paragraphs, and
-    not a credit (:func:`~pipeline.shape.reads_as_credit`: a picture's credit sits between
-    paragraphs too)."""
+    not a credit (:func:`~pipeline.shape.reads_as_credit`, a copyright sign included: a
+    picture's credit sits between paragraphs too)."""
     content = [i for i, line in enumerate(lines) if line]
     for before, index, after in zip(content, content[1:], content[2:], strict=False):
         if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
-                and "©" not in lines[index] and not reads_as_credit(lines[index]) \
+                and not reads_as_credit(lines[index]) \
                 and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
             yield index
 
