@@ -16,8 +16,9 @@ both ends, as plain-text news arrives):
 
 * **keep all**: nothing is boilerplate (the floor);
 * **rules**: a line is boilerplate iff the built-in rules removed it;
-* **rules+model**: what the chain's line-model stage leaves: a line is boilerplate if a
-  rule removed it or the stage's decision
+* **rules+model**: what the chain's line-model and after-furniture stages leave: a line is
+  boilerplate if a rule removed it, or the closing note after the article's furniture does
+  (plain text only: :func:`with_closing_note`), or the line-model stage's decision
   (:func:`pipeline.stages.line_model.model_removals`, with the shipped threshold: the one
   for HTML input on the ``extracted`` view) removes
   it from the text the rules left: scored in the rendered context (only the lines the
@@ -53,6 +54,7 @@ this process, for scale.
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import sys
@@ -61,8 +63,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.document import Removal
 from pipeline.linemodel import LineModel
 from pipeline.options import CleanOptions
+from pipeline.stages.after_furniture import MAX_NOTES, AfterFurniture, closing_note
 from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
@@ -75,6 +79,7 @@ from training.train_line_model import (
     labelled_corpus_lines,
     model_removed,
     read_split,
+    removing_rules,
     rendered,
 )
 
@@ -117,6 +122,34 @@ def c4_boilerplate(lines: Sequence[str]) -> list[bool]:
     return [bool(line.strip()) and not line.rstrip().endswith(C4_ENDS) for line in lines]
 
 
+def with_closing_note(doc: Doc, removed: list[bool], model: LineModel) -> list[bool]:
+    """``removed`` (the rules' and the model's decisions) and, in plain text (not the
+    ``extracted`` view, which is HTML input), the chain's next stage: the closing note after the
+    article's furniture (:func:`pipeline.stages.after_furniture.closing_note`; the lines one block
+    rule removed in a row are one piece, as the stage counts them), the model deciding again
+    after each note, as the stage has it."""
+    if doc.view == "extracted" or not doc.removed_by:
+        return removed
+    removed = list(removed)
+    for _ in range(MAX_NOTES):
+        lines = ["" if r else line for line, r in zip(doc.lines, removed, strict=True)]
+        removals = tuple(Removal(rule or "line-model", "", i + 1)
+                         for i, (rule, r) in enumerate(zip(doc.removed_by, removed, strict=True)) if r)
+        note = closing_note(lines, removals, _grouped_rules())
+        if note is None:
+            break
+        removed[note] = True
+        lines[note] = ""
+        for i, _ in model_removals(model, lines, model.threshold, protect_title=True):
+            removed[i] = True
+    return removed
+
+
+@functools.cache
+def _grouped_rules() -> frozenset[str]:
+    return AfterFurniture(CleanOptions()).grouped
+
+
 def rendered_scores(doc: Doc, model: LineModel) -> list[float | None]:
     """The model's scores of the lines of ``doc`` the rules kept, in the rendered context (the
     stage's first round); None for the lines a rule removed."""
@@ -133,7 +166,7 @@ def predictions(doc: Doc, model: LineModel) -> tuple[dict[str, list[bool]], list
     return {
         "keep all": [False] * len(doc.lines),
         "rules": list(doc.removed),
-        "rules+model": [r or m for r, m in zip(doc.removed, by_model, strict=True)],
+        "rules+model": with_closing_note(doc, [r or m for r, m in zip(doc.removed, by_model, strict=True)], model),
         "jusText": justext_boilerplate(doc.lines),
         "C4 rule": c4_boilerplate(doc.lines),
     }, rendered_scores(doc, model)
@@ -228,10 +261,11 @@ def corpus_docs(names: Sequence[str] = SEEN_CORPORA) -> list[Doc]:
         pairs = labelled_corpus_lines(path)
         lines = [" ".join(text.split()) for text, _ in pairs]
         labels = [label for _, label in pairs]
-        kept, _, _, _ = strip_boilerplate("\n".join(lines), rules, timeout=None)
+        kept, removals, _, _ = strip_boilerplate("\n".join(lines), rules, timeout=None)
         removed = [not k and bool(t) for k, t in zip(kept, lines, strict=True)]
         model_lines = [t if r else k for t, k, r in zip(lines, kept, removed, strict=True)]
-        docs.append(Doc(path.parent.name + "/" + path.name, "text", path.parent.name, model_lines, labels, removed))
+        docs.append(Doc(path.parent.name + "/" + path.name, "text", path.parent.name, model_lines, labels, removed,
+                        removed_by=removing_rules(removals, removed)))
     return docs
 
 

@@ -4,8 +4,8 @@ The chain is the one list of stages, split at its natural seam:
 
 * **prepare** (decode, extract, repair): what depends on the input alone and on
   the input limits, never on the rules;
-* **finish** (strip, templates, line model, metadata, normalize, duplicates, filters): what the
-  rules, the corpus-level tables, the line model and the output options decide.
+* **finish** (strip, templates, line model, after-furniture, metadata, normalize, duplicates,
+  filters): what the rules, the corpus-level tables, the line model and the output options decide.
 
 Everything that cleans a document runs this list, and nothing else names the
 stage modules: that is what makes ``boilerstrip clean`` and the batch tasks
@@ -27,6 +27,7 @@ from pipeline.document import Document, Reject
 from pipeline.errors import DocumentError
 from pipeline.options import CleanOptions
 from pipeline.stages import Stage
+from pipeline.stages.after_furniture import AfterFurniture
 from pipeline.stages.decode import Decode
 from pipeline.stages.duplicates import Duplicates
 from pipeline.stages.extract import Extract
@@ -41,7 +42,7 @@ from pipeline.stages.templates import Templates
 #: The chain, in order, cut into segments (batch runs one Luigi task per segment and shard).
 SEGMENTS: dict[str, tuple[type[Stage], ...]] = {
     "prepare": (Decode, Extract, Repair),
-    "finish": (Strip, Templates, LineModelStage, Metadata, Normalize, Duplicates, Filters),
+    "finish": (Strip, Templates, LineModelStage, AfterFurniture, Metadata, Normalize, Duplicates, Filters),
 }
 SEGMENT_NAMES = tuple(SEGMENTS)
 

@@ -198,7 +198,7 @@ class CleanOptions:
         "rule-timeout:ID (default {default}; 0: no limit; built-in rules are audited and skip it on lines "
         "of up to 2,000 characters)", parse=parse_seconds, metavar="SECONDS")
     line_model: bool = option(
-        True, "--line-model", "rules only: no line model after the rules", negate="--no-line-model")
+        True, "--line-model", "rules only: no line model after the rules (the closing note after the article's furniture is still tested)", negate="--no-line-model")
     line_model_threshold: float = option(
         0.0, "--line-model-threshold",
         "the line model removes a line no rule claimed when its boilerplate probability is at least P "

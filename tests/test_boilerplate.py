@@ -544,6 +544,28 @@ def test_above_first_paragraph_limits_a_rule_to_the_lines_over_the_article(tmp_p
     _assert_flag_is_checked_when_loading(tmp_path, rule, "above_first_paragraph", "drop_tail", "drop_line rules only")
 
 
+def test_below_first_paragraph_limits_a_rule_to_the_lines_under_the_article(tmp_path):
+    """A ``below_first_paragraph`` rule removes a line only below the first paragraph of prose
+    the rules keep: a "the story resumes after this map" notice stands between paragraphs; over
+    the article a line of that shape is the headline. A document with no paragraph keeps the
+    line. The key excludes ``above_first_paragraph``, serves drop_line rules only, and enters
+    the fingerprint."""
+    rule = _site_rule("site-resume", "A site's resume notice.", "^Story resumes$", "Story resumes",
+                      "Story resumes, the judge said.", "{key}")
+    text = "\n".join(["Story resumes", "", PROSE[0], "Story resumes", PROSE[1]])
+    plain = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
+    assert [r.line for r in strip_boilerplate(text, plain)[1]] == [1, 4]
+    below = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "below_first_paragraph = true"))
+    lines, removed, _, _ = strip_boilerplate(text, below)
+    assert [r.line for r in removed] == [4] and lines[0] == "Story resumes"
+    assert strip_boilerplate("Story resumes\nA short line", below)[1] == []
+    assert below.fingerprint != plain.fingerprint
+    _assert_flag_is_checked_when_loading(tmp_path, rule, "below_first_paragraph", "drop_tail", "drop_line rules only")
+    both = rule.replace("{action}", "drop_line").replace("{key}", "below_first_paragraph = true\nabove_first_paragraph = true")
+    with pytest.raises(RuleError, match="exclude each other"):
+        _site_rules(tmp_path, both)
+
+
 @pytest.mark.parametrize("line", ["Left the boathouse 2023/08/14 at 07:20, jetty 3",
                                   "Savu nousi saunasta pe 8.3.2024 · klo 19.20",
                                   "Tide out at noon, 3 Mar 2022 · 12:10"])

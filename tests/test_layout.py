@@ -45,7 +45,7 @@ def test_only_the_chain_names_the_stage_classes():
 
 def test_the_chain_is_the_stages_in_order():
     assert {name: [cls.name for cls in stages] for name, stages in SEGMENTS.items()} == {
-        "prepare": ["decode", "extract", "repair"], "finish": ["strip", "templates", "line-model", "metadata", "normalize", "duplicates",
+        "prepare": ["decode", "extract", "repair"], "finish": ["strip", "templates", "line-model", "after-furniture", "metadata", "normalize", "duplicates",
                                                               "filter"]}
 
 

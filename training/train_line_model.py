@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.document import Removal
 from pipeline.linemodel.features import line_keys
 from pipeline.linemodel.model import (
     FORMAT_VERSION,
@@ -141,6 +142,9 @@ class Doc:
     labels: list[int | None]
     removed: list[bool]
     keys: list[list[str] | None] = field(default_factory=list)  # own keys of each non-blank line
+    #: the id of the rule that removed each line (None: kept), where :func:`after_rules` recorded
+    #: it: the benchmark's closing-note decision counts a block rule's lines as one piece
+    removed_by: list[str | None] = field(default_factory=list)
 
 
 def news_documents(corpora: Sequence[Path] = NEWS_CORPORA) -> list[Doc]:
@@ -194,11 +198,24 @@ def after_rules(raw: Iterable[dict[str, Any]]) -> list[Doc]:
     docs = []
     for d in raw:
         texts = [line["text"] for line in d["lines"]]
-        kept, _, _, _ = strip_boilerplate("\n".join(texts), rules, timeout=None)
+        kept, removals, _, _ = strip_boilerplate("\n".join(texts), rules, timeout=None)
         removed = [not k and bool(t) for k, t in zip(kept, texts, strict=True)]
         lines = [t if r else k for t, k, r in zip(texts, kept, removed, strict=True)]
-        docs.append(Doc(d["id"], d["view"], d["dataset"], lines, [line["label"] for line in d["lines"]], removed))
+        docs.append(Doc(d["id"], d["view"], d["dataset"], lines, [line["label"] for line in d["lines"]], removed,
+                        removed_by=removing_rules(removals, removed)))
     return docs
+
+
+def removing_rules(removals: Sequence[Removal], removed: Sequence[bool]) -> list[str | None]:
+    """The id of the rule that removed each line (``removed``), from the rules' removal records;
+    None for a line they kept (a ``strip_match`` cut leaves its line kept)."""
+    out: list[str | None] = [None] * len(removed)
+    for r in removals:
+        for offset in range(r.text.count("\n") + 1):
+            i = r.line - 1 + offset
+            if 0 <= i < len(out) and removed[i] and out[i] is None:
+                out[i] = r.rule
+    return out
 
 
 def rendered(doc: Doc) -> Doc:

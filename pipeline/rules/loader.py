@@ -56,7 +56,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "min_items", "beside",
+             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside",
              "with_decoration"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -84,7 +84,7 @@ def _positive_int(raw: dict[str, Any], key: str, default: int, source: str, rid:
 def _action_flag(raw: dict[str, Any], key: str, source: str, rid: str,
                  actions: tuple[str, ...] = ("drop_line",)) -> bool:
     """A true/false key that only rules of ``actions`` may set (``keep_between_prose`` and
-    ``keep_after_prose``, ``above_first_paragraph``: drop_line; ``with_decoration``: drop_line, drop_block and drop_tail); false when
+    ``keep_after_prose``, ``above_first_paragraph``, ``below_first_paragraph``: drop_line; ``with_decoration``: drop_line, drop_block and drop_tail); false when
     absent."""
     value = raw.get(key, False)
     if not isinstance(value, bool):
@@ -184,6 +184,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     keep_between_prose = _action_flag(raw, "keep_between_prose", source, rid)
     keep_after_prose = _action_flag(raw, "keep_after_prose", source, rid)
     above_first_paragraph = _action_flag(raw, "above_first_paragraph", source, rid)
+    below_first_paragraph = _action_flag(raw, "below_first_paragraph", source, rid)
+    if above_first_paragraph and below_first_paragraph:
+        raise _fail(source, rid, "'above_first_paragraph' and 'below_first_paragraph' exclude each other")
     with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_block", "drop_tail"))
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
@@ -208,6 +211,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         keep_between_prose=keep_between_prose,
         keep_after_prose=keep_after_prose,
         above_first_paragraph=above_first_paragraph,
+        below_first_paragraph=below_first_paragraph,
         with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=beside,

@@ -79,6 +79,10 @@ class Rule:
     #: rules keep (a dateline in the site's own words stands over the article; a forum post's
     #: date-and-time line further down belongs to the thread the page is about)
     above_first_paragraph: bool = False
+    #: drop_line: the rule removes a line only below the article's first paragraph of prose the
+    #: rules keep (a "the story resumes after this diagram" notice sits between paragraphs; above
+    #: the article, a line of the same shape is the headline: "The show goes on after the flood")
+    below_first_paragraph: bool = False
     #: drop_line, drop_block, drop_tail: the rule tests the line with its leading pictographs,
     #: which the other drop rules skip as decoration: for this rule the pictograph is the
     #: evidence ("🎙 On our podcast", a related label behind a site's own ornament)
@@ -170,6 +174,7 @@ class RuleSet:
                          r.group, *(("keep_between_prose",) if r.keep_between_prose else ()),
                          *(("keep_after_prose",) if r.keep_after_prose else ()),
                          *(("above_first_paragraph",) if r.above_first_paragraph else ()),
+                         *(("below_first_paragraph",) if r.below_first_paragraph else ()),
                          *(("with_decoration",) if r.with_decoration else ()),
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ())):

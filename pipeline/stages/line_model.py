@@ -76,8 +76,7 @@ class LineModelStage(Stage):
     def __init__(self, options: CleanOptions) -> None:
         super().__init__(options)
         self.model = load_line_model() if options.line_model else None
-        self.threshold = options.line_model_threshold or (self.model.threshold if self.model else 0.0)
-        self.threshold_html = options.line_model_threshold or (self.model.threshold_html if self.model else 0.0)
+        self.threshold, self.threshold_html = model_thresholds(options, self.model)
 
     def fingerprint(self) -> dict[str, object] | None:
         if self.model is None:
@@ -87,21 +86,37 @@ class LineModelStage(Stage):
                 "protections": PROTECTIONS_VERSION}
 
     def __call__(self, doc: Document) -> Document:
-        if self.model is None or not doc.text:
+        if self.model is None:
             return doc
-        lines = doc.text.split("\n")
-        html = doc.format == "html"
-        found = model_removals(self.model, lines, self.threshold_html if html else self.threshold,
-                               protect_title=not html and doc.title is None)
-        if not found:
-            return doc
-        added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
-                 if score is not None else Removal(ABOVE_HEADLINE, lines[index], index + 1)
-                 for index, score in found]
-        for index, _ in found:
-            lines[index] = ""
-        merged = sorted(doc.removed + tuple(added), key=lambda r: r.line)
-        return doc.evolve(text="\n".join(lines), removed=tuple(merged))
+        return apply_model(doc, self.model, self.threshold_html if doc.format == "html" else self.threshold)
+
+
+def model_thresholds(options: CleanOptions, model: LineModel | None) -> tuple[float, float]:
+    """The thresholds a run uses, for plain text and for HTML input: ``--line-model-threshold``
+    for both when given, else the model's own (0.0 without a model)."""
+    if model is None:
+        return options.line_model_threshold or 0.0, options.line_model_threshold or 0.0
+    return options.line_model_threshold or model.threshold, options.line_model_threshold or model.threshold_html
+
+
+def apply_model(doc: Document, model: Scorer, threshold: float) -> Document:
+    """``doc`` with the lines the model removes at ``threshold`` (:func:`model_removals`) blanked
+    and audited: the line-model stage's work, which a later stage that removes a line asks for
+    again (the model's decisions depend on a line's neighbours)."""
+    if not doc.text:
+        return doc
+    lines = doc.text.split("\n")
+    html = doc.format == "html"
+    found = model_removals(model, lines, threshold, protect_title=not html and doc.title is None)
+    if not found:
+        return doc
+    added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
+             if score is not None else Removal(ABOVE_HEADLINE, lines[index], index + 1)
+             for index, score in found]
+    for index, _ in found:
+        lines[index] = ""
+    merged = sorted(doc.removed + tuple(added), key=lambda r: r.line)
+    return doc.evolve(text="\n".join(lines), removed=tuple(merged))
 
 
 class Scorer(Protocol):

@@ -231,7 +231,7 @@ def strip_boilerplate(
 PARAGRAPH_CHARS = 40
 
 
-def _is_paragraph(line: str) -> bool:
+def is_paragraph(line: str) -> bool:
     """A paragraph of prose: PARAGRAPH_CHARS or longer, ending as a sentence."""
     return len(line) >= PARAGRAPH_CHARS and looks_like_prose(line)
 
@@ -243,17 +243,20 @@ def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | No
     of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
     own, such as the dates of a schedule, not the dateline above an article; and of
     ``keep_after_prose`` rules whose line follows such a paragraph: a closing "In short: ..."
-    sentence, not the summary box under the headline; and of ``above_first_paragraph`` rules
+    sentence, not the summary box under the headline; of ``above_first_paragraph`` rules
     whose line comes after the article's first paragraph of prose no rule removed (a dateline
-    stands over the article)."""
+    stands over the article); and of ``below_first_paragraph`` rules whose line comes before
+    it (a "the story resumes below" notice stands between paragraphs; above them, a line of
+    that shape is the headline). A document with no such paragraph keeps every line of a
+    ``below_first_paragraph`` rule."""
     first_paragraph: int | None = None  # worked out once, and only when a rule asks
     for i, v in list(verdicts.items()):
         if v.rule is None:
             continue
-        if v.rule.above_first_paragraph:
+        if v.rule.above_first_paragraph or v.rule.below_first_paragraph:
             if first_paragraph is None:
                 first_paragraph = _first_kept_and_first_paragraph(lines, kept, owner)[1]
-            if i > first_paragraph:
+            if (i > first_paragraph) if v.rule.above_first_paragraph else (i < first_paragraph):
                 del verdicts[i]
                 kept[i], owner[i] = lines[i], None
             continue
@@ -261,7 +264,7 @@ def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | No
             continue
         before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
         sides = (before,) if v.rule.keep_after_prose and not v.rule.keep_between_prose else (before, after)
-        if all(j is not None and owner[j] is None and kept[j] == lines[j] and _is_paragraph(lines[j].strip()) for j in sides):
+        if all(j is not None and owner[j] is None and kept[j] == lines[j] and is_paragraph(lines[j].strip()) for j in sides):
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
 
@@ -314,7 +317,7 @@ def _first_kept_and_first_paragraph(lines: list[str], kept: list[str],
     """The first non-blank line no rule removed (the headline), and the first paragraph of prose
     no rule removed (``len(lines)`` if none), as the line pass left them."""
     first = next((i for i, line in enumerate(lines) if line.strip() and owner[i] is None), None)
-    paragraph = next((i for i, line in enumerate(kept) if owner[i] is None and _is_paragraph(line)), len(lines))
+    paragraph = next((i for i, line in enumerate(kept) if owner[i] is None and is_paragraph(line)), len(lines))
     return first, paragraph
 
 
