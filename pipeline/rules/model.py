@@ -131,6 +131,14 @@ class RuleSet:
         return Screen([rule.factors for rule in self.rules])
 
     @cached_property
+    def block_rule_ids(self) -> frozenset[str]:
+        """The ids of the rules that take several lines in a row (``drop_block``, ``drop_list``,
+        ``drop_tail``): the lines one of them took together are one piece of furniture
+        (:mod:`pipeline.stages.after_furniture`). Worked out once: the chain is built per call
+        of ``clean_bytes``."""
+        return frozenset(r.id for r in self.rules if r.action in ("drop_block", "drop_list", "drop_tail"))
+
+    @cached_property
     def beside_rules(self) -> tuple[Rule, ...]:
         """The rules tried only beside a line other rules removed (``beside``), in order."""
         return tuple(rule for rule in self.rules if rule.beside)

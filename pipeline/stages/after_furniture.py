@@ -44,8 +44,6 @@ MIN_PIECES = 3
 VERSION = 1
 #: Closing notes removed at most, one after another (a note under a note).
 MAX_NOTES = 4
-#: Rule actions whose consecutive lines count as one piece.
-_GROUPED_ACTIONS = frozenset({"drop_block", "drop_list", "drop_tail"})
 
 
 class AfterFurniture(Stage):
@@ -55,7 +53,7 @@ class AfterFurniture(Stage):
 
     def __init__(self, options: CleanOptions) -> None:
         super().__init__(options)
-        self.grouped = frozenset(r.id for r in options.ruleset().rules if r.action in _GROUPED_ACTIONS)
+        self.grouped = options.ruleset().block_rule_ids
         #: the line model, to decide again after a note goes (None: rules only), at the
         #: threshold its stage uses for plain text
         self.model = load_line_model() if options.line_model else None
