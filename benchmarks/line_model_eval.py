@@ -54,7 +54,6 @@ this process, for scale.
 from __future__ import annotations
 
 import argparse
-import functools
 import html
 import json
 import sys
@@ -66,7 +65,7 @@ from typing import Any
 from pipeline.document import Removal
 from pipeline.linemodel import LineModel
 from pipeline.options import CleanOptions
-from pipeline.stages.after_furniture import MAX_NOTES, AfterFurniture, closing_note
+from pipeline.stages.after_furniture import MAX_NOTES, closing_note
 from pipeline.stages.line_model import model_removals
 from pipeline.stages.strip import Strip, strip_boilerplate
 from training.article_view import article_documents
@@ -145,9 +144,8 @@ def with_closing_note(doc: Doc, removed: list[bool], model: LineModel) -> list[b
     return removed
 
 
-@functools.cache
 def _grouped_rules() -> frozenset[str]:
-    return AfterFurniture(CleanOptions()).grouped
+    return CleanOptions().ruleset().block_rule_ids
 
 
 def rendered_scores(doc: Doc, model: LineModel) -> list[float | None]:
