@@ -62,7 +62,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.document import Removal
+from pipeline.document import Removal, removing_rules
 from pipeline.linemodel import LineModel
 from pipeline.options import CleanOptions
 from pipeline.stages.after_furniture import MAX_NOTES, closing_note
@@ -78,7 +78,6 @@ from training.train_line_model import (
     labelled_corpus_lines,
     model_removed,
     read_split,
-    removing_rules,
     rendered,
 )
 

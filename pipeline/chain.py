@@ -177,7 +177,32 @@ def clean_document(doc: Document, options: CleanOptions | None = None) -> Docume
     Raises a :class:`~pipeline.errors.DocumentError` subclass for input that
     cannot be decoded or parsed, or exceeds a limit of ``options``.
     """
-    return Chain(options)(doc)
+    return chain_for(options)(doc)
+
+
+#: Chains built for the API's one-document calls, by their options (see :func:`chain_for`).
+_CHAINS: dict[CleanOptions, Chain] = {}
+#: Distinct options kept at most; a caller cycling through more starts again.
+_CHAINS_KEPT = 16
+
+
+def chain_for(options: CleanOptions | None = None) -> Chain:
+    """The chain for ``options``, built once per process for equal options.
+
+    ``clean_bytes`` and its siblings clean one document a call, and building a chain (every
+    stage, each looking up its rules and model) cost about 0.06 ms a document, over 5% of a
+    short document's cleaning. Stages keep no state between documents, so one chain serves
+    every call. Options carrying their own rules, template table or duplicate marks are not
+    cached: those objects do not take part in the options' equality."""
+    options = options if options is not None else CleanOptions()
+    if options.rules is not None or options.templates is not None or options.duplicate_marks is not None:
+        return Chain(options)
+    chain = _CHAINS.get(options)
+    if chain is None:
+        if len(_CHAINS) >= _CHAINS_KEPT:
+            _CHAINS.clear()
+        chain = _CHAINS[options] = Chain(options)
+    return chain
 
 
 def clean_text(text: str, *, id: str = "<text>", rule_dirs: Iterable[str] = (),

@@ -7,6 +7,7 @@ overwritten, so any record can be re-derived and audited from its source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -38,6 +39,23 @@ class Removal:
             found["source"] = self.source
             found["documents"] = self.documents
         return found
+
+
+def removing_rules(removals: Sequence[Removal], removed: Sequence[bool]) -> list[str | None]:
+    """The rule (or stage) that removed each line, from the removal records: ``removed[i]`` says
+    whether line ``i`` is gone, and a removal covers as many lines as its text has. None for a
+    line still there: a cut that left text on its line (``strip_match``) does not own it. Where
+    two removals cover a line, the first in ``removals`` wins.
+
+    One function for the after-furniture stage (which removed lines are one piece of furniture)
+    and for training and the benchmark (which rule removed a labelled line)."""
+    out: list[str | None] = [None] * len(removed)
+    for r in removals:
+        for offset in range(r.text.count("\n") + 1):
+            i = r.line - 1 + offset
+            if 0 <= i < len(out) and removed[i] and out[i] is None:
+                out[i] = r.rule
+    return out
 
 
 @dataclass(frozen=True)

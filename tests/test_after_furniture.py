@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline import CleanOptions, clean_bytes
 from pipeline.chain import Chain
-from pipeline.document import Removal
+from pipeline.document import Removal, removing_rules
 from pipeline.stages.after_furniture import MIN_PIECES, RULE_NAME, closing_note
 
 ARTICLE = [
@@ -74,3 +74,13 @@ def test_cleaning_the_output_again_changes_nothing():
     first = _clean(*ARTICLE, "Share this story: Facebook | X | Email", "12 comments", "Sign up for our newsletter", NOTE)
     second = _clean(first.text)
     assert second.text == first.text
+
+
+def test_removing_rules_names_the_removal_that_blanked_each_line():
+    """The one helper the stage, training and the benchmark share: a removal owns the lines its
+    text spans, only where the line is gone, and the first removal listed wins."""
+    removals = [Removal("share-row", "Share\nTweet", 2), Removal("line-model", "Tweet", 3),
+                Removal("trim", "Photo: x", 5)]
+    removed = [False, True, True, False, False]
+    assert removing_rules(removals, removed) == [None, "share-row", "share-row", None, None]
+    assert removing_rules([Removal("far", "x", 40)], [True]) == [None]

@@ -56,3 +56,14 @@ def test_the_command_line_builds_its_parser_without_luigi():
 
     probe = "import sys, pipeline.cli as c; c.build_parser(); print('luigi' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_one_document_calls_reuse_one_chain_per_options():
+    """clean_bytes builds no chain per call; options that carry their own rules do not share."""
+    from pipeline import CleanOptions
+    from pipeline.chain import chain_for
+
+    assert chain_for() is chain_for(CleanOptions())
+    assert chain_for(CleanOptions(line_model=False)) is not chain_for()
+    rules = CleanOptions().ruleset()
+    assert chain_for(CleanOptions(rules=rules)) is not chain_for(CleanOptions(rules=rules))

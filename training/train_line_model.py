@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.document import Removal
+from pipeline.document import removing_rules
 from pipeline.linemodel.features import line_keys
 from pipeline.linemodel.model import (
     FORMAT_VERSION,
@@ -204,18 +204,6 @@ def after_rules(raw: Iterable[dict[str, Any]]) -> list[Doc]:
         docs.append(Doc(d["id"], d["view"], d["dataset"], lines, [line["label"] for line in d["lines"]], removed,
                         removed_by=removing_rules(removals, removed)))
     return docs
-
-
-def removing_rules(removals: Sequence[Removal], removed: Sequence[bool]) -> list[str | None]:
-    """The id of the rule that removed each line (``removed``), from the rules' removal records;
-    None for a line they kept (a ``strip_match`` cut leaves its line kept)."""
-    out: list[str | None] = [None] * len(removed)
-    for r in removals:
-        for offset in range(r.text.count("\n") + 1):
-            i = r.line - 1 + offset
-            if 0 <= i < len(out) and removed[i] and out[i] is None:
-                out[i] = r.rule
-    return out
 
 
 def rendered(doc: Doc) -> Doc:

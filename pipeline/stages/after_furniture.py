@@ -30,7 +30,7 @@ The removal is audited as ``{"rule": "after-furniture", "line": n, "text": ...}`
 
 from __future__ import annotations
 
-from pipeline.document import Document, Removal
+from pipeline.document import Document, Removal, removing_rules
 from pipeline.options import CleanOptions
 from pipeline.stages import Stage
 from pipeline.stages.line_model import apply_model, load_line_model, model_thresholds
@@ -97,15 +97,10 @@ def closing_note(lines: list[str], removed: tuple[Removal, ...], grouped: frozen
     # lines[above + 1:last] are blank: removed lines and the source's own blank lines
     if last < 0 or last - 1 - above < min_pieces or not is_paragraph(lines[last].strip()):
         return None
-    owner: dict[int, str] = {}
-    for r in removed:
-        for offset in range(r.text.count("\n") + 1):
-            index = r.line - 1 + offset
-            if above < index < last and not lines[index]:
-                owner.setdefault(index, r.rule)
+    owners = removing_rules(removed, [not line for line in lines])
     pieces, previous = 0, None
     for index in range(last - 1, above, -1):
-        rule = owner.get(index)
+        rule = owners[index]
         if rule is not None:
             if not (rule == previous and rule in grouped):
                 pieces += 1
