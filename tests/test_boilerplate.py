@@ -527,40 +527,36 @@ def test_a_top_link_with_paragraphs_after_it_drops_only_its_line():
     assert [r.text for r in doc.removed] == ["⇡ Back up to the summit station"]
 
 
-def test_above_first_paragraph_limits_a_rule_to_the_lines_over_the_article(tmp_path):
-    """An ``above_first_paragraph`` rule removes a line only above the first paragraph of prose
-    the rules keep: a dateline stands over the article; the same date-and-time line under a
-    paragraph is a forum post's header or a schedule's row, the page's own text. Only drop_line
-    rules may ask for it, and it enters the fingerprint."""
+@pytest.mark.parametrize(("key", "removed_lines", "kept_index"), [
+    ("above_first_paragraph", [1], 3),
+    ("below_first_paragraph", [4], 0),
+])
+def test_a_position_key_limits_a_rule_to_one_side_of_the_first_paragraph(tmp_path, key, removed_lines, kept_index):
+    """``above_first_paragraph`` and ``below_first_paragraph`` limit a drop_line rule to the lines
+    over or under the first paragraph of prose the rules keep. A dateline stands over the
+    article, and the same date-and-time line under a paragraph is a forum post's header or a
+    schedule's row; a "the story resumes after this map" notice stands between paragraphs, and
+    over the article a line of that shape is the headline. Only drop_line rules may ask for
+    either key, and it enters the fingerprint."""
     rule = _site_rule("site-stamp", "A site's stamp line.", "^Stamped \\d{4}$", "Stamped 2024",
                       "Stamped in gold, the cover shone.", "{key}")
     text = "\n".join(["Stamped 2024", "", PROSE[0], "Stamped 2024", PROSE[1]])
     plain = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
     assert [r.line for r in strip_boilerplate(text, plain)[1]] == [1, 4]
-    above = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "above_first_paragraph = true"))
-    lines, removed, _, _ = strip_boilerplate(text, above)
-    assert [r.line for r in removed] == [1] and lines[3] == "Stamped 2024"
-    assert above.fingerprint != plain.fingerprint
-    _assert_flag_is_checked_when_loading(tmp_path, rule, "above_first_paragraph", "drop_tail", "drop_line rules only")
+    limited = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", f"{key} = true"))
+    lines, removed, _, _ = strip_boilerplate(text, limited)
+    assert [r.line for r in removed] == removed_lines and lines[kept_index] == "Stamped 2024"
+    assert limited.fingerprint != plain.fingerprint
+    _assert_flag_is_checked_when_loading(tmp_path, rule, key, "drop_tail", "drop_line rules only")
 
 
-def test_below_first_paragraph_limits_a_rule_to_the_lines_under_the_article(tmp_path):
-    """A ``below_first_paragraph`` rule removes a line only below the first paragraph of prose
-    the rules keep: a "the story resumes after this map" notice stands between paragraphs; over
-    the article a line of that shape is the headline. A document with no paragraph keeps the
-    line. The key excludes ``above_first_paragraph``, serves drop_line rules only, and enters
-    the fingerprint."""
+def test_below_first_paragraph_needs_a_paragraph_and_excludes_above(tmp_path):
+    """With no paragraph of prose in the document nothing is under the article, so a
+    ``below_first_paragraph`` rule removes nothing; a rule cannot ask for both sides."""
     rule = _site_rule("site-resume", "A site's resume notice.", "^Story resumes$", "Story resumes",
                       "Story resumes, the judge said.", "{key}")
-    text = "\n".join(["Story resumes", "", PROSE[0], "Story resumes", PROSE[1]])
-    plain = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", ""))
-    assert [r.line for r in strip_boilerplate(text, plain)[1]] == [1, 4]
     below = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{key}", "below_first_paragraph = true"))
-    lines, removed, _, _ = strip_boilerplate(text, below)
-    assert [r.line for r in removed] == [4] and lines[0] == "Story resumes"
     assert strip_boilerplate("Story resumes\nA short line", below)[1] == []
-    assert below.fingerprint != plain.fingerprint
-    _assert_flag_is_checked_when_loading(tmp_path, rule, "below_first_paragraph", "drop_tail", "drop_line rules only")
     both = rule.replace("{action}", "drop_line").replace("{key}", "below_first_paragraph = true\nabove_first_paragraph = true")
     with pytest.raises(RuleError, match="exclude each other"):
         _site_rules(tmp_path, both)
