@@ -62,7 +62,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.document import Removal, removing_rules
+from pipeline.document import removing_rules
 from pipeline.linemodel import LineModel
 from pipeline.options import CleanOptions
 from pipeline.stages.after_furniture import MAX_NOTES, closing_note
@@ -131,9 +131,8 @@ def with_closing_note(doc: Doc, removed: list[bool], model: LineModel) -> list[b
     removed = list(removed)
     for _ in range(MAX_NOTES):
         lines = ["" if r else line for line, r in zip(doc.lines, removed, strict=True)]
-        removals = tuple(Removal(rule or "line-model", "", i + 1)
-                         for i, (rule, r) in enumerate(zip(doc.removed_by, removed, strict=True)) if r)
-        note = closing_note(lines, removals, _grouped_rules())
+        owners = [(rule or "line-model") if r else None for rule, r in zip(doc.removed_by, removed, strict=True)]
+        note = closing_note(lines, owners, _grouped_rules())
         if note is None:
             break
         removed[note] = True

@@ -20,6 +20,11 @@ def _clean(*lines: str, fmt: str = "text", **options):
     return clean_bytes("\n".join(lines).encode(), format=fmt, options=CleanOptions(**options))
 
 
+
+def _owners(lines: list[str], removals) -> list[str | None]:
+    """Which rule blanked each line, as the stage hands it to closing_note."""
+    return removing_rules(removals, [not line for line in lines])
+
 def test_a_closing_note_after_three_pieces_of_furniture_goes():
     """Share bar, comments prompt and newsletter box (each a rule's line), then the site's note
     about itself in its own words: the note goes, audited with its own name."""
@@ -45,14 +50,14 @@ def test_fewer_pieces_or_no_article_above_keep_the_line():
     furniture = (Removal("share-buttons", "Share", 2), Removal("comment-count", "12 comments", 3),
                  Removal("newsletter-prompt", "Sign up", 4))
     with_article = [ARTICLE[2], "", "", "", NOTE]
-    assert closing_note(with_article, furniture, frozenset()) == 4
-    assert closing_note(with_article, furniture[1:], frozenset()) is None  # two pieces
+    assert closing_note(with_article, _owners(with_article, furniture), frozenset()) == 4
+    assert closing_note(with_article, _owners(with_article, furniture[1:]), frozenset()) is None  # two pieces
     no_article = ["Quayside Log", "", "", "", NOTE]
-    assert closing_note(no_article, furniture, frozenset()) is None
+    assert closing_note(no_article, _owners(no_article, furniture), frozenset()) is None
     # the same three lines taken by one block rule are one piece
     block = tuple(Removal("read-more-block", r.text, r.line) for r in furniture)
-    assert closing_note(with_article, block, frozenset({"read-more-block"})) is None
-    assert closing_note(with_article, block, frozenset()) == 4
+    assert closing_note(with_article, _owners(with_article, block), frozenset({"read-more-block"})) is None
+    assert closing_note(with_article, _owners(with_article, block), frozenset()) == 4
 
 
 def test_a_short_last_line_is_left_to_the_line_model():
@@ -60,7 +65,7 @@ def test_a_short_last_line_is_left_to_the_line_model():
     a sentence is the line model's to score."""
     lines = [ARTICLE[2], "", "", "", "Quayside Log"]
     removed = tuple(Removal(f"rule-{n}", "x", n + 2) for n in range(3))
-    assert closing_note(lines, removed, frozenset()) is None
+    assert closing_note(lines, _owners(lines, removed), frozenset()) is None
 
 
 def test_html_is_left_alone_and_the_stage_enters_the_fingerprint():

@@ -30,6 +30,9 @@ The removal is audited as ``{"rule": "after-furniture", "line": n, "text": ...}`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from pipeline.document import Document, Removal, removing_rules
 from pipeline.options import CleanOptions
 from pipeline.stages import Stage
@@ -69,7 +72,9 @@ class AfterFurniture(Stage):
             if not doc.text or not doc.removed:
                 break
             lines = doc.text.split("\n")
-            index = closing_note(lines, doc.removed, self.grouped)
+            if note_spot(lines) is None:  # most documents: no need to read the removals
+                break
+            index = closing_note(lines, removing_rules(doc.removed, [not line for line in lines]), self.grouped)
             if index is None:
                 break
             added = Removal(RULE_NAME, lines[index], index + 1)
@@ -81,13 +86,18 @@ class AfterFurniture(Stage):
         return doc
 
 
-def closing_note(lines: list[str], removed: tuple[Removal, ...], grouped: frozenset[str],
-                 min_pieces: int = MIN_PIECES) -> int | None:
-    """The index of the document's closing note in ``lines`` (removed lines blank), or None.
+class NoteSpot(NamedTuple):
+    """Where a closing note may stand: the document's last kept line, and the nearest kept line
+    above it (-1: none); the lines between are blank."""
 
-    ``removed``: the removals so far (a line a removal blanked counts as furniture; a cut that
-    left text on its line does not); ``grouped``: the ids whose consecutive lines are one piece.
-    The cheap tests come first: most documents end on a line with a kept line right above it."""
+    last: int
+    above: int
+
+
+def note_spot(lines: Sequence[str], min_pieces: int = MIN_PIECES) -> NoteSpot | None:
+    """The cheap tests, in ``lines`` (removed lines blank): the last kept line is a paragraph and
+    at least ``min_pieces`` blank lines stand right above it. None otherwise, which is most
+    documents: their last line has a kept line right above it."""
     last = len(lines) - 1
     while last >= 0 and not lines[last].strip():
         last -= 1
@@ -97,9 +107,21 @@ def closing_note(lines: list[str], removed: tuple[Removal, ...], grouped: frozen
     # lines[above + 1:last] are blank: removed lines and the source's own blank lines
     if last < 0 or last - 1 - above < min_pieces or not is_paragraph(lines[last].strip()):
         return None
-    owners = removing_rules(removed, [not line for line in lines])
+    return NoteSpot(last, above)
+
+
+def closing_note(lines: Sequence[str], owners: Sequence[str | None], grouped: frozenset[str],
+                 min_pieces: int = MIN_PIECES) -> int | None:
+    """The index of the document's closing note in ``lines`` (removed lines blank), or None.
+
+    ``owners``: the rule (or stage) that removed each line, None for a line still there or a
+    blank line of the source (:func:`~pipeline.document.removing_rules`); ``grouped``: the ids
+    whose consecutive lines are one piece."""
+    spot = note_spot(lines, min_pieces)
+    if spot is None:
+        return None
     pieces, previous = 0, None
-    for index in range(last - 1, above, -1):
+    for index in range(spot.last - 1, spot.above, -1):
         rule = owners[index]
         if rule is not None:
             if not (rule == previous and rule in grouped):
@@ -107,6 +129,6 @@ def closing_note(lines: list[str], removed: tuple[Removal, ...], grouped: frozen
             previous = rule
     if pieces < min_pieces:
         return None
-    if not any(lines[j].strip() and is_paragraph(lines[j].strip()) for j in range(above + 1)):
+    if not any(lines[j].strip() and is_paragraph(lines[j].strip()) for j in range(spot.above + 1)):
         return None
-    return last
+    return spot.last
