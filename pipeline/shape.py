@@ -86,6 +86,30 @@ _LABEL_THEN_CAPITAL = regex.compile(r"^(?:\S+ ){0,3}\S+: \p{Lu}")
 _NAME_AT_END = regex.compile(r"(?:(?<!\S)\p{Ll}[\p{L}’'-]*|:) (?:\p{Lu}\p{Ll}+ ){1,2}\p{Lu}\p{Ll}+(?: \([^()]{2,30}\))?$")
 
 
+#: A byline standing where a headline would: a label of two or more words, a colon and a name
+#: ("Sideline scribe: Sinéad Ní Ghríofa"), or at most five words ending in a lower-case word
+#: and a name ("Ekri pa Woodly Jean-Baptiste", "Words by Ana Lima"). A name is two or three
+#: capitalised words, perhaps hyphenated.
+_NAME = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\ ){1,2}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
+_BYLINE_SHAPE = regex.compile(rf"""(?x)
+    ^(?:\S+\ ){{1,8}}\S+:\ {_NAME}$
+   |^(?=(?:\S+\ ){{2,4}}\S+$)\S+(?:\ \S+){{0,2}}?\ \p{{Ll}}[\p{{L}}’'-]*\ {_NAME}$""")
+
+
+def reads_as_byline(line: str) -> bool:
+    """Whether a short line reads as a byline by its shape alone (:data:`_BYLINE_SHAPE`), in a
+    language no rule knows: a text whose headline is missing starts with one, and it is no title.
+    A headline ending in a name has more words ("Rain tanks go in as hosepipe ban bites at Gorsey
+    Lane") or one word before its colon ("Obituary: Jane Doe").
+
+    >>> reads_as_byline("Ekri pa Woodly Jean-Baptiste")
+    True
+    >>> reads_as_byline("Obituary: Jane Doe")
+    False
+    """
+    return bool(_BYLINE_SHAPE.search(line))
+
+
 def reads_as_credit(line: str) -> bool:
     """Whether a short line reads as a credit or a byline rather than a subheading: it carries
     a copyright sign ("Bild © Anna Beispiel"), it opens with a label and a colon ("Frame grab:

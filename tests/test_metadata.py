@@ -267,3 +267,15 @@ def test_fields_filled_by_this_stage_come_from_repaired_lines():
     doc = clean_text("Council\u00a0approves  harbour &amp; dredging plan\n\nBy\u00a0Jane&nbsp;  Doe\u200b \n\n"
                      "The council approved a contract on Wednesday to dredge the old harbour, officials said.")
     assert (doc.title, doc.author) == ("Council approves harbour & dredging plan", "Jane Doe")
+
+
+def test_a_byline_is_no_title_and_the_title_rules_enter_the_fingerprint():
+    """A text without a headline starts with its byline, in any wording ("Ekri pa ..."): it is
+    no title. How a title is taken decides a batch's output, so its version is fingerprinted."""
+    from pipeline.options import CleanOptions
+    from pipeline.stages.metadata import TITLES_VERSION, Metadata, leading_title
+
+    body = "The ferry will run twice a day from May, the operator said on Monday morning."
+    assert leading_title(["Kronika spisała Zofia Wrona-Malik", body]) is None
+    assert leading_title(["Obituary: Jane Doe", body]) == 0
+    assert Metadata(CleanOptions()).fingerprint()["titles"] == TITLES_VERSION

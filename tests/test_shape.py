@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.shape import _CLOSERS, QUESTION_HEADLINE_WORDS, looks_like_headline, looks_like_prose, word_count
+from pipeline.shape import (
+    _CLOSERS,
+    QUESTION_HEADLINE_WORDS,
+    looks_like_headline,
+    looks_like_prose,
+    reads_as_byline,
+    word_count,
+)
 
 # The definitions before final_mark (regex searches anchored at the end of the line), with the
 # spaces French typography sets inside guillemets ("... prochaine. »").
@@ -56,3 +64,17 @@ def test_a_french_quotation_ends_as_a_sentence_inside_its_spaced_guillemets():
     quote = "« On a vidé le camion en deux heures, je n’avais jamais vu ça », raconte-t-il. « Il faudra prévoir plus. »"
     assert looks_like_prose(quote) and looks_like_prose(quote.replace(" »", "\u202f»"))
     assert not looks_like_prose("« Le marché de nuit »")
+
+
+@pytest.mark.parametrize(("line", "byline"), [
+    ("Ekri pa Woodly Jean-Baptiste", True),
+    ("Sideline scribe: Sinéad Ní Ghríofa", True),
+    ("Words from the back seat of a half-ton: Kira Bellweather", True),
+    ("Kronika spisała Zofia Wrona-Malik", True),
+    ("Obituary: Jane Doe", False),  # one word before the colon: a headline's label
+    ("Rain tanks go in as hosepipe ban bites at Gorsey Lane", False),  # a headline has more words
+    ("By the river", False),
+    ("Council: Budget Approved Tonight Again", False),  # four capitalised words: no name of two or three
+])
+def test_a_byline_is_told_by_its_shape(line, byline):
+    assert reads_as_byline(line) is byline

@@ -75,7 +75,7 @@ from pipeline.linemodel.features import (
     final_char,
     line_keys,
 )
-from pipeline.shape import is_row, looks_like_title
+from pipeline.shape import is_row, looks_like_title, reads_as_byline
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"
@@ -138,9 +138,10 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
 
 def is_headline(line: str) -> bool:
     """Whether a line reads as a headline, as the metadata stage takes a title: a row of fields
-    (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a market strip) is none, and
-    the model scores it like any other line."""
-    return looks_like_title(line, HEAD_WORDS[1], HEAD_WORDS[0]) and not is_row(line)
+    (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a market strip) is none, nor is
+    a byline (:func:`~pipeline.shape.reads_as_byline`), which leads a text without a headline:
+    the model scores those like any other line."""
+    return looks_like_title(line, HEAD_WORDS[1], HEAD_WORDS[0]) and not is_row(line) and not reads_as_byline(line)
 
 
 def tail_start(kinds: Sequence[int]) -> int:

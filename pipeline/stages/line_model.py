@@ -38,6 +38,7 @@ from pipeline.shape import (
     looks_like_headline,
     looks_like_prose,
     looks_like_title,
+    reads_as_byline,
     reads_as_credit,
     word_count,
 )
@@ -58,7 +59,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 2
+PROTECTIONS_VERSION = 3
 
 
 def load_line_model() -> LineModel:
@@ -165,10 +166,12 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
             if protect_title:
                 protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
+        bylines = [(index, lines[index]) for index, _ in found if reads_as_byline(lines[index])]
         for index, score in found:
             out.append(ModelRemoval(index, score))
             lines[index] = ""
-        above = above_headline(lines) if protect_title else []
+        above = above_headline(_with(lines, bylines)) if protect_title else []
+        above = [index for index in above if lines[index]]
         for index in above:
             out.append(ModelRemoval(index, None))
             lines[index] = ""
@@ -179,18 +182,32 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     return out
 
 
+def _with(lines: list[str], restored: list[tuple[int, str]]) -> list[str]:
+    """``lines`` with the ``restored`` lines (index, text) put back: the bylines the model removed
+    in a round, which still mark where the article starts (:func:`above_headline`) when a text has
+    no headline and its byline stands in the headline's place."""
+    if not restored:
+        return lines
+    view = list(lines)
+    for index, text in restored:
+        view[index] = text
+    return view
+
+
 def _titles(texts: list[str]) -> list[int]:
     """The lines protected as the document's title: the article's headline above its first
     paragraph (:func:`article_headline`), and the leading line if it can be a title, unless it
     is shorter than a headline and the article's headline is further down. A short line above
     the headline ("Accept Reject Settings", "Rowing") is a widget or a label the rules did not
     know, and the model judges it like any other line; a short headline that leads the article
-    ("Harbour Dredging Approved") stays."""
+    ("Harbour Dredging Approved") stays. A byline (:func:`~pipeline.shape.reads_as_byline`) is
+    judged too: in a text without a headline it stands where the headline would, and it still
+    marks where the article starts for :func:`above_headline` in the round the model removes it."""
     headline, leading = article_headline(texts), leading_title(texts)
     if leading is not None and headline is not None and leading < headline \
             and word_count(texts[leading]) < HEADLINE_WORDS[0]:
         leading = None
-    return [index for index in (leading, headline) if index is not None]
+    return [index for index in (leading, headline) if index is not None and not reads_as_byline(texts[index])]
 
 
 #: At most this many lines above the article's headline go (:func:`above_headline`).

@@ -18,9 +18,12 @@ import regex
 from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.rules.model import PUBLISHED_GROUP
-from pipeline.shape import is_row, looks_like_prose, looks_like_title, word_count
+from pipeline.shape import is_row, looks_like_prose, looks_like_title, reads_as_byline, word_count
 from pipeline.stages import Stage
 
+#: The version of how a leading line is taken as the title (:func:`leading_title`): it enters
+#: the fingerprint, so that a batch reruns what a change to it affects.
+TITLES_VERSION = 2
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
@@ -223,14 +226,16 @@ def leading_title(lines: list[str]) -> int | None:
 
     A headline is short, does not read as prose, starts with a capital or a
     digit, does not end like a label (``:`` or ``,``), is no row of fields
-    (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a dateline) and
-    has a body after it.
+    (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a dateline), is no
+    byline (:func:`~pipeline.shape.reads_as_byline`: a text without a headline
+    starts with one) and has a body after it.
     """
     index = _first_content(lines)
     if index is None or not any(lines[index + 1:]):
         return None
     line = lines[index]
-    return index if looks_like_title(line, TITLE_MAX_WORDS, TITLE_MIN_WORDS) and not is_row(line) else None
+    return index if looks_like_title(line, TITLE_MAX_WORDS, TITLE_MIN_WORDS) and not is_row(line) \
+        and not reads_as_byline(line) else None
 
 
 def _first_content(lines: list[str]) -> int | None:
@@ -352,4 +357,4 @@ class Metadata(Stage):
         return extract_metadata(doc)
 
     def fingerprint(self) -> dict[str, object]:
-        return {"pycld2": version("pycld2")}
+        return {"pycld2": version("pycld2"), "titles": TITLES_VERSION}
