@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from pipeline import __version__
+from pipeline.codehash import code_fingerprint
 from pipeline.document import Document, Reject
 from pipeline.errors import DocumentError
 from pipeline.options import CleanOptions
@@ -86,9 +87,10 @@ class Chain:
         return doc
 
     def fingerprint(self) -> str:
-        """What these stages' output depends on besides the input: the package version and
-        every stage's own fingerprint (options read, library versions)."""
-        return digest(__version__, [(stage.name, stage.fingerprint()) for stage in self.stages])
+        """What these stages' output depends on besides the input: the package version, its code
+        (:func:`~pipeline.codehash.code_fingerprint`) and every stage's own fingerprint (options
+        read, rules, model, library versions)."""
+        return digest(__version__, code_fingerprint(), [(stage.name, stage.fingerprint()) for stage in self.stages])
 
     def stream(self, items: Iterable[tuple[K, Document | Reject]],
                timings: dict[str, float] | None = None, jobs: int = 1) -> Iterator[tuple[K, Document | Reject]]:
