@@ -166,7 +166,8 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
             if protect_title:
                 protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
-        bylines = [(index, lines[index]) for index, _ in found if reads_as_byline(lines[index])]
+        # (only above_headline reads them, and only when a title is to be protected)
+        bylines = [(index, lines[index]) for index, _ in found if reads_as_byline(lines[index])] if protect_title else []
         for index, score in found:
             out.append(ModelRemoval(index, score))
             lines[index] = ""
