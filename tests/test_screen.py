@@ -193,6 +193,28 @@ def test_benchmark_corpus_strips_identically(tmp_path):
         assert strip_boilerplate(text, RULES, screened=True) == strip_boilerplate(text, RULES, screened=False)
 
 
+def test_no_factor_is_common_enough_to_defeat_the_screen(tmp_path):
+    """A factor found on nearly every line (a bare space, from a separator class the walk could
+    not spell out) makes the screen's automaton report hundreds of hits a document, each one
+    Python work, and lets its rule through everywhere: cleaning once slowed by a third that way.
+    Counted, not timed: the automaton's hits on the throughput benchmark's generated documents
+    (about two a line with the shipped rules) stay well below one per character of a line."""
+    from benchmarks.generate_corpus import generate
+    from pipeline.chain import Chain
+    from pipeline.document import Document
+    from pipeline.rules.screened import screen_bytes
+
+    prepare = Chain(segments=["prepare"])
+    hits = lines = 0
+    for path in generate(tmp_path, 200, seed=13):
+        text = prepare(Document(id=path.name, raw=path.read_bytes())).text
+        screened, _ = screen_bytes(text)
+        hits += len(RULES.screen._automaton.find_matches_as_indexes(b"\n" + screened + b"\n", overlapping=True))
+        lines += text.count("\n") + 1
+    assert hits / lines < 4, f"{hits / lines:.1f} screen hits a line"
+    assert not [r.id for r in RULES if r.factors and r.factors & {" ", "\n"}]
+
+
 def test_user_rules_without_factors_are_tried_on_every_line(tmp_path):
     (tmp_path / "site.toml").write_text(
         '[[rule]]\nid = "short-caps"\ndescription = "an all-caps kicker"\npattern = \'^\\p{Lu}{2,12}$\'\n'

@@ -30,9 +30,12 @@ line costs no more than a long one.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
 import regex
 
@@ -189,11 +192,62 @@ def _spellings(words: Sequence[str], contracted: Sequence[str] = ("you", "we")) 
 
 
 _ADDRESS_TOKENS = _spellings(_ADDRESS_WORDS)
-#: English "we" is also Polish "in" ("we wrześniu"): in a line with letters of Polish spelling, it
-#: alone is no address.
+#: English "we" is also Polish "in" ("we wrześniu") and Turkmen "and" ("gelýär we öwrenýär"): in
+#: a line with letters of Polish or Turkmen spelling, it alone is no address.
 _WE_TOKENS = _spellings(("we",), contracted=())
-_POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
+_WE_OTHER_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻýňÝŇ")
 _ADDRESS_CASED_TOKENS = _spellings(_ADDRESS_CASED)
+#: The language of each address word, by its stoplist's name in jusText. Many short words of one
+#: language are words of another too (English "we" and "us" are Turkmen "and" and Catalan "you"),
+#: so an address word counts only beside another common word of its own language: "Sign up and
+#: we'll send ..." speaks to the reader, a paragraph of another language that happens to spell
+#: "we" does not.
+_ADDRESS_LANGUAGES: dict[str, tuple[str, ...]] = {
+    word: tuple(language for language, words in (
+        ("English", "you your yours we our ours us"),
+        ("French", "vous votre vos nous notre nôtre"),
+        ("German", "wir euch unser unsere unserer unseren unserem unseres eure euer euren eurem eurer eures ihnen"),
+        ("Spanish", "usted ustedes tus vosotros nuestro nuestra nuestros nuestras"),
+        ("Portuguese", "você vocês nosso nossa nossos nossas"),
+        ("Italian", "tuo tua vostro vostra vostri vostre nostro nostra nostri nostre"),
+        ("Dutch", "jij jouw uw wij"),
+        ("Swedish", "ditt dina vår vårt våra oss"),
+        ("Norwegian_Bokmal", "ditt dina vår vårt våra oss"),
+        ("Danish", "oss"),
+        ("Polish", "twój twoja wasz wasza wasze waszego waszej waszym waszych waszą nasz nasza nasze naszego "
+                   "naszej naszym naszych naszą"),
+        ("Turkish", "siz sizin bizim"),
+        ("Indonesian", "anda kami"),
+        ("Malay", "anda kami"),
+    ) if word in words.split())
+    for word in (*_ADDRESS_WORDS, *(w.lower() for w in _ADDRESS_CASED))
+}
+#: What is stripped from a space-split word to compare it with a stoplist.
+_WORD_EDGES = "\"“”„«»‘’‚‹›()[]{}¿¡.,;:!?…'-–—"
+
+
+@cache
+def _stoplist(language: str) -> frozenset[str]:
+    """jusText's stoplist for ``language``, read from its package data without importing jusText
+    (its import costs 50 ms, and a line of prose asks this)."""
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "stoplists" / f"{language}.txt"
+    return frozenset(path.read_text(encoding="utf-8").lower().split())
+
+
+def _in_its_language(words: Sequence[str]) -> bool:
+    """Whether some address word among ``words`` (a line's, lower-cased) has another common word of
+    its language beside it (:data:`_ADDRESS_LANGUAGES`)."""
+    bare = [w.strip(_WORD_EDGES) for w in words]
+    stems = [w.split("'", 1)[0].split("’", 1)[0] for w in bare]
+    for stem in stems:
+        for language in _ADDRESS_LANGUAGES.get(stem, ()):
+            stop = _stoplist(language)
+            if any(w in stop and s not in _ADDRESS_LANGUAGES for w, s in zip(bare, stems, strict=True)):
+                return True
+    return False
 #: Quotation marks: a line with one reports someone's words, and stays prose.
 _QUOTES = frozenset("\"“”„«»‘‚‹›「」")  # not ’, which is also the apostrophe
 
@@ -210,9 +264,9 @@ def addresses_reader(line: str) -> bool:
     if _ADDRESS_TOKENS.isdisjoint(words) and not (
             ("us" in line or "Ihnen" in line) and not _ADDRESS_CASED_TOKENS.isdisjoint(line.split())):
         return False
-    if not _POLISH_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
-        return False  # Polish "we" ("in"): "we wrześniu"
-    return _QUOTES.isdisjoint(line)
+    if not _WE_OTHER_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
+        return False  # Polish "we" ("in"): "we wrześniu"; Turkmen "we" ("and")
+    return _QUOTES.isdisjoint(line) and _in_its_language(words)
 
 
 def is_gated(line: str, gate_chars: int) -> bool:

@@ -54,23 +54,24 @@ _CLD2_REFUSES = re.compile(
 
 # Month names (and common abbreviations) in the languages the rules cover (Turkish, Czech,
 # Romanian, Hungarian, Indonesian, Maltese, Albanian, Irish, Welsh, Tagalog, Azerbaijani and
-# Bosnian included: their datelines name the month). Estonian,
+# Bosnian included: their datelines name the month; Upper Sorbian's genitive forms too,
+# '7. apryla'). Estonian,
 # Slovene, Greek, Slovak, Croatian, Lithuanian and Latvian datelines inflect the month
 # ('8. märtsil', '7. avgusta', '18 Μαρτίου', '5. októbra', '19. travnja', 'vasario 3 d.',
 # '13. jūlijā'), so those forms are listed beside the names. Croatian 'listopada' (October)
 # is left out: Polish writes the same word for November, and Polish came first.
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje",
     "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin",
     "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta",
     "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi",
     "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra",
     "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
