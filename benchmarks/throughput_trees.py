@@ -26,26 +26,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.generate_corpus import generate
-from benchmarks.throughput import decoded_texts, ftfy_loop_seconds
-
-_CLEAN = "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+from benchmarks.throughput import clean_command, decoded_texts, ftfy_loop_seconds
 
 
 def clean_seconds(tree: Path, corpus: Path, out: Path) -> float:
-    """Wall seconds of ``clean`` over ``corpus`` with the ``pipeline`` of ``tree``, one core."""
-    prefix = ["taskset", "-c", "0"] if _has_taskset() else []
+    """Wall seconds of ``clean`` over ``corpus`` with the ``pipeline`` of ``tree``, one core: the
+    command line ``benchmarks.throughput`` times, its ``pipeline`` imported from ``tree``."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     started = time.perf_counter()
-    subprocess.run([*prefix, sys.executable, "-c", _CLEAN, "clean", "--format", "jsonl", "-q", str(corpus),
-                    "-o", str(out)], cwd=tree, env=env, check=True)
+    subprocess.run(clean_command(corpus, out), cwd=tree, env=env, check=True, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
-
-
-def _has_taskset() -> bool:
-    try:
-        return subprocess.run(["taskset", "-c", "0", "true"], capture_output=True).returncode == 0
-    except OSError:
-        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

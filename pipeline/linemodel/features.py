@@ -165,19 +165,33 @@ SENTENCE_ENDS = frozenset(".!…。！?？")
 #: A line this long or longer is prose whoever it addresses (:func:`addresses_reader`).
 ADDRESS_MAX_CHARS = 200
 #: Words by which a site speaks to its reader or of itself ("you", "your", "our", "we"), in the
-#: languages the rules know. Words that are also common words of another language are left out:
-#: French "du" and "nos", Portuguese "seu", "sua" and "nos", Italian "vi", German "Sie" and "Ihre"
-#: (also "they", "their"), and Dutch "onze" (French and Portuguese "eleven").
-_ADDRESS_WORDS = (
-    "you", "your", "yours", "we", "our", "ours", "vous", "votre", "vos", "nous", "notre", "nôtre", "wir", "euch",
-    "unser", "unsere", "unserer", "unseren", "unserem", "unseres", "eure", "euer", "euren", "eurem", "eurer", "eures",
-    "usted", "ustedes", "tus", "vosotros", "nuestro", "nuestra", "nuestros", "nuestras", "você", "vocês", "nosso",
-    "nossa", "nossos", "nossas", "tuo", "tua", "vostro", "vostra", "vostri", "vostre", "nostro", "nostra", "nostri",
-    "nostre", "jij", "jouw", "uw", "wij", "ditt", "dina", "vår", "vårt", "våra", "oss", "twój", "twoja",
-    "wasz", "wasza", "wasze", "waszego", "waszej", "waszym", "waszych", "waszą", "nasz", "nasza", "nasze",
-    "naszego", "naszej", "naszym", "naszych", "naszą", "siz", "sizin", "bizim", "anda", "kami")
+#: languages the rules know, by the name of the language's stoplist in jusText (see
+#: :func:`_in_its_language`). Words that are also common words of another language are left
+#: out: French "du" and "nos", Portuguese "seu", "sua" and "nos", Italian "vi", German "Sie" and
+#: "Ihre" (also "they", "their"), and Dutch "onze" (French and Portuguese "eleven").
+_ADDRESS_WORDS_BY_LANGUAGE = (
+    ("English", "you your yours we our ours us"),
+    ("French", "vous votre vos nous notre nôtre"),
+    ("German", "wir euch unser unsere unserer unseren unserem unseres eure euer euren eurem eurer eures ihnen"),
+    ("Spanish", "usted ustedes tus vosotros nuestro nuestra nuestros nuestras"),
+    ("Portuguese", "você vocês nosso nossa nossos nossas"),
+    ("Italian", "tuo tua vostro vostra vostri vostre nostro nostra nostri nostre"),
+    ("Dutch", "jij jouw uw wij"),
+    ("Swedish", "ditt dina vår vårt våra oss"),
+    ("Norwegian_Bokmal", "ditt dina vår vårt våra oss"),
+    ("Danish", "oss"),
+    ("Polish", "twój twoja wasz wasza wasze waszego waszej waszym waszych waszą nasz nasza nasze naszego "
+               "naszej naszym naszych naszą"),
+    ("Turkish", "siz sizin bizim"),
+    ("Indonesian", "anda kami"),
+    ("Malay", "anda kami"),
+)
 #: Words that count only as written so: "us" (not "US"), "Ihnen" (not "ihnen", "them").
 _ADDRESS_CASED = ("us", "Ihnen")
+#: The address words matched in lower case: every one but those of _ADDRESS_CASED.
+_ADDRESS_WORDS = tuple(dict.fromkeys(
+    word for _, words in _ADDRESS_WORDS_BY_LANGUAGE for word in words.split()
+    if word not in {cased.lower() for cased in _ADDRESS_CASED}))
 #: What may stick to a word in a line split at spaces: an opening bracket or mark before it, an
 #: English contraction and a punctuation mark after it.
 _OPENERS = ("", "(", "¿", "¡")
@@ -197,30 +211,13 @@ _ADDRESS_TOKENS = _spellings(_ADDRESS_WORDS)
 _WE_TOKENS = _spellings(("we",), contracted=())
 _WE_OTHER_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻýňÝŇ")
 _ADDRESS_CASED_TOKENS = _spellings(_ADDRESS_CASED)
-#: The language of each address word, by its stoplist's name in jusText. Many short words of one
-#: language are words of another too (English "we" and "us" are Turkmen "and" and Catalan "you"),
-#: so an address word counts only beside another common word of its own language: "Sign up and
-#: we'll send ..." speaks to the reader, a paragraph of another language that happens to spell
-#: "we" does not.
+#: The languages of each address word (lower-cased). Many short words of one language are words
+#: of another too (English "we" and "us" are Turkmen "and" and Catalan "you"), so an address word
+#: counts only beside another common word of its own language: "Sign up and we'll send ..."
+#: speaks to the reader, a paragraph of another language that happens to spell "we" does not.
 _ADDRESS_LANGUAGES: dict[str, tuple[str, ...]] = {
-    word: tuple(language for language, words in (
-        ("English", "you your yours we our ours us"),
-        ("French", "vous votre vos nous notre nôtre"),
-        ("German", "wir euch unser unsere unserer unseren unserem unseres eure euer euren eurem eurer eures ihnen"),
-        ("Spanish", "usted ustedes tus vosotros nuestro nuestra nuestros nuestras"),
-        ("Portuguese", "você vocês nosso nossa nossos nossas"),
-        ("Italian", "tuo tua vostro vostra vostri vostre nostro nostra nostri nostre"),
-        ("Dutch", "jij jouw uw wij"),
-        ("Swedish", "ditt dina vår vårt våra oss"),
-        ("Norwegian_Bokmal", "ditt dina vår vårt våra oss"),
-        ("Danish", "oss"),
-        ("Polish", "twój twoja wasz wasza wasze waszego waszej waszym waszych waszą nasz nasza nasze naszego "
-                   "naszej naszym naszych naszą"),
-        ("Turkish", "siz sizin bizim"),
-        ("Indonesian", "anda kami"),
-        ("Malay", "anda kami"),
-    ) if word in words.split())
-    for word in (*_ADDRESS_WORDS, *(w.lower() for w in _ADDRESS_CASED))
+    word: tuple(language for language, words in _ADDRESS_WORDS_BY_LANGUAGE if word in words.split())
+    for _, words in _ADDRESS_WORDS_BY_LANGUAGE for word in words.split()
 }
 #: What is stripped from a space-split word to compare it with a stoplist.
 _WORD_EDGES = "\"“”„«»‘’‚‹›()[]{}¿¡.,;:!?…'-–—"
