@@ -562,6 +562,23 @@ def test_below_first_paragraph_needs_a_paragraph_and_excludes_above(tmp_path):
         _site_rules(tmp_path, both)
 
 
+def test_a_rule_that_gives_a_line_back_does_not_shadow_a_later_rule(tmp_path):
+    """A line a position-limited rule gives back is tried against the rules after it: a
+    footer that also has a tagline's shape goes by the footer rule under the article, where
+    the tagline rule holds back. Without the retry, the first rule's match would keep it."""
+    tagline = _site_rule("site-tagline", "A masthead's tagline.", "^[A-Z]+ - .+$", "QUAYLOG - news of the harbour",
+                         "QUAYLOG is read along the harbour.", "above_first_paragraph = true").replace("{action}", "drop_line")
+    footer = _site_rule("site-footer", "A copyright footer.", "\\(c\\) \\d{4}", "QUAYLOG - (c) 2024 - ask first",
+                        "The (c) mark is old.", "").replace("{action}", "drop_line")
+    rules = _site_rules(tmp_path, tagline + footer)
+    text = "\n".join(["QUAYLOG - news of the harbour", PROSE[0], PROSE[1], "QUAYLOG - (c) 2024 - ask first"])
+    lines, removed, _, _ = strip_boilerplate(text, rules)
+    assert [(r.rule, r.line) for r in removed] == [("site-tagline", 1), ("site-footer", 4)]
+    assert [line for line in lines if line] == PROSE[:2]
+    # the footer rule alone does not claim the tagline, and the tagline rule alone gives the footer back
+    assert [r.line for r in strip_boilerplate(text, _site_rules(tmp_path, tagline))[1]] == [1]
+
+
 @pytest.mark.parametrize("line", ["Left the boathouse 2023/08/14 at 07:20, jetty 3",
                                   "Savu nousi saunasta pe 8.3.2024 · klo 19.20",
                                   "Tide out at noon, 3 Mar 2022 · 12:10"])

@@ -39,7 +39,7 @@ from .conftest import ROOT
 
 #: sha256 of pipeline/linemodel/line_model.json.gz, as `python -m training.train_line_model` writes it
 #: (see training/README.md); retraining changes it, on purpose.
-SHIPPED_SHA256 = "4948dd8b77a899235744c25978834e17bdbf221f918f9b8681c08e40a7ed2056"
+SHIPPED_SHA256 = "81a175c895ecafb86ef917d80c36d5fe527b181a91e5782cfde40d862954d4d4"
 
 RULES = Strip(CleanOptions()).rules
 
@@ -570,6 +570,9 @@ def test_the_lines_above_the_articles_headline_go_when_a_few():
     ("Els veïns us expliquen com van salvar la vella farga del riu.", False),
     ("Tell us what you think of the new bus timetable.", True),
     ("Sign up and we’ll send Zdzisław’s column every Friday.", True),
+    # and only in a line of its language, a fifth of its words common words of it: a creole that
+    # spells "we" (the relative "that") and shares "long" and "i" with English is no address
+    ("Ol fisaman we oli kasem bigfala fis long solwota oli salem olgeta lo maket blong taon.", False),
 ])
 def test_a_sentence_that_addresses_the_reader_is_scored_not_gated(line, addresses):
     """Sentence-shaped site furniture speaks to the reader or of the site ("your", "our"): such a

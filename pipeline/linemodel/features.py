@@ -213,12 +213,18 @@ _WE_OTHER_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻýňÝŇ")
 _ADDRESS_CASED_TOKENS = _spellings(_ADDRESS_CASED)
 #: The languages of each address word (lower-cased). Many short words of one language are words
 #: of another too (English "we" and "us" are Turkmen "and" and Catalan "you"), so an address word
-#: counts only beside another common word of its own language: "Sign up and we'll send ..."
-#: speaks to the reader, a paragraph of another language that happens to spell "we" does not.
+#: counts only in a line of its own language: beside another common word of that language, and
+#: with at least ADDRESS_LANGUAGE_SHARE of the line's words common words of it. "Sign up and
+#: we'll send ..." speaks to the reader; a paragraph of another language that happens to spell
+#: "we" (Bislama "ol wokman we oli bin bildim": the workers who built) does not. English
+#: furniture is noun-heavy, under two fifths common words, so the share asked is low.
 _ADDRESS_LANGUAGES: dict[str, tuple[str, ...]] = {
     word: tuple(language for language, words in _ADDRESS_WORDS_BY_LANGUAGE if word in words.split())
     for _, words in _ADDRESS_WORDS_BY_LANGUAGE for word in words.split()
 }
+#: The share of a line's words that must be common words of an address word's language (its
+#: address words included: jusText's English stoplist has "we" but not "our").
+ADDRESS_LANGUAGE_SHARE = 0.2
 #: What is stripped from a space-split word to compare it with a stoplist.
 _WORD_EDGES = "\"“”„«»‘’‚‹›()[]{}¿¡.,;:!?…'-–—"
 
@@ -235,14 +241,17 @@ def _stoplist(language: str) -> frozenset[str]:
 
 
 def _in_its_language(words: Sequence[str]) -> bool:
-    """Whether some address word among ``words`` (a line's, lower-cased) has another common word of
-    its language beside it (:data:`_ADDRESS_LANGUAGES`)."""
+    """Whether some address word among ``words`` (a line's, lower-cased) is in a line of its
+    language (:data:`_ADDRESS_LANGUAGES`): another common word of it beside, and at least
+    ADDRESS_LANGUAGE_SHARE of the words common words of it."""
     bare = [w.strip(_WORD_EDGES) for w in words]
     stems = [w.split("'", 1)[0].split("’", 1)[0] for w in bare]
     for stem in stems:
         for language in _ADDRESS_LANGUAGES.get(stem, ()):
             stop = _stoplist(language)
-            if any(w in stop and s not in _ADDRESS_LANGUAGES for w, s in zip(bare, stems, strict=True)):
+            common = [w in stop or language in _ADDRESS_LANGUAGES.get(s, ()) for w, s in zip(bare, stems, strict=True)]
+            if (sum(common) >= ADDRESS_LANGUAGE_SHARE * len(bare)
+                    and any(w in stop and s not in _ADDRESS_LANGUAGES for w, s in zip(bare, stems, strict=True))):
                 return True
     return False
 #: Quotation marks: a line with one reports someone's words, and stays prose.

@@ -31,7 +31,7 @@ recorded with its rule id and line number.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -128,15 +128,16 @@ def _a_paragraph_after_the_marker(rule: Rule, m: regex.Match[str]) -> bool:
 
 
 def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None = DEFAULT_MATCH_TIMEOUT,
-               every_rule: Sequence[Rule] | None = None) -> _LineVerdict | None:
+               every_rule: Sequence[Rule] | None = None, excluded: Iterable[str] = ()) -> _LineVerdict | None:
     """Apply the line pass to one line; None when no rule matched and none timed out.
 
     ``rules`` are the rules that may match ``line`` (all of them, or those the
     screen let through); once a ``strip_match`` rule has cut the line, what
     remains is tested against ``every_rule`` (default: ``rules``), since the
-    screen judged the whole line, not the rest.
+    screen judged the whole line, not the rest. The rules named in ``excluded`` are
+    not tried: those whose removal the line's context gave back.
     """
-    used: set[str] = set()
+    used: set[str] = set(excluded)
     timeouts: list[str] = []
     found = _first_match(line, rules, used, timeouts, timeout)
     if found is None and not timeouts:
@@ -194,7 +195,11 @@ def strip_boilerplate(
         if v is not None:
             verdicts[i] = v
             kept[i], owner[i] = v.kept, v.rule
-    _restore_by_context(lines, kept, owner, verdicts)
+
+    def judge_again(i: int, excluded: set[str]) -> _LineVerdict | None:
+        return judge_line(lines[i], rules.selected(candidates[i]), timeout, every_rule, excluded)
+
+    _restore_by_context(lines, kept, owner, verdicts, judge_again)
     if rules.beside_rules and verdicts:
         triggers = rules.beside_triggers
         found = [(i, v.rule.id) for i, v in verdicts.items() if v.rule is not None and v.rule.id in triggers]
@@ -237,7 +242,8 @@ def is_paragraph(line: str) -> bool:
 
 
 def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | None],
-                        verdicts: dict[int, _LineVerdict]) -> None:
+                        verdicts: dict[int, _LineVerdict],
+                        judge_again: Callable[[int, set[str]], _LineVerdict | None]) -> None:
     """Undo the removals the line pass made where a line's context says it is the page's own:
     those of ``keep_between_prose`` rules whose line sits between two paragraphs
     of prose no rule removed (the nearest non-blank line on each side, PARAGRAPH_CHARS or longer): a heading of the article's
@@ -248,25 +254,38 @@ def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | No
     stands over the article); and of ``below_first_paragraph`` rules whose line comes before
     it (a "the story resumes below" notice stands between paragraphs; above them, a line of
     that shape is the headline). A document with no such paragraph keeps every line of a
-    ``below_first_paragraph`` rule."""
-    first_paragraph: int | None = None  # worked out once, and only when a rule asks
+    ``below_first_paragraph`` rule.
+
+    A line given back is judged again by the rules after the one that gave it back
+    (``judge_again``, less every rule given back so far): a rule that holds back in this
+    place must not shadow a later one that claims the line anywhere (a copyright footer that
+    also has a tagline's shape)."""
+    first_paragraph: int | None = None  # worked out only when a rule asks, again after a change
     for i, v in list(verdicts.items()):
-        if v.rule is None:
-            continue
-        if v.rule.above_first_paragraph or v.rule.below_first_paragraph:
-            if first_paragraph is None:
-                first_paragraph = _first_kept_and_first_paragraph(lines, kept, owner)[1]
-            if (i > first_paragraph) if v.rule.above_first_paragraph else (i < first_paragraph):
-                del verdicts[i]
-                kept[i], owner[i] = lines[i], None
-            continue
-        if not (v.rule.keep_between_prose or v.rule.keep_after_prose):
-            continue
-        before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
-        sides = (before,) if v.rule.keep_after_prose and not v.rule.keep_between_prose else (before, after)
-        if all(j is not None and owner[j] is None and kept[j] == lines[j] and is_paragraph(lines[j].strip()) for j in sides):
+        given_back: set[str] = set()
+        while v is not None and v.rule is not None:
+            rule = v.rule
+            if rule.above_first_paragraph or rule.below_first_paragraph:
+                if first_paragraph is None:
+                    first_paragraph = _first_kept_and_first_paragraph(lines, kept, owner)[1]
+                if not ((i > first_paragraph) if rule.above_first_paragraph else (i < first_paragraph)):
+                    break
+            elif rule.keep_between_prose or rule.keep_after_prose:
+                before, after = _nonblank_neighbour(lines, i, -1), _nonblank_neighbour(lines, i, 1)
+                sides = (before,) if rule.keep_after_prose and not rule.keep_between_prose else (before, after)
+                if not all(j is not None and owner[j] is None and kept[j] == lines[j] and is_paragraph(lines[j].strip())
+                           for j in sides):
+                    break
+            else:
+                break
+            given_back.add(rule.id)
             del verdicts[i]
             kept[i], owner[i] = lines[i], None
+            v = judge_again(i, given_back)
+            if v is not None:
+                verdicts[i] = v
+                kept[i], owner[i] = v.kept, v.rule
+                first_paragraph = None  # the line is someone's again: where prose starts may move
 
 
 def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], triggers: list[tuple[int, str]],
