@@ -261,8 +261,9 @@ def _restore_by_context(lines: list[str], kept: list[str], owner: list[Rule | No
     place must not shadow a later one that claims the line anywhere (a copyright footer that
     also has a tagline's shape)."""
     first_paragraph: int | None = None  # worked out only when a rule asks, again after a change
-    for i, v in list(verdicts.items()):
+    for i, first_verdict in list(verdicts.items()):
         given_back: set[str] = set()
+        v: _LineVerdict | None = first_verdict
         while v is not None and v.rule is not None:
             rule = v.rule
             if rule.above_first_paragraph or rule.below_first_paragraph:
