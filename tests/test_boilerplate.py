@@ -562,6 +562,25 @@ def test_below_first_paragraph_needs_a_paragraph_and_excludes_above(tmp_path):
         _site_rules(tmp_path, both)
 
 
+def test_max_chars_caps_the_lines_a_rule_is_searched_on(tmp_path):
+    """``max_chars`` is the longest line a rule can match: a longer line is not searched (a
+    byline is short, and a rule whose screen factor is common would otherwise be searched on
+    every paragraph that holds it). Loading refuses a cap below one of the rule's own ``match``
+    examples, and the cap enters the fingerprint."""
+    rule = _site_rule("site-credit", "A short credit line.", "^Penned by [A-Z][a-z]+(?: [A-Z][a-z]+)*.*$",
+                      "Penned by Ada Brackley", "The letter was penned with care.", "{key}").replace("{action}", "drop_line")
+    capped = _site_rules(tmp_path, rule.replace("{key}", "max_chars = 40"))
+    long_line = "Penned by Ada Brackley, who walked the whole coast path from Bude to Boscastle in a single day"
+    assert capped.rules[0].search("Penned by Ada Brackley") is not None
+    assert capped.rules[0].search(long_line) is None
+    plain = _site_rules(tmp_path, rule.replace("{key}", ""))
+    assert plain.rules[0].search(long_line) is not None
+    assert capped.fingerprint != plain.fingerprint
+    for value, error in (("10", "is longer"), ("0", "max_chars"), ('"short"', "max_chars")):
+        with pytest.raises(RuleError, match=error):
+            _site_rules(tmp_path, rule.replace("{key}", f"max_chars = {value}"))
+
+
 def test_a_rule_that_gives_a_line_back_does_not_shadow_a_later_rule(tmp_path):
     """A line a position-limited rule gives back is tried against the rules after it: a
     footer that also has a tagline's shape goes by the footer rule under the article, where

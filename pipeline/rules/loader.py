@@ -57,7 +57,7 @@ _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_matc
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
              "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside",
-             "with_decoration"}
+             "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -188,6 +188,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     if above_first_paragraph and below_first_paragraph:
         raise _fail(source, rid, "'above_first_paragraph' and 'below_first_paragraph' exclude each other")
     with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_block", "drop_tail"))
+    max_chars = _positive_int(raw, "max_chars", 0, source, rid) if "max_chars" in raw else None
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")
@@ -215,11 +216,15 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=beside,
+        max_chars=max_chars,
         group=group,
         compiled=compiled,
     )
     if not rule.match or not rule.no_match:
         raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
+    too_long = [example for example in rule.match if max_chars is not None and len(example) > max_chars]
+    if too_long:
+        raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long[0]!r} is longer")
     if factor_cache is not None:
         factors = factor_cache.factors(pattern, compiled.flags)
     else:

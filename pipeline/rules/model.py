@@ -92,6 +92,10 @@ class Rule:
     #: drop_line: the rule is tried only on the lines right beside a line these rules removed
     #: (a bare name is a byline only next to the dateline or role line of a byline block)
     beside: tuple[str, ...] = ()
+    #: the longest line (in characters, as tested) the rule can match; longer lines are not
+    #: searched. A byline or a dateline is short, and a rule whose only screen factor is common
+    #: (", ", "by ") is otherwise searched on every paragraph that holds it
+    max_chars: int | None = None
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
     #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
@@ -109,6 +113,8 @@ class Rule:
         are tested on adversarial lines, skip it on lines of up to
         ``AUDITED_LINE_CHARS``; user rules always run under it.
         """
+        if self.max_chars is not None and len(line) > self.max_chars:
+            return None
         if self.builtin and len(line) <= AUDITED_LINE_CHARS:
             return self.compiled.search(line)
         return self.compiled.search(line, timeout=timeout)
@@ -185,7 +191,8 @@ class RuleSet:
                          *(("below_first_paragraph",) if r.below_first_paragraph else ()),
                          *(("with_decoration",) if r.with_decoration else ()),
                          *((r.min_items,) if r.action == "drop_list" else ()),
-                         *(("beside", *r.beside) if r.beside else ())):
+                         *(("beside", *r.beside) if r.beside else ()),
+                         *(("max_chars", r.max_chars) if r.max_chars is not None else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
         return h.hexdigest()[:16]
