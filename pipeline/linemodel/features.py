@@ -246,13 +246,14 @@ def _in_its_language(words: Sequence[str]) -> bool:
     ADDRESS_LANGUAGE_SHARE of the words common words of it."""
     bare = [w.strip(_WORD_EDGES) for w in words]
     stems = [w.split("'", 1)[0].split("’", 1)[0] for w in bare]
-    for stem in stems:
-        for language in _ADDRESS_LANGUAGES.get(stem, ()):
-            stop = _stoplist(language)
-            common = [w in stop or language in _ADDRESS_LANGUAGES.get(s, ()) for w, s in zip(bare, stems, strict=True)]
-            if (sum(common) >= ADDRESS_LANGUAGE_SHARE * len(bare)
-                    and any(w in stop and s not in _ADDRESS_LANGUAGES for w, s in zip(bare, stems, strict=True))):
-                return True
+    # each language once, however many of its address words the line holds
+    languages = {language for stem in stems for language in _ADDRESS_LANGUAGES.get(stem, ())}
+    for language in languages:
+        stop = _stoplist(language)
+        common = sum(w in stop or language in _ADDRESS_LANGUAGES.get(s, ()) for w, s in zip(bare, stems, strict=True))
+        if (common >= ADDRESS_LANGUAGE_SHARE * len(bare)
+                and any(w in stop and s not in _ADDRESS_LANGUAGES for w, s in zip(bare, stems, strict=True))):
+            return True
     return False
 #: Quotation marks: a line with one reports someone's words, and stays prose.
 _QUOTES = frozenset("\"“”„«»‘‚‹›「」")  # not ’, which is also the apostrophe

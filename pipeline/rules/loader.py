@@ -222,9 +222,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     )
     if not rule.match or not rule.no_match:
         raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
-    too_long = [example for example in rule.match if max_chars is not None and len(example) > max_chars]
-    if too_long:
-        raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long[0]!r} is longer")
+    too_long = next((example for example in rule.match if len(example) > max_chars), None) if max_chars else None
+    if too_long is not None:
+        raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long!r} is longer")
     if factor_cache is not None:
         factors = factor_cache.factors(pattern, compiled.flags)
     else:
