@@ -59,24 +59,25 @@ _CLD2_REFUSES = re.compile(
 # Slovene, Greek, Slovak, Croatian, Lithuanian and Latvian datelines inflect the month
 # ('8. märtsil', '7. avgusta', '18 Μαρτίου', '5. októbra', '19. travnja', 'vasario 3 d.',
 # '13. jūlijā'), so those forms are listed beside the names. Croatian 'listopada' (October)
-# is left out: Polish writes the same word for November, and Polish came first.
+# is left out: Polish writes the same word for November, and Polish came first. Tswana, Fijian,
+# Twi, Tahitian and Võro month names too ('14 Motsheganong 2024', '7 nō novema 2024').
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara ferikgong janueri ɔpɛpɔn tenuare vahtsõaastakuu",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara tlhakole feperueri ɔgyefoɔ fepuare radokuu",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca mopitlo maji ɔbɛnem māti urbõkuu",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla moranang epereli oforisuo eperera mahlakuu",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje motsheganong kɔtɔnimma lehekuu",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin seetebosigo ayɛwohomumu tiunu piimäkuu",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf phukwi julai kitawonsa tiurai hainakuu",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta phatwe okosita ɔsanaa ātete põimukuu",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi lwetse seviteba ɛbɔ tetepa süküskuu",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref diphalane okotova ahinime ātopa rehekuu",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra ngwanatsele noveba obubuo novema märdikuu",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr sedimonthole tiseba ɔpɛnimma tītema joulukuu jõulukuu",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
-_MONTH = r"(?:(?:de|ta['’])\s+)?(?P<month>\p{L}{3,12})\.?(?:\s+de)?"
+_MONTH = r"(?:(?:de|ta['’]|nō|no)\s+)?(?P<month>\p{L}{3,14})\.?(?:\s+de)?"
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     regex.compile(r"(?P<year>\d{4})(?P<sep>[/.·])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
@@ -92,6 +93,8 @@ _DATE_FORMS = [
     # 2024 m. vasario 3 d. (Lithuanian) and 2024. gada 13. jūlijā (Latvian): the year first
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\s+m\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})\s+d\.", regex.I),
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+gada\s+(?P<day>\d{{1,2}})\.\s+{_MONTH}", regex.I),
+    # 11-noyabr, 2024-jıl (Karakalpak, Uzbek): the day and month joined by a hyphen, then the year
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9}),?\s+(?P<year>\d{4})(?!\d)", regex.I),
     # 05-Nov-2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
 ]
