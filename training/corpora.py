@@ -95,9 +95,10 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh33", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh34", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh35", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh36", DEVELOPMENT, _JUST_WIDENED),
-    Corpus("corpus_fresh37", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh38", RESERVED, _NEXT),
+    Corpus("corpus_fresh36", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh37", DEVELOPMENT, _JUST_WIDENED),
+    Corpus("corpus_fresh38", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh39", RESERVED, _NEXT),
 )
 
 
