@@ -495,6 +495,51 @@ def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
         assert [(r.rule, r.text) for r in removed] == [("site-name", "Jane Roe"), ("site-stamp", "Stamp 12")]
 
 
+def test_a_masthead_goes_above_its_tagline_even_as_the_first_line_kept():
+    """An ``above`` rule is tried on the line right above its rules' removal, the first line
+    kept included: the line right above a tagline is the masthead, whether the text kept its
+    headline below or lost it. Below the tagline, the headline stays."""
+    headline = "Regulators clear merger of two hospitals despite objections"
+    tagline = "Tweed to Till, every Thursday since 1998"
+    lines, removed, _, _ = _strip("SOLWAY PEEWIT", tagline, headline, "", PROSE[0])
+    assert [line for line in lines if line] == [headline, PROSE[0]]
+    assert [r.rule for r in removed] == ["masthead-above-tagline", "masthead-since-tagline"]
+    lines, removed, _, _ = _strip("The Lochside Lamp", tagline, "", PROSE[0], PROSE[1])
+    assert [line for line in lines if line] == PROSE[:2]  # a text that lost its headline
+
+
+def test_above_rules_are_checked_when_loading(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-slogan"
+        description = "A site's slogan."
+        pattern = '^Since \\d{4}$'
+        case = "sensitive"
+        action = "drop_line"
+        match = ["Since 1998"]
+        no_match = ["Since 1998, prices rose."]
+
+        [[rule]]
+        id = "site-name"
+        description = "A name above the slogan."
+        pattern = '^[A-Z][a-z]+ [A-Z][a-z]+$'
+        case = "sensitive"
+        action = "{action}"
+        above = {above}
+        match = ["Jane Roe"]
+        no_match = ["jane roe"]
+    ''')
+    for action, above, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
+                                 ("drop_tail", '["site-slogan"]', "drop_line rules only")):
+        with pytest.raises(RuleError, match=error):
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{above}", above))
+    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{above}", '["site-slogan"]'))
+    text = "\n".join(["Harbour Lamp", "Since 1998", "Jane Roe", "", PROSE[0], PROSE[1]])
+    for screened in (True, False):
+        _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)
+        assert [(r.rule, r.text) for r in removed] == [("site-name", "Harbour Lamp"), ("site-slogan", "Since 1998")]
+
+
 def test_a_list_label_that_wears_the_items_marker_goes_with_them():
     teasers = ["»" + item[1:] for item in TEASERS]
     lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "» Tied up alongside:", *teasers, "", PROSE[2])

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.shape import is_row, looks_like_headline, word_count
+from pipeline.shape import is_row, looks_like_headline, reads_as_byline, word_count
 from pipeline.stages.metadata import (
     LANGUAGE_MIN_LETTERS,
     LANGUAGE_SAMPLE_CHARS,
@@ -19,6 +19,7 @@ from pipeline.stages.metadata import (
     detect_language,
     leading_title,
     parse_date,
+    reads_as_dateline,
 )
 
 
@@ -76,6 +77,8 @@ def test_parse_date(value, iso):
         (["Dales Diary · news from the top of the valley", "Body."], None),  # a masthead and its slogan
         (["ARTS LEDGER / Classical / News", "Body."], None),  # a breadcrumb
         (["Storm warning: three dead as river bursts", "Body."], 0),
+        (["Oban, Friday 3 May 2024", "Body."], None),  # a dateline: a text that lost its headline
+        (["Storm of 12 March 2024 remembered", "Body."], 0),  # a headline that holds a date
     ],
 )
 def test_leading_title(lines, index):
@@ -96,7 +99,7 @@ def test_leading_title_is_a_headline_first_line_with_a_body(lines):
     first = lines[content[0]] if content else ""
     expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
                 and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS)
-                and not is_row(first) else None)
+                and not is_row(first) and not reads_as_dateline(first) and not reads_as_byline(first) else None)
     assert leading_title(lines) == expected
 
 

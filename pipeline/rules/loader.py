@@ -56,7 +56,7 @@ from pipeline.rules.screen import lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside",
+             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside", "above",
              "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -192,6 +192,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     beside = _string_list(raw, "beside", source, rid)
     if "beside" in raw and (raw["action"] != "drop_line" or not beside):
         raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")
+    above = _string_list(raw, "above", source, rid)
+    if "above" in raw and (raw["action"] != "drop_line" or not above):
+        raise _fail(source, rid, "'above' is a non-empty list of rule ids, for drop_line rules only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -216,6 +219,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=beside,
+        above=above,
         max_chars=max_chars,
         group=group,
         compiled=compiled,
@@ -231,7 +235,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         factors = necessary_factors(pattern, compiled.flags)
     if factors is not None and all(lets_through(example, factors) for example in rule.match):
         rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
-    if rule.beside:
+    if rule.beside or rule.above:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
     for example in rule.match:
         if rule.search(example) is None:
@@ -320,9 +324,10 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
                 seen[rule.id] = rule.source
                 rules.append(rule)
     for rule in rules:
-        unknown = [rid for rid in rule.beside if rid not in seen]
-        if unknown:
-            errors.append(str(_fail(rule.source, rule.id, f"'beside' names unknown rule id(s) {', '.join(unknown)}")))
+        for key, named in (("beside", rule.beside), ("above", rule.above)):
+            unknown = [rid for rid in named if rid not in seen]
+            if unknown:
+                errors.append(str(_fail(rule.source, rule.id, f"'{key}' names unknown rule id(s) {', '.join(unknown)}")))
     factor_cache.save()
     if errors:
         raise RuleError("\n".join(errors))

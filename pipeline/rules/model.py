@@ -92,6 +92,9 @@ class Rule:
     #: drop_line: the rule is tried only on the lines right beside a line these rules removed
     #: (a bare name is a byline only next to the dateline or role line of a byline block)
     beside: tuple[str, ...] = ()
+    #: drop_line: the rule is tried only on the line right above a line these rules removed,
+    #: the first line kept included (a masthead stands above its tagline; a headline never does)
+    above: tuple[str, ...] = ()
     #: the longest line (in characters, as tested) the rule can match; longer lines are not
     #: searched. A byline or a dateline is short, and a rule whose only screen factor is common
     #: (", ", "by ") is otherwise searched on every paragraph that holds it
@@ -146,13 +149,14 @@ class RuleSet:
 
     @cached_property
     def beside_rules(self) -> tuple[Rule, ...]:
-        """The rules tried only beside a line other rules removed (``beside``), in order."""
-        return tuple(rule for rule in self.rules if rule.beside)
+        """The rules tried only beside or above a line other rules removed (``beside``,
+        ``above``), in order."""
+        return tuple(rule for rule in self.rules if rule.beside or rule.above)
 
     @cached_property
     def beside_triggers(self) -> frozenset[str]:
-        """The ids of the rules whose removals the ``beside`` rules are tried next to."""
-        return frozenset(rid for rule in self.beside_rules for rid in rule.beside)
+        """The ids of the rules whose removals the ``beside`` and ``above`` rules are tried next to."""
+        return frozenset(rid for rule in self.beside_rules for rid in (*rule.beside, *rule.above))
 
     def selected(self, mask: int) -> tuple[Rule, ...]:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
@@ -192,6 +196,7 @@ class RuleSet:
                          *(("with_decoration",) if r.with_decoration else ()),
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ()),
+                         *(("above", *r.above) if r.above else ()),
                          *(("max_chars", r.max_chars) if r.max_chars is not None else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")

@@ -23,7 +23,7 @@ from pipeline.stages import Stage
 
 #: The version of how a leading line is taken as the title (:func:`leading_title`): it enters
 #: the fingerprint, so that a batch reruns what a change to it affects.
-TITLES_VERSION = 2
+TITLES_VERSION = 3
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
@@ -60,20 +60,21 @@ _CLD2_REFUSES = re.compile(
 # ('8. märtsil', '7. avgusta', '18 Μαρτίου', '5. októbra', '19. travnja', 'vasario 3 d.',
 # '13. jūlijā'), so those forms are listed beside the names. Croatian 'listopada' (October)
 # is left out: Polish writes the same word for November, and Polish came first. Tswana, Fijian,
-# Twi, Tahitian and Võro month names too ('14 Motsheganong 2024', '7 nō novema 2024').
+# Twi, Tahitian, Võro, Luganda, Sepedi, Uyghur (Latin script) and Ladino month names too ('14 Motsheganong
+# 2024', '7 nō novema 2024', '12 de djunio 2024').
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara ferikgong janueri ɔpɛpɔn tenuare vahtsõaastakuu",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara tlhakole feperueri ɔgyefoɔ fepuare radokuu",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca mopitlo maji ɔbɛnem māti urbõkuu",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla moranang epereli oforisuo eperera mahlakuu",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje motsheganong kɔtɔnimma lehekuu",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin seetebosigo ayɛwohomumu tiunu piimäkuu",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf phukwi julai kitawonsa tiurai hainakuu",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta phatwe okosita ɔsanaa ātete põimukuu",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi lwetse seviteba ɛbɔ tetepa süküskuu",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref diphalane okotova ahinime ātopa rehekuu",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra ngwanatsele noveba obubuo novema märdikuu",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr sedimonthole tiseba ɔpɛnimma tītema joulukuu jõulukuu",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara ferikgong janueri ɔpɛpɔn tenuare vahtsõaastakuu janwali janaware yanwar",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara tlhakole feperueri ɔgyefoɔ fepuare radokuu febwali feberware féwral fevrero",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca mopitlo maji ɔbɛnem māti urbõkuu marisi matšhe",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla moranang epereli oforisuo eperera mahlakuu apuli aporele aprél",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje motsheganong kɔtɔnimma lehekuu maayi",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin seetebosigo ayɛwohomumu tiunu piimäkuu djunio",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf phukwi julai kitawonsa tiurai hainakuu julaayi julae djulio",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta phatwe okosita ɔsanaa ātete põimukuu agusito agostose awghust",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi lwetse seviteba ɛbɔ tetepa süküskuu sebutemba setemere séntebir",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref diphalane okotova ahinime ātopa rehekuu okitobba oktobore öktebir",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra ngwanatsele noveba obubuo novema märdikuu nofemere noyabir",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr sedimonthole tiseba ɔpɛnimma tītema joulukuu jõulukuu desemba disemere dékabir desiembre",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
@@ -94,6 +95,8 @@ _DATE_FORMS = [
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\s+m\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})\s+d\.", regex.I),
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+gada\s+(?P<day>\d{{1,2}})\.\s+{_MONTH}", regex.I),
     # 11-noyabr, 2024-jıl (Karakalpak, Uzbek): the day and month joined by a hyphen, then the year
+    # 2024-yil 2-séntebir (Uyghur, Uzbek): the year, then the day and month joined by a hyphen
+    regex.compile(r"(?<!\d)(?P<year>\d{4})-(?:yil|jıl|yıl)\s+(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})", regex.I),
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9}),?\s+(?P<year>\d{4})(?!\d)", regex.I),
     # 05-Nov-2024
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
@@ -232,14 +235,35 @@ def leading_title(lines: list[str]) -> int | None:
     digit, does not end like a label (``:`` or ``,``), is no row of fields
     (:func:`~pipeline.shape.is_row`: a masthead and its slogan, a dateline), is no
     byline (:func:`~pipeline.shape.reads_as_byline`: a text without a headline
-    starts with one) and has a body after it.
+    starts with one), is no dateline (:func:`reads_as_dateline`) and has a body after it.
     """
     index = _first_content(lines)
     if index is None or not any(lines[index + 1:]):
         return None
     line = lines[index]
     return index if looks_like_title(line, TITLE_MAX_WORDS, TITLE_MIN_WORDS) and not is_row(line) \
-        and not reads_as_byline(line) else None
+        and not reads_as_byline(line) and not reads_as_dateline(line) else None
+
+
+#: A dateline names at most this many words beside its date: a place, a weekday ("Haanja,
+#: 25. vahtsõaastakuu 2024", "Tuesday 27 February 2024 – Motueka"). A headline that holds a
+#: date says more ("Storm of 12 March 2024 remembered").
+DATELINE_OTHER_WORDS = 2
+
+
+def reads_as_dateline(line: str) -> bool:
+    """Whether a line is a date with at most a place or a weekday beside it: a text that lost
+    its headline may lead with its dateline, and it is no title.
+
+    >>> reads_as_dateline("Haanja, 25. vahtsõaastakuu 2024")
+    True
+    >>> reads_as_dateline("Storm of 12 March 2024 remembered")
+    False
+    """
+    if not _YEAR.search(line) or parse_date(line) is None:
+        return False
+    words = [w.strip(".,;:") for w in line.split() if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)]
+    return sum(1 for w in words if w.lower() not in MONTHS) <= DATELINE_OTHER_WORDS
 
 
 def _first_content(lines: list[str]) -> int | None:

@@ -91,8 +91,8 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
     # with_decoration rule reads the pictograph; the others test the undecorated text
     probe = _undecorated(line)
     for rule in rules:
-        if (skip and rule.id in skip) or rule.beside:
-            continue  # a beside rule is tried only next to its rules' removals (_drop_beside)
+        if (skip and rule.id in skip) or rule.beside or rule.above:
+            continue  # a beside or above rule is tried only next to its rules' removals (_drop_beside)
         try:
             m = rule.search(line if rule.action in _RAW_LINE_ACTIONS or rule.with_decoration else probe, timeout)
         except TimeoutError:
@@ -296,7 +296,10 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
     or below) a line one of their named rules removed, above the article's first paragraph: a
     bare name is a byline only in the byline block over the article, next to its dateline or
     the writer's role (further down, a short line beside a date is a blog post's title). The
-    first line no rule removed is left alone: it is the headline, however short.
+    first line no rule removed is left alone: it is the headline, however short. An ``above``
+    rule is tried on the line right above its rules' removals only, and on the first line kept
+    too: the line right above a masthead's tagline is the masthead, in a text that lost its
+    headline as in one that kept it below.
 
     ``triggers``: the removed lines (and their rules' ids) some beside rule names
     (``trigger_ids``). A line a beside rule removes is a trigger in its turn, when a beside rule
@@ -311,7 +314,8 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
             if j is None or owner[j] is not None or kept[j] != lines[j]:
                 continue
             for rule in beside_rules:
-                if trigger not in rule.beside:
+                over = j < i and trigger in rule.above  # the line right above the trigger, the first kept included
+                if trigger not in rule.beside and not over:
                     continue
                 try:
                     found = rule.search(_undecorated(lines[j]), timeout)
@@ -323,7 +327,7 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                 if bounds is None:
                     bounds = _first_kept_and_first_paragraph(lines, kept, owner)
                 first, paragraph = bounds
-                if j == first or i > paragraph or j > paragraph:
+                if (j == first and not over) or i > paragraph or j > paragraph:
                     break
                 verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
                 kept[j], owner[j] = "", rule
