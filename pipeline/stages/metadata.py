@@ -94,12 +94,11 @@ _DATE_FORMS = [
     # 2024 m. vasario 3 d. (Lithuanian) and 2024. gada 13. jūlijā (Latvian): the year first
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\s+m\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})\s+d\.", regex.I),
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+gada\s+(?P<day>\d{{1,2}})\.\s+{_MONTH}", regex.I),
-    # 11-noyabr, 2024-jıl (Karakalpak, Uzbek): the day and month joined by a hyphen, then the year
     # 2024-yil 2-séntebir (Uyghur, Uzbek): the year, then the day and month joined by a hyphen
     regex.compile(r"(?<!\d)(?P<year>\d{4})-(?:yil|jıl|yıl)\s+(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})", regex.I),
-    regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9}),?\s+(?P<year>\d{4})(?!\d)", regex.I),
-    # 05-Nov-2024
-    regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})-(?P<year>\d{4})(?!\d)", regex.I),
+    # 05-Nov-2024, and 11-noyabr, 2024-jıl (Karakalpak, Uzbek): the day and month joined by a
+    # hyphen, then the year after another or after a space
+    regex.compile(r"(?<!\d)(?P<day>\d{1,2})-(?P<month>\p{L}{3,9})(?:-|,?\s+)(?P<year>\d{4})(?!\d)", regex.I),
 ]
 # 05/06/2024, and 05-06-2024 as some European sites write it
 _SLASHED = regex.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
