@@ -43,8 +43,8 @@ def test_wrong_cached_factors_are_caught_by_the_examples(tmp_path, monkeypatch):
     data["factors"] = {key: ["zzzz-never"] for key in data["factors"]}
     (tmp_path / FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
     rules = load_rules()
-    assert all(rule.factors is None for rule in rules if not (rule.beside or rule.above))
-    assert all(rule.factors == frozenset() for rule in rules if rule.beside or rule.above)  # never in the line pass anyway
+    assert all(rule.factors is None for rule in rules if not rule.beside_only)
+    assert all(rule.factors == frozenset() for rule in rules if rule.beside_only)  # never in the line pass anyway
 
 
 def test_an_unwritable_or_disabled_cache_is_no_error(tmp_path, monkeypatch):

@@ -116,7 +116,7 @@ def test_every_builtin_rule_is_screened():
 def _matches(rule, line: str) -> bool:
     """Whether ``rule`` matches ``line`` as the line pass tests it (drop rules ignore decorations;
     a ``beside`` or ``above`` rule is not tried there at all, only next to its rules' removals)."""
-    if rule.beside or rule.above:
+    if rule.beside_only:
         return False
     probe = line if rule.action in ("strip_match", "drop_list") else (_DECORATION.sub("", line) or line)
     return rule.compiled.search(probe) is not None

@@ -235,7 +235,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         factors = necessary_factors(pattern, compiled.flags)
     if factors is not None and all(lets_through(example, factors) for example in rule.match):
         rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
-    if rule.beside or rule.above:
+    if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
     for example in rule.match:
         if rule.search(example) is None:

@@ -107,6 +107,12 @@ class Rule:
     builtin: bool = False
     #: strings one of which every match contains (see pipeline.rules.screen); None: tried on every line
     factors: Factors | None = field(default=None, compare=False, repr=False)
+    #: tried only next to other rules' removals (``beside`` or ``above``), never in the line
+    #: pass: derived from those two, once, since the line pass asks it of every rule it tries
+    beside_only: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "beside_only", bool(self.beside or self.above))
 
     def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match[str] | None:
         """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
@@ -151,7 +157,7 @@ class RuleSet:
     def beside_rules(self) -> tuple[Rule, ...]:
         """The rules tried only beside or above a line other rules removed (``beside``,
         ``above``), in order."""
-        return tuple(rule for rule in self.rules if rule.beside or rule.above)
+        return tuple(rule for rule in self.rules if rule.beside_only)
 
     @cached_property
     def beside_triggers(self) -> frozenset[str]:

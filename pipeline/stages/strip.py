@@ -91,7 +91,7 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
     # with_decoration rule reads the pictograph; the others test the undecorated text
     probe = _undecorated(line)
     for rule in rules:
-        if (skip and rule.id in skip) or rule.beside or rule.above:
+        if (skip and rule.id in skip) or rule.beside_only:
             continue  # a beside or above rule is tried only next to its rules' removals (_drop_beside)
         try:
             m = rule.search(line if rule.action in _RAW_LINE_ACTIONS or rule.with_decoration else probe, timeout)
