@@ -3,27 +3,54 @@
 Block and tail rules, and title detection, need to tell article prose from
 link headlines and widget text without knowing the site. The cue that works
 across sites and languages is punctuation: prose sentences end with a full
-stop (or ``!``/``…``, possibly inside closing quotes), headlines and link
-texts do not. Length settles the rest.
+stop (or ``!``/``…``, or the mark their script writes, such as the danda ``।``,
+possibly inside closing quotes), headlines and link texts do not. Length
+settles the rest.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 import regex
 
 _WORD = regex.compile(r"\w+")
+_BMP = "".join(map(chr, range(0x10000)))
 # What may follow a sentence's final mark: closing quotes and brackets, read from the
 # regex module's \p{Pf} and \p{Pe} (all in the Basic Multilingual Plane; a test checks).
-_CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", "".join(map(chr, range(0x10000)))))
+_CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", _BMP))
+#: The combining marks of the Basic Multilingual Plane (Unicode \p{M}). Python's ``re`` ends a
+#: ``\w`` run at a mark, so it cuts the words of Devanagari, Thai, Tamil or Bengali at every
+#: vowel sign ("पीढ़ी" became "प", "ढ"); a word pattern for ``re`` adds them (:data:`WORD_CHARS`).
+COMBINING_MARKS = "".join(regex.findall(r"\p{M}", _BMP))
+#: A character class body for ``re``: word characters, combining marks included.
+WORD_CHARS = "\\w" + "".join(f"\\u{ord(c):04x}" for c in COMBINING_MARKS)
+#: Marks that end a sentence as a question: the Unicode sentence terminals named so (?, ？, the
+#: Arabic ؟, the Ethiopic ፧ ...).
+QUESTION_MARKS = frozenset(c for c in regex.findall(r"\p{STerm}", _BMP) if "QUESTION" in unicodedata.name(c, ""))
+#: Marks that end a sentence otherwise: every other Unicode sentence terminal (\p{STerm}: the
+#: full stop and !, the Chinese 。, the Devanagari danda ।, the Urdu ۔, the Armenian ։, the
+#: Ethiopic ።, the Myanmar ။, the Khmer ។ ...) and the ellipsis. Scripts write their own: a
+#: Hindi paragraph ends with ।, and read as one that never ends.
+FULL_STOPS = frozenset(regex.findall(r"\p{STerm}", _BMP)) - QUESTION_MARKS | {"…"}
+del _BMP
+#: The letters and marks of the scripts that end a sentence with a space and no mark: Thai and
+#: Lao (Unicode gives them no sentence terminal). A paragraph of Thai ends with a letter, as a
+#: menu entry does, so only its length tells it from one.
+_UNMARKED_SCRIPT = regex.compile(r"[\p{Thai}\p{Lao}]")
 #: The spaces French typography sets inside guillemets ("... prochaine. »"): they may stand
 #: between a sentence's final mark and its closing quote.
 QUOTE_SPACES = " \u00a0\u202f\u2009"
 _CLOSERS_AND_SPACES = _CLOSERS + QUOTE_SPACES
-_STOPS = frozenset(".!…。！")
-_QUESTION_MARKS = frozenset("?？")
 
 #: A question longer than this reads as prose rather than a headline.
 QUESTION_HEADLINE_WORDS = 14
+
+
+def ends_unmarked(line: str) -> bool:
+    """Whether ``line`` ends, before closing quotes and brackets, in a script whose sentences end
+    with no mark (Thai, Lao): its end says nothing about whether it is a sentence."""
+    return _UNMARKED_SCRIPT.match(final_mark(line)) is not None
 
 
 def word_count(line: str) -> int:
@@ -52,9 +79,9 @@ def looks_like_prose(line: str, max_headline_words: int = 24, words: int | None 
     if words > max_headline_words:
         return True
     mark = final_mark(line)
-    if mark in _STOPS:
+    if mark in FULL_STOPS:
         return words >= 2
-    return mark in _QUESTION_MARKS and words > QUESTION_HEADLINE_WORDS
+    return mark in QUESTION_MARKS and words > QUESTION_HEADLINE_WORDS
 
 
 def looks_like_headline(line: str, max_words: int = 24, min_words: int = 1) -> bool:

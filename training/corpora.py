@@ -97,9 +97,10 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh35", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh36", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh37", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh38", DEVELOPMENT, _JUST_WIDENED),
-    Corpus("corpus_fresh39", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh40", RESERVED, _NEXT),
+    Corpus("corpus_fresh38", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh39", DEVELOPMENT, _JUST_WIDENED),
+    Corpus("corpus_fresh40", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh41", RESERVED, _NEXT),
 )
 
 

@@ -8,9 +8,9 @@ of its keys' weights (the word and pair keys scaled, below). Keys (``N`` a bin o
 
 ======== =====================================================================
 ``LN``   length in characters (bins)
-``WN``   words (``\\w+`` runs; bins)
+``WN``   words (runs of ``\\w`` and combining marks; bins)
 ``EN``   how the line ends, after closing quotes and brackets: ``.`` (also
-         ``!``, ``…``), ``?``, ``:``, ``,``, ``;``, ``9`` digit, ``a`` letter,
+         ``!``, ``…`` and every script's full stop, as ``।``), ``?`` (also ``؟``), ``:``, ``,``, ``;``, ``9`` digit, ``a`` letter,
          ``o`` other (``»``, ``|``, ``>``); ``Eq`` a closer was stripped
 ``FN``   how it starts: ``A`` capital, ``a`` lower-case, ``9`` digit, ``o`` other
 ``TN``   share of words that start with a capital (bins; 2+ words), ``T!`` all capitals
@@ -39,17 +39,17 @@ from pathlib import Path
 
 import regex
 
-from pipeline.shape import QUOTE_SPACES
+from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked
 
-#: Word runs, as Unicode \w (letters, digits, underscore).
-_TOKEN = re.compile(r"\w+")
+#: Word runs: Unicode \w (letters, digits, underscore) and the combining marks within words
+#: (the vowel signs of Devanagari, Thai or Tamil, where ``re``'s \w alone would cut a word).
+_TOKEN = re.compile(f"[{WORD_CHARS}]+")
 #: Closing quotes and brackets that may follow a sentence's final mark (German closes a quote
 #: with “ or ‘, and »quotes« the other way round).
 CLOSERS = "\"'’”»)]}›」』】〉》“‘«‹"
 #: Closing quotes and brackets with the spaces French typography sets inside guillemets
 #: ("... la semaine prochaine. »"): what may follow a sentence's final mark.
 CLOSERS_AND_SPACES = CLOSERS + QUOTE_SPACES
-_STOPS = frozenset(".!…。！")
 
 #: Lexical keys come from this many words of a line at most.
 MAX_TOKENS = 24
@@ -90,9 +90,9 @@ def final_char(line: str) -> tuple[str, bool]:
 def _char_class(c: str) -> str:
     if not c:
         return "o"
-    if c in _STOPS:
+    if c in FULL_STOPS:
         return "."
-    if c in "?？":
+    if c in QUESTION_MARKS:
         return "?"
     if c in ":：":
         return ":"
@@ -158,8 +158,9 @@ def line_keys(line: str, stopwords: frozenset[str] | set[str]) -> tuple[list[str
     return keys, lexical, _SCALES[m]
 
 
-#: The marks that end a sentence, for the prose gate.
-SENTENCE_ENDS = frozenset(".!…。！?？")
+#: The marks that end a sentence, for the prose gate: a script's own full stops and question
+#: marks (:data:`pipeline.shape.FULL_STOPS`), the danda of Hindi as much as the Latin full stop.
+SENTENCE_ENDS = FULL_STOPS | QUESTION_MARKS
 
 
 #: A line this long or longer is prose whoever it addresses (:func:`addresses_reader`).
@@ -276,14 +277,26 @@ def addresses_reader(line: str) -> bool:
     return _QUOTES.isdisjoint(line) and _in_its_language(words)
 
 
+#: A line of a script that ends its sentences with no mark (Thai, Lao:
+#: :func:`pipeline.shape.ends_unmarked`) is long prose at this many times the gate's length. Its
+#: end cannot say "sentence", so length alone must, and on the training pages (English) a line
+#: without a final mark is as often boilerplate at twice the gate's length as a line with one is
+#: at the gate's (about a quarter; corpus_fresh39's Thai paragraphs are 79-158 characters, its
+#: boilerplate lines 15-51).
+UNMARKED_GATE_FACTOR = 2
+
+
 def is_gated(line: str, gate_chars: int) -> bool:
     """Whether a line is long prose with a terminal mark: the model does not score it
     (unless a rule removed it). A sentence that addresses the reader is scored
-    (:func:`addresses_reader`)."""
+    (:func:`addresses_reader`). In Thai or Lao, which write no mark, a line twice as long is prose
+    (:data:`UNMARKED_GATE_FACTOR`)."""
     if len(line) < gate_chars:
         return False
     last, _ = final_char(line)
-    return last in SENTENCE_ENDS and not addresses_reader(line)
+    if last in SENTENCE_ENDS:
+        return not addresses_reader(line)
+    return len(line) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(line)
 
 
 def nonblank(lines: Sequence[str]) -> list[int]:

@@ -35,8 +35,9 @@ like a site's notes to its reader, and the key cost paragraphs when it took them
 Lines not scored (None), unless marked removed:
 
 * long lines that end as prose sentences (``gate_chars`` characters or more and a
-  final ``.``, ``!``, ``?`` or ``…``): most of a news article's lines, for the cost
-  of a ``len`` and a character test;
+  final ``.``, ``!``, ``?``, ``…`` or a script's own full stop, as ``।``; in Thai or
+  Lao, which write none, twice as many characters): most of a news article's lines,
+  for the cost of a ``len`` and a character test;
 * table rows (``| a | b |``): half main text, half boilerplate on the training
   pages, in long runs; the model cannot tell them apart;
 * the leading headline: the first line no rule removed, when it reads as a
@@ -71,11 +72,12 @@ from pipeline.linemodel.features import (
     CLOSERS,
     CLOSERS_AND_SPACES,
     SENTENCE_ENDS,
+    UNMARKED_GATE_FACTOR,
     addresses_reader,
     final_char,
     line_keys,
 )
-from pipeline.shape import is_row, looks_like_title, reads_as_byline
+from pipeline.shape import ends_unmarked, is_row, looks_like_title, reads_as_byline
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"
@@ -126,6 +128,8 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
                                        or (t[-1] in CLOSERS and t.rstrip(CLOSERS_AND_SPACES)[-1:] in SENTENCE_ENDS)) \
                 and (len(t) >= ADDRESS_MAX_CHARS or not addresses_reader(t)):
             kinds.append(PROSE)
+        elif len(t) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(t):
+            kinds.append(PROSE)  # Thai or Lao, which end a sentence with no mark
         else:
             kinds.append(SCORED)
     for k, f in enumerate(flags):

@@ -1,0 +1,60 @@
+"""Sentences and words in scripts other than the Latin one.
+
+Why: the line model and the shape checks read a line's words and its final mark. Python's ``re``
+ends a ``\\w`` run at a combining mark, which cut every Hindi, Thai or Tamil word at its vowel
+signs, and only the Latin and Chinese full stops counted as a sentence's end, so a Hindi
+paragraph (ending in the danda ।) read as a line that never ends. A blind corpus lost every
+paragraph of its Hindi and its Thai article to the model so.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.linemodel.features import is_gated, line_keys
+from pipeline.linemodel.model import PROSE, SCORED, line_kinds
+from pipeline.shape import FULL_STOPS, QUESTION_MARKS, ends_unmarked, looks_like_prose
+
+HINDI = "नगर परिषद ने बुधवार को पुराने पुल की मरम्मत के लिए नए बजट को मंजूरी दे दी।"
+THAI = ("คณะกรรมการหมู่บ้านประชุมกันเมื่อวันพุธเพื่อหารือเรื่องการซ่อมแซมสะพานไม้"
+        " ที่ชำรุดจากน้ำท่วมเมื่อปีที่แล้ว และตกลงจะเริ่มงานหลังฤดูเก็บเกี่ยว")
+
+
+@pytest.mark.parametrize("mark", ["।", "॥", "۔", "։", "።", "။", "។", "。", ".", "!", "…"])
+def test_the_full_stops_of_many_scripts_end_a_sentence(mark):
+    assert mark in FULL_STOPS
+    assert mark not in QUESTION_MARKS
+
+
+@pytest.mark.parametrize("mark", ["?", "？", "؟", "፧"])
+def test_question_marks_are_told_apart(mark):
+    assert mark in QUESTION_MARKS
+    assert mark not in FULL_STOPS
+
+
+def test_a_word_keeps_its_vowel_signs():
+    keys, lexical, _ = line_keys("पुराने पुल की मरम्मत", frozenset())
+    assert "uपुराने" in lexical and "uमरम्मत" in lexical
+    assert "W3" in keys  # four words, not the dozen fragments re's \w made of them
+
+
+def test_a_hindi_sentence_ends_as_a_sentence():
+    keys, _, _ = line_keys(HINDI, frozenset())
+    assert "E." in keys
+    assert looks_like_prose(HINDI)
+    assert is_gated(HINDI, 40)
+
+
+def test_a_long_thai_line_is_prose_and_a_short_one_is_scored():
+    assert ends_unmarked(THAI)
+    assert len(THAI) >= 80 and is_gated(THAI, 40)
+    short = "อ่านข่าวอื่นๆ ของเราได้ที่หน้าแรก"
+    assert ends_unmarked(short) and not is_gated(short, 40)
+    assert line_kinds([short, THAI], [False, False], 40)[1] == PROSE
+    assert line_kinds([THAI, short], [False, False], 40)[1] == SCORED
+
+
+def test_a_latin_line_without_a_mark_is_not_taken_for_thai():
+    line = "Weather, traffic and the rest of the morning's notices for the whole valley area"
+    assert not ends_unmarked(line)
+    assert not is_gated(line, 40)
