@@ -463,36 +463,51 @@ def test_a_section_kicker_goes_with_the_byline_block_a_bare_name_started():
     assert "PORT AFFAIRS" in lines  # below the first paragraph: not the byline block
 
 
-def test_beside_rules_are_checked_when_loading_and_follow_their_rules(tmp_path):
-    rule = textwrap.dedent('''
+#: A site's rule the ``beside``/``above`` rule is placed by, with a page where it applies: the
+#: placed rule removes "Jane Roe" beside a stamp, and "Harbour Lamp" right above a slogan.
+_PLACEMENT_CASES = {
+    "beside": ("site-stamp", "^Stamp \\d+$", "Stamp 12", "Stamp duty rose.",
+               ["A headline of the day", "Jane Roe", "Stamp 12", "", PROSE[0], "John Doe", PROSE[1]],
+               [("site-name", "Jane Roe"), ("site-stamp", "Stamp 12")]),
+    "above": ("site-slogan", "^Since \\d{4}$", "Since 1998", "Since 1998, prices rose.",
+              ["Harbour Lamp", "Since 1998", "Jane Roe", "", PROSE[0], PROSE[1]],
+              [("site-name", "Harbour Lamp"), ("site-slogan", "Since 1998")]),
+}
+
+
+@pytest.mark.parametrize("key", sorted(_PLACEMENT_CASES))
+def test_placed_rules_are_checked_when_loading_and_follow_their_rules(tmp_path, key):
+    """``beside`` and ``above`` name drop_line rules that exist (a load error otherwise), and the
+    placed rule removes its line only where they put it, screened or not."""
+    anchor, pattern, match, no_match, page, expected = _PLACEMENT_CASES[key]
+    rule = textwrap.dedent(f'''
         [[rule]]
-        id = "site-stamp"
-        description = "A site's stamp."
-        pattern = '^Stamp \\d+$'
+        id = "{anchor}"
+        description = "A site's mark."
+        pattern = '{pattern}'
         case = "sensitive"
         action = "drop_line"
-        match = ["Stamp 12"]
-        no_match = ["Stamp duty rose."]
+        match = ["{match}"]
+        no_match = ["{no_match}"]
 
         [[rule]]
         id = "site-name"
-        description = "A name beside the stamp."
+        description = "A name placed by the mark."
         pattern = '^[A-Z][a-z]+ [A-Z][a-z]+$'
         case = "sensitive"
-        action = "{action}"
-        beside = {beside}
+        action = "{{action}}"
+        {key} = {{anchors}}
         match = ["Jane Roe"]
         no_match = ["jane roe"]
     ''')
-    for action, beside, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
-                                  ("drop_tail", '["site-stamp"]', "drop_line rules only")):
+    for action, anchors, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
+                                   ("drop_tail", f'["{anchor}"]', "drop_line rules only")):
         with pytest.raises(RuleError, match=error):
-            _site_rules(tmp_path, rule.replace("{action}", action).replace("{beside}", beside))
-    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{beside}", '["site-stamp"]'))
-    text = "\n".join(["A headline of the day", "Jane Roe", "Stamp 12", "", PROSE[0], "John Doe", PROSE[1]])
+            _site_rules(tmp_path, rule.replace("{action}", action).replace("{anchors}", anchors))
+    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{anchors}", f'["{anchor}"]'))
     for screened in (True, False):
-        _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)
-        assert [(r.rule, r.text) for r in removed] == [("site-name", "Jane Roe"), ("site-stamp", "Stamp 12")]
+        _, removed, _, _ = strip_boilerplate("\n".join(page), rules, screened=screened)
+        assert [(r.rule, r.text) for r in removed] == expected
 
 
 def test_a_masthead_goes_above_its_tagline_even_as_the_first_line_kept():
@@ -506,38 +521,6 @@ def test_a_masthead_goes_above_its_tagline_even_as_the_first_line_kept():
     assert [r.rule for r in removed] == ["masthead-above-tagline", "masthead-since-tagline"]
     lines, removed, _, _ = _strip("The Lochside Lamp", tagline, "", PROSE[0], PROSE[1])
     assert [line for line in lines if line] == PROSE[:2]  # a text that lost its headline
-
-
-def test_above_rules_are_checked_when_loading(tmp_path):
-    rule = textwrap.dedent('''
-        [[rule]]
-        id = "site-slogan"
-        description = "A site's slogan."
-        pattern = '^Since \\d{4}$'
-        case = "sensitive"
-        action = "drop_line"
-        match = ["Since 1998"]
-        no_match = ["Since 1998, prices rose."]
-
-        [[rule]]
-        id = "site-name"
-        description = "A name above the slogan."
-        pattern = '^[A-Z][a-z]+ [A-Z][a-z]+$'
-        case = "sensitive"
-        action = "{action}"
-        above = {above}
-        match = ["Jane Roe"]
-        no_match = ["jane roe"]
-    ''')
-    for action, above, error in (("drop_line", '["no-such-rule"]', "unknown rule id"), ("drop_line", "[]", "non-empty list"),
-                                 ("drop_tail", '["site-slogan"]', "drop_line rules only")):
-        with pytest.raises(RuleError, match=error):
-            _site_rules(tmp_path, rule.replace("{action}", action).replace("{above}", above))
-    rules = _site_rules(tmp_path, rule.replace("{action}", "drop_line").replace("{above}", '["site-slogan"]'))
-    text = "\n".join(["Harbour Lamp", "Since 1998", "Jane Roe", "", PROSE[0], PROSE[1]])
-    for screened in (True, False):
-        _, removed, _, _ = strip_boilerplate(text, rules, screened=screened)
-        assert [(r.rule, r.text) for r in removed] == [("site-name", "Harbour Lamp"), ("site-slogan", "Since 1998")]
 
 
 def test_a_list_label_that_wears_the_items_marker_goes_with_them():
