@@ -25,14 +25,16 @@ _CLOSERS = "".join(regex.findall(r"[\p{Pf}\p{Pe}\"'’”»)\]]", _BMP))
 COMBINING_MARKS = "".join(regex.findall(r"\p{M}", _BMP))
 #: A character class body for ``re``: word characters, combining marks included.
 WORD_CHARS = "\\w" + "".join(f"\\u{ord(c):04x}" for c in COMBINING_MARKS)
+#: The Unicode sentence terminals (\p{STerm}), read once for the two sets below.
+_SENTENCE_TERMINALS = frozenset(regex.findall(r"\p{STerm}", _BMP))
 #: Marks that end a sentence as a question: the Unicode sentence terminals named so (?, ？, the
 #: Arabic ؟, the Ethiopic ፧ ...).
-QUESTION_MARKS = frozenset(c for c in regex.findall(r"\p{STerm}", _BMP) if "QUESTION" in unicodedata.name(c, ""))
+QUESTION_MARKS = frozenset(c for c in _SENTENCE_TERMINALS if "QUESTION" in unicodedata.name(c, ""))
 #: Marks that end a sentence otherwise: every other Unicode sentence terminal (\p{STerm}: the
 #: full stop and !, the Chinese 。, the Devanagari danda ।, the Urdu ۔, the Armenian ։, the
 #: Ethiopic ።, the Myanmar ။, the Khmer ។ ...) and the ellipsis. Scripts write their own: a
 #: Hindi paragraph ends with ।, and read as one that never ends.
-FULL_STOPS = frozenset(regex.findall(r"\p{STerm}", _BMP)) - QUESTION_MARKS | {"…"}
+FULL_STOPS = _SENTENCE_TERMINALS - QUESTION_MARKS | {"…"}
 del _BMP
 #: The letters and marks of the scripts that end a sentence with a space and no mark: Thai and
 #: Lao (Unicode gives them no sentence terminal). A paragraph of Thai ends with a letter, as a

@@ -189,12 +189,10 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, "'above_first_paragraph' and 'below_first_paragraph' exclude each other")
     with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_block", "drop_tail"))
     max_chars = _positive_int(raw, "max_chars", 0, source, rid) if "max_chars" in raw else None
-    beside = _string_list(raw, "beside", source, rid)
-    if "beside" in raw and (raw["action"] != "drop_line" or not beside):
-        raise _fail(source, rid, "'beside' is a non-empty list of rule ids, for drop_line rules only")
-    above = _string_list(raw, "above", source, rid)
-    if "above" in raw and (raw["action"] != "drop_line" or not above):
-        raise _fail(source, rid, "'above' is a non-empty list of rule ids, for drop_line rules only")
+    placed_by = {key: _string_list(raw, key, source, rid) for key in ("beside", "above")}
+    for key, named in placed_by.items():
+        if key in raw and (raw["action"] != "drop_line" or not named):
+            raise _fail(source, rid, f"'{key}' is a non-empty list of rule ids, for drop_line rules only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -218,8 +216,8 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         below_first_paragraph=below_first_paragraph,
         with_decoration=with_decoration,
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
-        beside=beside,
-        above=above,
+        beside=placed_by["beside"],
+        above=placed_by["above"],
         max_chars=max_chars,
         group=group,
         compiled=compiled,
