@@ -55,6 +55,19 @@ def ends_unmarked(line: str) -> bool:
     return _UNMARKED_SCRIPT.match(final_mark(line)) is not None
 
 
+#: The characters East Asian typography sets at double width: Han, kana, Hangul, full-width forms.
+_WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
+
+
+def text_width(line: str) -> int:
+    """``line``'s length with each wide character (:data:`_WIDE`) counted twice. A Han character
+    or a Hangul syllable carries what two or three Latin letters do (a Chinese translation runs to
+    about a third of its English original's characters), so a gate set in characters would hold a
+    whole Chinese sentence of 21 characters to the standard of a 21-letter English fragment;
+    counted twice, it meets the gate as a 42-letter English sentence does."""
+    return len(line) + len(_WIDE.findall(line))
+
+
 def word_count(line: str) -> int:
     return len(_WORD.findall(line))
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.linemodel.features import is_gated, line_keys
 from pipeline.linemodel.model import PROSE, SCORED, line_kinds
-from pipeline.shape import FULL_STOPS, QUESTION_MARKS, ends_unmarked, looks_like_prose
+from pipeline.shape import FULL_STOPS, QUESTION_MARKS, ends_unmarked, looks_like_prose, text_width
 
 HINDI = "नगर परिषद ने बुधवार को पुराने पुल की मरम्मत के लिए नए बजट को मंजूरी दे दी।"
 THAI = ("คณะกรรมการหมู่บ้านประชุมกันเมื่อวันพุธเพื่อหารือเรื่องการซ่อมแซมสะพานไม้"
@@ -58,3 +58,16 @@ def test_a_latin_line_without_a_mark_is_not_taken_for_thai():
     line = "Weather, traffic and the rest of the morning's notices for the whole valley area"
     assert not ends_unmarked(line)
     assert not is_gated(line, 40)
+
+
+def test_a_short_chinese_sentence_meets_the_gate_as_a_wide_text():
+    """A Han character counts twice toward the gate's length (:func:`pipeline.shape.text_width`):
+    a 21-character Chinese sentence is prose, as a 42-letter English one is; a shorter one, or
+    one without a final mark, is still scored."""
+    sentence = "村公所星期六上午開放給居民查詢，不用預約。"
+    assert len(sentence) < 40 <= text_width(sentence)
+    assert is_gated(sentence, 40)
+    assert line_kinds(["鎮議會昨日通過了新預算。", sentence], [False, False], 40) == [SCORED, PROSE]
+    assert not is_gated("廣告合作請聯絡我們。", 40)  # 10 characters: width 20
+    assert not is_gated(sentence.rstrip("。"), 40)
+    assert text_width("Tide tables, 12:00") == len("Tide tables, 12:00")

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked
+from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked, text_width
 
 #: Word runs: Unicode \w (letters, digits, underscore) and the combining marks within words
 #: (the vowel signs of Devanagari, Thai or Tamil, where ``re``'s \w alone would cut a word).
@@ -288,14 +288,17 @@ UNMARKED_GATE_FACTOR = 2
 
 def is_gated(line: str, gate_chars: int) -> bool:
     """Whether a line is long prose with a terminal mark: the model does not score it
-    (unless a rule removed it). A sentence that addresses the reader is scored
+    (unless a rule removed it). Its length is counted as :func:`~pipeline.shape.text_width`
+    counts it, a wide character twice. A sentence that addresses the reader is scored
     (:func:`addresses_reader`). In Thai or Lao, which write no mark, a line twice as long is prose
     (:data:`UNMARKED_GATE_FACTOR`)."""
-    if len(line) < gate_chars:
+    if 2 * len(line) < gate_chars:  # even all wide, too short
         return False
     last, _ = final_char(line)
     if last in SENTENCE_ENDS:
-        return not addresses_reader(line)
+        return (len(line) >= gate_chars or text_width(line) >= gate_chars) and not addresses_reader(line)
+    if len(line) < gate_chars:
+        return False
     return len(line) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(line)
 
 
