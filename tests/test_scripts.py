@@ -71,3 +71,12 @@ def test_a_short_chinese_sentence_meets_the_gate_as_a_wide_text():
     assert not is_gated("廣告合作請聯絡我們。", 40)  # 10 characters: width 20
     assert not is_gated(sentence.rstrip("。"), 40)
     assert text_width("Tide tables, 12:00") == len("Tide tables, 12:00")
+
+
+def test_an_ethiopic_sentence_counts_its_syllables_twice():
+    """Each Ethiopic letter is a consonant with its vowel: a 30-letter Amharic sentence with its
+    full stop (።) is prose."""
+    sentence = "የከተማው ምክር ቤት አዲሱን በጀት ትናንት አጸደቀ።"
+    assert len(sentence) < 40 <= text_width(sentence)
+    assert is_gated(sentence, 40)
+    assert not is_gated(sentence.rstrip("።"), 40)

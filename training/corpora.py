@@ -99,9 +99,10 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh37", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh38", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh39", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh40", DEVELOPMENT, _JUST_WIDENED),
-    Corpus("corpus_fresh41", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh42", RESERVED, _NEXT),
+    Corpus("corpus_fresh40", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh41", DEVELOPMENT, _JUST_WIDENED),
+    Corpus("corpus_fresh42", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh43", RESERVED, _NEXT),
 )
 
 
