@@ -541,7 +541,10 @@ def test_the_lines_above_the_articles_headline_go_when_a_few():
     stage = LineModelStage(CleanOptions())
     plain = ["Ledger Online: News & Notes for the Valley", "EDUCATION > K-12"]
     out = stage(Document(id="a", path="a.txt", raw=b"", format="text", text="\n".join([*plain, *lines[2:]])))
-    assert [(r.rule, r.text, r.score) for r in out.removed[:2]] == [(ABOVE_HEADLINE, plain[0], None), (ABOVE_HEADLINE, plain[1], None)]
+    assert [r.text for r in out.removed[:2]] == plain and out.removed[0].rule == ABOVE_HEADLINE
+    # the section's name goes either way: as "above-headline", or scored by the shipped model
+    # itself when its score passes the threshold (release 20's model: 0.553 at 0.55)
+    assert all((r.rule, r.score is None) in {(ABOVE_HEADLINE, True), ("line-model", False)} for r in out.removed[:2])
     assert out.text.split("\n")[2] == ARTICLE_TEXT[0]
     # a masthead joined to its slogan by a separator is a row, which no headline is: the model
     # scores it as it scores any line (is_headline), and what it leaves above the headline goes
