@@ -74,7 +74,7 @@ def test_a_short_chinese_sentence_meets_the_gate_as_a_wide_text():
 
 
 def test_an_ethiopic_sentence_counts_its_syllables_twice():
-    """Each Ethiopic letter is a consonant with its vowel: a 30-letter Amharic sentence with its
+    """Each Ethiopic letter is a consonant with its vowel: a 32-character Amharic sentence with its
     full stop (።) is prose."""
     sentence = "የከተማው ምክር ቤት አዲሱን በጀት ትናንት አጸደቀ።"
     assert len(sentence) < 40 <= text_width(sentence)
