@@ -48,6 +48,8 @@ def test_a_hindi_sentence_ends_as_a_sentence():
 def test_a_long_thai_line_is_prose_and_a_short_one_is_scored():
     assert ends_unmarked(THAI)
     assert len(THAI) >= 80 and is_gated(THAI, 40)
+    lao = "ຊາວບ້ານໄດ້ປູກຕົ້ນໄມ້ຫຼາຍກວ່າຫ້າຮ້ອຍຕົ້ນ ຢູ່ຕາມແຄມແມ່ນ້ຳຂອງໃນທ້າຍອາທິດທີ່ຜ່ານມາ"  # 78 characters, a Lao sentence (no mark)
+    assert ends_unmarked(lao) and 60 <= len(lao) < 80 and is_gated(lao, 40)
     short = "อ่านข่าวอื่นๆ ของเราได้ที่หน้าแรก"
     assert ends_unmarked(short) and not is_gated(short, 40)
     assert line_kinds([short, THAI], [False, False], 40)[1] == PROSE

@@ -100,9 +100,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh38", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh39", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh40", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh41", DEVELOPMENT, _JUST_WIDENED),
-    Corpus("corpus_fresh42", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh43", RESERVED, _NEXT),
+    Corpus("corpus_fresh41", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh42", DEVELOPMENT, _JUST_WIDENED),
+    Corpus("corpus_fresh43", HELD_OUT, _FIRST_CONTACT),
 )
 
 
