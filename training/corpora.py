@@ -103,6 +103,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh41", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh42", DEVELOPMENT, _JUST_WIDENED),
     Corpus("corpus_fresh43", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh44", RESERVED, _NEXT),
 )
 
 
