@@ -72,6 +72,12 @@ def text_width(line: str) -> int:
     return len(line) + len(_WIDE.findall(line))
 
 
+def reaches_width(line: str, width: int) -> bool:
+    """Whether ``text_width(line) >= width``, without counting the wide characters when the plain
+    length already reaches it: the prose gate asks this of every line that ends as a sentence."""
+    return len(line) >= width or text_width(line) >= width
+
+
 def word_count(line: str) -> int:
     return len(_WORD.findall(line))
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked, text_width
+from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked, reaches_width
 
 #: Word runs: Unicode \w (letters, digits, underscore) and the combining marks within words
 #: (the vowel signs of Devanagari, Thai or Tamil, where ``re``'s \w alone would cut a word).
@@ -296,9 +296,7 @@ def is_gated(line: str, gate_chars: int) -> bool:
         return False
     last, _ = final_char(line)
     if last in SENTENCE_ENDS:
-        return (len(line) >= gate_chars or text_width(line) >= gate_chars) and not addresses_reader(line)
-    if len(line) < gate_chars:
-        return False
+        return reaches_width(line, gate_chars) and not addresses_reader(line)
     return len(line) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(line)
 
 

@@ -77,7 +77,7 @@ from pipeline.linemodel.features import (
     final_char,
     line_keys,
 )
-from pipeline.shape import ends_unmarked, is_row, looks_like_title, reads_as_byline, text_width
+from pipeline.shape import ends_unmarked, is_row, looks_like_title, reaches_width, reads_as_byline
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"
@@ -126,7 +126,7 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
             kinds.append(TABLE)
         elif 2 * len(t) >= gate_chars and (t[-1] in SENTENCE_ENDS
                                            or (t[-1] in CLOSERS and t.rstrip(CLOSERS_AND_SPACES)[-1:] in SENTENCE_ENDS)) \
-                and (len(t) >= gate_chars or text_width(t) >= gate_chars) \
+                and reaches_width(t, gate_chars) \
                 and (len(t) >= ADDRESS_MAX_CHARS or not addresses_reader(t)):
             kinds.append(PROSE)
         elif len(t) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(t):
