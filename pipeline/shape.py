@@ -33,8 +33,13 @@ QUESTION_MARKS = frozenset(c for c in _SENTENCE_TERMINALS if "QUESTION" in unico
 #: Marks that end a sentence otherwise: every other Unicode sentence terminal (\p{STerm}: the
 #: full stop and !, the Chinese 。, the Devanagari danda ।, the Urdu ۔, the Armenian ։, the
 #: Ethiopic ።, the Myanmar ။, the Khmer ។ ...) and the ellipsis. Scripts write their own: a
-#: Hindi paragraph ends with ।, and read as one that never ends.
-FULL_STOPS = _SENTENCE_TERMINALS - QUESTION_MARKS | {"…"}
+#: Hindi paragraph ends with ।, and read as one that never ends. The Tibetan shads (། ༎ and their
+#: kin: Unicode's Terminal_Punctuation, but not its Sentence_Terminal) too: Tibetan and Dzongkha
+#: end a sentence with one, and without them every paragraph of those languages read as a line
+#: that never ends (corpus_fresh43's Dzongkha file, where the line model then scored the whole
+#: article as boilerplate and so, by its own safeguard, removed nothing).
+TIBETAN_SHADS = frozenset("\u0f0d\u0f0e\u0f0f\u0f10\u0f11\u0f12")
+FULL_STOPS = _SENTENCE_TERMINALS - QUESTION_MARKS | {"…"} | TIBETAN_SHADS
 del _BMP
 #: The letters and marks of the scripts that end a sentence with a space and no mark: Thai and
 #: Lao (Unicode gives them no sentence terminal). A paragraph of Thai ends with a letter, as a

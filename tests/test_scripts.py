@@ -20,7 +20,7 @@ THAI = ("คณะกรรมการหมู่บ้านประชุ�
         " ที่ชำรุดจากน้ำท่วมเมื่อปีที่แล้ว และตกลงจะเริ่มงานหลังฤดูเก็บเกี่ยว")
 
 
-@pytest.mark.parametrize("mark", ["।", "॥", "۔", "։", "።", "။", "។", "。", ".", "!", "…"])
+@pytest.mark.parametrize("mark", ["।", "॥", "۔", "։", "።", "။", "។", "。", ".", "!", "…", "།", "༎"])
 def test_the_full_stops_of_many_scripts_end_a_sentence(mark):
     assert mark in FULL_STOPS
     assert mark not in QUESTION_MARKS
@@ -43,6 +43,19 @@ def test_a_hindi_sentence_ends_as_a_sentence():
     assert "E." in keys
     assert looks_like_prose(HINDI)
     assert is_gated(HINDI, 40)
+
+
+def test_a_tibetan_sentence_ends_with_its_shad():
+    """Unicode gives the Tibetan shad (།) Terminal_Punctuation but not Sentence_Terminal; Tibetan
+    and Dzongkha end their sentences with it. A long sentence with it is prose; a short label
+    with it is still scored."""
+    sentence = "རྒྱལ་ཁབ་ཀྱི་ལས་ཁུངས་ཀྱིས་ ཟམ་པ་གསརཔ་ཅིག་ བཟོ་ནིའི་ འཆར་གཞི་ བཀོད་ཡི།"
+    assert len(sentence) >= 40
+    keys, _, _ = line_keys(sentence, frozenset())
+    assert "E." in keys
+    assert looks_like_prose(sentence) and is_gated(sentence, 40)
+    assert not looks_like_prose(sentence.rstrip("།")) and not is_gated(sentence.rstrip("།"), 40)
+    assert not is_gated("ཟམ་པ་ བཟོ་ཡི།", 40)
 
 
 def test_a_long_thai_line_is_prose_and_a_short_one_is_scored():
