@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.linemodel.features import is_gated, line_keys
-from pipeline.linemodel.model import PROSE, SCORED, line_kinds
+from pipeline.linemodel.model import PROSE, SCORED, line_kinds, writes_without_marks
 from pipeline.shape import FULL_STOPS, QUESTION_MARKS, ends_unmarked, looks_like_prose, text_width
 
 HINDI = "नगर परिषद ने बुधवार को पुराने पुल की मरम्मत के लिए नए बजट को मंजूरी दे दी।"
@@ -95,3 +95,21 @@ def test_an_ethiopic_sentence_counts_its_syllables_twice():
     assert len(sentence) < 40 <= text_width(sentence)
     assert is_gated(sentence, 40)
     assert not is_gated(sentence.rstrip("።"), 40)
+
+
+def test_a_text_written_without_marks_is_told_by_length():
+    """A text whose script has sentence marks but whose writer uses none (Shan, in the Myanmar
+    script, written as Thai is): its long lines are prose by length, its short ones are scored.
+    One long line ending with the mark (။) makes it a marked text again, where a long line
+    without one is scored."""
+    long = ["ရွာသူရွာသားများ မြစ်ကမ်းတလျှောက် သစ်ပင်ငါးရာကျော် စိုက်ပျိုးခဲ့ကြသည် ပြီးခဲ့သည့် တနင်္ဂနွေနေ့က",
+            "မြို့နယ်ကောင်စီက ဈေးဟောင်းကို ပြင်ဆင်ရန် ငွေကြေး ထပ်မံ ခွင့်ပြုခဲ့ပြီး လုပ်ငန်းကို နွေရာသီတွင် စမည်",
+            "ဒေသခံ ဆရာများက ကလေးများအတွက် စာကြည့်တိုက်အသစ်ကို စနေနေ့တိုင်း ဖွင့်ပေးမည်ဟု ပြောကြားခဲ့သည်"]
+    short = "သတင်းများ ဆက်ဖတ်ရန်"
+    assert all(len(line) >= 60 for line in long)
+    assert writes_without_marks([short, *long], 40)
+    assert line_kinds([short, *long], [False] * 4, 40) == [SCORED, PROSE, PROSE, PROSE]
+    marked = [long[0] + "။", *long[1:], short]
+    assert not writes_without_marks(marked, 40)
+    assert line_kinds(marked, [False] * 4, 40) == [PROSE, SCORED, SCORED, SCORED]
+    assert not writes_without_marks(["Weather, traffic and the rest of the morning's notices for the valley"] * 3, 40)

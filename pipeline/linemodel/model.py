@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import regex
 
 from pipeline.linemodel.features import (
     ADDRESS_MAX_CHARS,
@@ -118,6 +119,7 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
     removed is always scored; a table row is not, nor is long prose
     (:func:`~pipeline.linemodel.features.is_gated`, written out here), nor the leading
     headline (:func:`is_headline`)."""
+    unmarked = writes_without_marks(texts, gate_chars)
     kinds = []
     for t, f in zip(texts, flags, strict=True):
         if f:
@@ -129,8 +131,8 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
                 and reaches_width(t, gate_chars) \
                 and (len(t) >= ADDRESS_MAX_CHARS or not addresses_reader(t)):
             kinds.append(PROSE)
-        elif len(t) >= UNMARKED_GATE_FACTOR * gate_chars and ends_unmarked(t):
-            kinds.append(PROSE)  # Thai or Lao, which end a sentence with no mark
+        elif len(t) >= UNMARKED_GATE_FACTOR * gate_chars and (ends_unmarked(t) or (unmarked and not _LATIN.search(t))):
+            kinds.append(PROSE)  # Thai or Lao, or a text written without marks: no mark ends a sentence
         else:
             kinds.append(SCORED)
     for k, f in enumerate(flags):
@@ -139,6 +141,28 @@ def line_kinds(texts: Sequence[str], flags: Sequence[bool], gate_chars: int) -> 
                 kinds[k] = HEAD
             break
     return kinds
+
+
+#: A Latin letter: a text written without marks is told by its own script; a Latin line in it
+#: (a share row, a menu) is scored as anywhere.
+_LATIN = regex.compile(r"\p{Latin}")
+#: How many long lines, none ending with a mark, make a text one written without marks.
+UNMARKED_TEXT_LINES = 3
+
+
+def writes_without_marks(texts: Sequence[str], gate_chars: int) -> bool:
+    """Whether a text ends none of its sentences with a mark, though its script has them (Shan,
+    in the Myanmar script, written as Thai is): at least :data:`UNMARKED_TEXT_LINES` lines of the
+    Thai/Lao gate's length and not one line of the gate's length ending with a sentence mark.
+    Why: the end of its lines then says nothing, every line of it looks like a menu entry to the
+    model, and its paragraphs must be told by their length, as Thai ones are (corpus_fresh44's
+    Shan file: every line scored 0.78-0.95, so the model's safeguard removed none)."""
+    long = 0
+    for t in texts:
+        if len(t) >= gate_chars and final_char(t)[0] in SENTENCE_ENDS:
+            return False
+        long += len(t) >= UNMARKED_GATE_FACTOR * gate_chars and not _LATIN.search(t)
+    return long >= UNMARKED_TEXT_LINES
 
 
 def is_headline(line: str) -> bool:
