@@ -105,6 +105,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh43", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh44", DEVELOPMENT, _JUST_WIDENED),
     Corpus("corpus_fresh45", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh46", RESERVED, _NEXT),
 )
 
 
