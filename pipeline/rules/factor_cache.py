@@ -1,4 +1,4 @@
-"""A cache of the screen's factors across processes.
+"""A cache of the screen's factors, and of which rule tables passed validation, across processes.
 
 Deriving the factors of the built-in rules (parsing each pattern with the
 ``regex`` module's parser and walking the tree, see :mod:`pipeline.rules.factors`)
@@ -8,6 +8,15 @@ only on the pattern, its flags, the ``regex`` version and the screen's code,
 so they are kept in ``rule-factors.json`` under the user's cache directory
 (``$BOILERSTRIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/boilerstrip``, else
 ``~/.cache/boilerstrip``); ``BOILERSTRIP_CACHE_DIR=off`` disables it.
+
+Compiling the patterns costs another 0.6 s, and a run over one short file needs only
+the few rules whose factors occur in it. So the cache also remembers which rule tables
+passed every check of the loader (a pattern that compiles, does not match the empty
+line, names only known groups, and matches its ``match`` examples and none of its
+``no_match`` ones), keyed on a hash of the whole table and of the loader's code. A table
+seen before is then built without compiling its pattern, which is compiled when the
+rule is first tried (:attr:`pipeline.rules.model.Rule.compiled`). A changed table, or
+changed loader, is checked in full again; a table that failed is never remembered.
 
 The cache can only make loading faster, never change a result: entries are
 keyed on all of the above, the loader still checks every factor set against
@@ -23,6 +32,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import regex
 
@@ -53,6 +63,8 @@ def _code_version() -> str:
     for module in (factors, screened):
         assert module.__file__ is not None  # modules of this package, loaded from their files
         digest.update(Path(module.__file__).read_bytes())
+    for validation in ("loader.py", "model.py"):  # what "a table passed every check" means
+        digest.update((Path(__file__).parent / validation).read_bytes())
     digest.update(regex.__version__.encode())
     return digest.hexdigest()[:16]
 
@@ -61,25 +73,60 @@ def _key(pattern: str, flags: int) -> str:
     return hashlib.sha256(f"{int(flags)}\x1f{pattern}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
+def table_key(table: dict[str, Any]) -> str:
+    """A hash of a whole ``[[rule]]`` table: equal exactly when no key or value differs."""
+    text = json.dumps(table, sort_keys=True, ensure_ascii=False, default=repr)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class CheckedTable(NamedTuple):
+    """What the loader found of a rule table that passed every check."""
+
+    #: the compiled pattern's flags, its inline ones included (they key the screen factors)
+    flags: int
+    #: how many top-level branches the rule is searched by (:mod:`pipeline.rules.branches`); 0: as a whole
+    branches: int
+
+
 class FactorCache:
     """Factors by pattern: read once when created, written back by :meth:`save` if it grew."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory if directory is not None else cache_dir()
-        self.entries: dict[str, list[str] | None] = self._read()
+        self.entries: dict[str, list[str] | None] = {}
+        #: the tables that passed every check, by :func:`table_key`: their compiled flags and
+        #: how many branches they are searched by (0: as a whole)
+        self.checked: dict[str, list[int]] = {}
+        self._read()
         self.added = 0
 
-    def _read(self) -> dict[str, list[str] | None]:
+    def _read(self) -> None:
         if self.directory is None:
-            return {}
+            return
         try:
             data = json.loads((self.directory / FILE_NAME).read_text(encoding="utf-8"))
             if data.get("version") == _code_version() and isinstance(data.get("factors"), dict):
-                return {k: v for k, v in data["factors"].items()
-                        if v is None or (isinstance(v, list) and all(isinstance(s, str) and s for s in v))}
+                self.entries = {k: v for k, v in data["factors"].items()
+                                if v is None or (isinstance(v, list) and all(isinstance(s, str) and s for s in v))}
+                checked = data.get("checked", {})
+                if isinstance(checked, dict):
+                    self.checked = {k: v for k, v in checked.items()
+                                    if isinstance(v, list) and len(v) == 2
+                                    and all(isinstance(n, int) and not isinstance(n, bool) for n in v)}
         except (OSError, ValueError, AttributeError):
             pass  # missing, unreadable or corrupt: start afresh
-        return {}
+
+    def checked_table(self, table: dict[str, Any]) -> CheckedTable | None:
+        """What the loader found of ``table`` when it passed every check before, else None."""
+        found = self.checked.get(table_key(table))
+        return None if found is None else CheckedTable(*found)
+
+    def remember_checked(self, table: dict[str, Any], checked: CheckedTable) -> None:
+        """Record that ``table`` passed every check, and what the loader found of it."""
+        key = table_key(table)
+        if self.checked.get(key) != list(checked):
+            self.checked[key] = [int(checked.flags), int(checked.branches)]
+            self.added += 1
 
     def factors(self, pattern: str, flags: int) -> Factors | None:
         """The factors of a pattern, from the cache or derived (and remembered)."""
@@ -97,7 +144,9 @@ class FactorCache:
         if self.directory is None or not self.added:
             return
         entries = self.entries if len(self.entries) <= MAX_ENTRIES else {}
+        checked = self.checked if len(self.checked) <= MAX_ENTRIES else {}
         with contextlib.suppress(OutputError):  # a cache that cannot be written is no error
             with open_output(self.directory / FILE_NAME) as out:
-                json.dump({"version": _code_version(), "factors": entries}, out, ensure_ascii=False)
+                json.dump({"version": _code_version(), "factors": entries, "checked": checked}, out,
+                          ensure_ascii=False)
         self.added = 0

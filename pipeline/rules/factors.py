@@ -298,7 +298,7 @@ def _ends(items: Sequence[_Info]) -> frozenset[str]:
     return last.suffixes | _ends(rest) if last.nullable else last.suffixes
 
 
-def _parse(pattern: str, flags: int) -> Any:
+def parse_pattern(pattern: str, flags: int) -> Any:
     """The ``regex`` module's parse tree of ``pattern``, as ``regex.compile`` builds it."""
     core = _regex_core
     while True:
@@ -318,7 +318,7 @@ def _parse(pattern: str, flags: int) -> Any:
 
 def _class_value(escape: str) -> int:
     """The property value regex's parser gives a class escape such as ``\\s``."""
-    (node,) = _parse(escape, 0).items
+    (node,) = parse_pattern(escape, 0).items
     value: int = node.value
     return value
 
@@ -331,7 +331,7 @@ def necessary_factors(pattern: str, flags: int) -> Factors | None:
     """The factors of ``pattern`` compiled with ``flags`` (see :data:`Factors`), or None
     when none can be derived (the rule must then be tried on every line)."""
     try:
-        tree = _parse(pattern, flags)
+        tree = parse_pattern(pattern, flags)
         found = _info(tree).necessary()
     except Exception:  # a regex version whose parse tree this walk does not know: no screen
         return None

@@ -39,8 +39,9 @@ import regex
 
 from pipeline.document import METADATA_FIELDS
 from pipeline.errors import RuleError
-from pipeline.rules.factor_cache import FactorCache
-from pipeline.rules.factors import necessary_factors
+from pipeline.rules.branches import split_alternatives
+from pipeline.rules.factor_cache import CheckedTable, FactorCache
+from pipeline.rules.factors import necessary_factors, parse_pattern
 from pipeline.rules.model import (
     ACTIONS,
     CASES,
@@ -51,7 +52,7 @@ from pipeline.rules.model import (
     Rule,
     RuleSet,
 )
-from pipeline.rules.screen import lets_through
+from pipeline.rules.screen import Screen, lets_through
 
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
@@ -116,33 +117,16 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, f"'action' must be one of {list(ACTIONS)}, got {raw['action']!r}")
 
     pattern = raw["pattern"]
-    try:
-        # VERSION0: simple case folding. V1 would turn on full case folding with
-        # IGNORECASE, which makes some searches 10-100x slower for no gain here.
-        compiled = regex.compile(pattern, flags=CASES[raw["case"]] | regex.V0)
-    except regex.error as exc:
-        raise _fail(source, rid, f"invalid pattern: {exc}") from None
-    try:
-        if compiled.search("", timeout=DEFAULT_MATCH_TIMEOUT) is not None:
-            raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
-    except TimeoutError:
-        raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
-    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP, MARKER_GROUP, PUBLISHED_GROUP})
-    if bad_groups:
-        raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
-                                 f"(nor '{PUBLISHED_GROUP}', a publication date that wins over the other dates, "
-                                 f"nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
-                                 f"a drop_list item's marker); use (?:...) for plain grouping")
-    if (MARKER_GROUP in compiled.groupindex) != (raw["action"] == "drop_list"):
-        raise _fail(source, rid, f"named group '{MARKER_GROUP}' (a list item's marker) is required in drop_list rules "
-                                 f"and only there, not in {raw['action']}")
-    if "min_items" in raw and raw["action"] != "drop_list":
-        raise _fail(source, rid, "'min_items' is for drop_list rules only")
-    if INLINE_GROUP in compiled.groupindex and raw["action"] != "drop_block":
-        raise _fail(source, rid, f"named group '{INLINE_GROUP}' (an inline headline that keeps a marker from taking a block) "
-                                 f"is only for drop_block rules, not {raw['action']}; use (?:...) for plain grouping")
+    # VERSION0: simple case folding. V1 would turn on full case folding with
+    # IGNORECASE, which makes some searches 10-100x slower for no gain here.
+    flags = CASES[raw["case"]] | regex.V0
+    # a table that passed every check before is not compiled now: its rule compiles on first use
+    checked = factor_cache.checked_table(raw) if factor_cache is not None else None
+    compiled_flags = _check_pattern(raw, source, rid, flags) if checked is None else checked.flags
     if raw["action"] == "strip_match" and not (pattern.startswith("^") or pattern.rstrip().endswith("$")):
         raise _fail(source, rid, "strip_match patterns must be anchored with ^ or $ so only a prefix or suffix is cut")
+    if "min_items" in raw and raw["action"] != "drop_list":
+        raise _fail(source, rid, "'min_items' is for drop_list rules only")
 
     requires_after = None
     if "requires_after" in raw:
@@ -178,8 +162,6 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     for e in expect:
         if "input" not in e or set(e) - _EXPECT_KEYS:
             raise _fail(source, rid, f"each 'expect' table needs 'input' and only keys from {sorted(_EXPECT_KEYS)}")
-        if INLINE_GROUP in e and INLINE_GROUP not in compiled.groupindex:
-            raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
 
     keep_between_prose = _action_flag(raw, "keep_between_prose", source, rid)
     keep_after_prose = _action_flag(raw, "keep_after_prose", source, rid)
@@ -220,7 +202,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         above=placed_by["above"],
         max_chars=max_chars,
         group=group,
-        compiled=compiled,
+        flags=flags,
     )
     if not rule.match or not rule.no_match:
         raise _fail(source, rid, "needs at least one 'match' and one 'no_match' example")
@@ -228,20 +210,87 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     if too_long is not None:
         raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long!r} is longer")
     if factor_cache is not None:
-        factors = factor_cache.factors(pattern, compiled.flags)
+        factors = factor_cache.factors(pattern, compiled_flags)
     else:
-        factors = necessary_factors(pattern, compiled.flags)
-    if factors is not None and all(lets_through(example, factors) for example in rule.match):
-        rule = replace(rule, factors=factors)  # else a walk that misread the pattern: no screen
+        factors = necessary_factors(pattern, compiled_flags)
+    if factors is not None:  # load_rules checks them against the 'match' examples (_check_screen)
+        rule = replace(rule, factors=factors)
+        rule = _searched_by_branch(rule, compiled_flags, factor_cache, None if checked is None else checked.branches)
     if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
-    for example in rule.match:
-        if rule.search(example) is None:
-            raise _fail(source, rid, f"pattern does not match its own 'match' example {example!r}")
-    for example in rule.no_match:
-        if rule.search(example) is not None:
-            raise _fail(source, rid, f"pattern matches its own 'no_match' example {example!r}")
+    if checked is None:
+        for example in rule.match:
+            if rule.search(example) is None:
+                raise _fail(source, rid, f"pattern does not match its own 'match' example {example!r}")
+        for example in rule.no_match:
+            if rule.search(example) is not None:
+                raise _fail(source, rid, f"pattern matches its own 'no_match' example {example!r}")
+        if factor_cache is not None:
+            factor_cache.remember_checked(raw, CheckedTable(compiled_flags, len(rule.branches)))
     return rule
+
+
+def _searched_by_branch(rule: Rule, flags: int, factor_cache: FactorCache | None, known: int | None) -> Rule:
+    """``rule`` searched branch by branch (:mod:`pipeline.rules.branches`) when its pattern
+    splits into enough top-level branches, each with screen factors; else ``rule`` as it is.
+    The split must agree with the ``regex`` module's own parse of the pattern, unless the
+    table passed every check before and was then split into ``known`` branches (0: not
+    split). The branches' factors are checked against the examples with the rule's own
+    (:func:`_check_screen`)."""
+    if rule.beside_only or rule.action == "drop_list" or known == 0:
+        return rule  # tried outside the screen, or read by its marker group, or not split before
+    parts = split_alternatives(rule.pattern, flags)
+    if parts is None or len(parts) != (known or _parsed_branch_count(rule.pattern, flags)):
+        return rule
+    derive = factor_cache.factors if factor_cache is not None else necessary_factors
+    found = [derive(part, flags) for part in parts]
+    branch_factors = tuple(f for f in found if f)
+    if len(branch_factors) != len(parts):
+        return rule  # a branch the walk cannot screen: the rule is screened as a whole
+    return replace(rule, branches=tuple(parts), branch_factors=branch_factors, branch_flags=flags)
+
+
+def _parsed_branch_count(pattern: str, flags: int) -> int:
+    """How many top-level branches the ``regex`` module's parser finds in ``pattern``."""
+    try:
+        tree = parse_pattern(pattern, flags)
+    except Exception:  # a parse tree this code does not know: no split
+        return 0
+    branches = getattr(tree, "branches", None)
+    return len(branches) if type(tree).__name__ == "Branch" and branches is not None else 1
+
+
+def _check_pattern(raw: dict[str, Any], source: str, rid: str, flags: int) -> int:
+    """Compile a table's pattern and check what only the compiled pattern tells: it does not
+    match the empty line, and its named groups are metadata fields or the groups its action
+    reads. Returns the compiled pattern's flags (its inline ones included), which key its
+    screen factors."""
+    try:
+        compiled = regex.compile(raw["pattern"], flags=flags)
+    except regex.error as exc:
+        raise _fail(source, rid, f"invalid pattern: {exc}") from None
+    try:
+        if compiled.search("", timeout=DEFAULT_MATCH_TIMEOUT) is not None:
+            raise _fail(source, rid, "pattern matches the empty line, so it would match everything")
+    except TimeoutError:
+        raise _fail(source, rid, "pattern times out on the empty line (catastrophic backtracking)") from None
+    bad_groups = sorted(set(compiled.groupindex) - set(METADATA_FIELDS) - {INLINE_GROUP, MARKER_GROUP, PUBLISHED_GROUP})
+    if bad_groups:
+        raise _fail(source, rid, f"named group(s) {', '.join(bad_groups)} are not metadata fields {list(METADATA_FIELDS)} "
+                                 f"(nor '{PUBLISHED_GROUP}', a publication date that wins over the other dates, "
+                                 f"nor '{INLINE_GROUP}', a drop_block marker's inline headline, nor '{MARKER_GROUP}', "
+                                 f"a drop_list item's marker); use (?:...) for plain grouping")
+    if (MARKER_GROUP in compiled.groupindex) != (raw["action"] == "drop_list"):
+        raise _fail(source, rid, f"named group '{MARKER_GROUP}' (a list item's marker) is required in drop_list rules "
+                                 f"and only there, not in {raw['action']}")
+    if INLINE_GROUP in compiled.groupindex and raw["action"] != "drop_block":
+        raise _fail(source, rid, f"named group '{INLINE_GROUP}' (an inline headline that keeps a marker from taking a block) "
+                                 f"is only for drop_block rules, not {raw['action']}; use (?:...) for plain grouping")
+    expect = raw.get("expect", [])
+    if isinstance(expect, list) and any(isinstance(e, dict) and INLINE_GROUP in e for e in expect) \
+            and INLINE_GROUP not in compiled.groupindex:
+        raise _fail(source, rid, f"an 'expect' table checks '{INLINE_GROUP}' but the pattern has no (?P<{INLINE_GROUP}>...) group")
+    return int(compiled.flags)
 
 
 def load_rule_file(path: Path | Traversable, factor_cache: FactorCache | None = None) -> list[Rule]:
@@ -329,7 +378,35 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
     factor_cache.save()
     if errors:
         raise RuleError("\n".join(errors))
-    return RuleSet(tuple(rules))
+    return _check_screen(rules)
+
+
+def _check_screen(rules: Sequence[Rule]) -> RuleSet:
+    """``rules``, less the screen factors that would leave out one of their rule's own
+    ``match`` examples: a walk that misread a pattern, or a cache edited by hand, leaves the
+    rule searched as a whole, or tried on every line, never silently skipped.
+
+    One pass of the screen over all the examples decides for every rule at once (checking
+    each example against each factor took a fifth of a second); a rule it rejects is
+    checked alone, by its whole-pattern factors (:func:`lets_through`)."""
+    examples = [(index, example) for index, rule in enumerate(rules) if rule.factors and not rule.beside_only
+                for example in rule.match if "\n" not in example]
+    screen = Screen([r.factors for r in rules], [r.branch_factors for r in rules])
+    masks = screen.candidates("\n".join(example for _, example in examples))
+    missed = {index for number, (index, _) in enumerate(examples) if not masks.get(number, 0) >> index & 1}
+    missed |= {index for index, rule in enumerate(rules)
+               if rule.factors and not rule.beside_only and any("\n" in example for example in rule.match)}
+    checked = list(rules)
+    for index in missed:
+        rule = replace(rules[index], branches=(), branch_factors=())
+        factors = rule.factors
+        if factors is None or not all(lets_through(example, factors) for example in rule.match):
+            rule = replace(rule, factors=None)
+        checked[index] = rule
+    ruleset = RuleSet(tuple(checked))
+    if not missed:
+        ruleset.__dict__["screen"] = screen  # the one RuleSet.screen would build again
+    return ruleset
 
 
 def _as_builtin(rule: Rule) -> Rule:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import regex
@@ -23,6 +23,9 @@ DEFAULT_MATCH_TIMEOUT = 0.25
 #: Built-in rules are tested against catastrophic backtracking on lines up to
 #: this long and run without the timeout on them (see `Rule.search`).
 AUDITED_LINE_CHARS = 2000
+
+#: The most narrowed views of one rule kept at a time (see `Rule.narrowed`).
+MAX_VIEWS = 1024
 
 #: The named group a drop_block pattern puts around the headline its marker may carry on
 #: the same line ('Read more: Oil jumps'). The line already is that link, so the marker
@@ -101,18 +104,85 @@ class Rule:
     max_chars: int | None = None
     #: a family that an option can switch off as a whole ("comments": --keep-comments)
     group: str | None = None
-    #: the pattern compiled with the rule's case and regex.V0 (given by keyword: the loader compiles it)
-    compiled: regex.Pattern[str] = field(kw_only=True, compare=False, repr=False)
+    #: the flags the pattern is compiled with: the rule's case and regex.V0 (given by keyword)
+    flags: int = field(kw_only=True, compare=False, repr=False)
     #: a built-in rule, audited for catastrophic backtracking (tests/test_rules.py)
     builtin: bool = False
     #: strings one of which every match contains (see pipeline.rules.screen); None: tried on every line
     factors: Factors | None = field(default=None, compare=False, repr=False)
+    #: the pattern's top-level alternatives, when it is searched branch by branch (see
+    #: :mod:`pipeline.rules.branches`); empty: searched as a whole
+    branches: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: the screen factors of each of ``branches``, in order
+    branch_factors: tuple[Factors, ...] = field(default=(), compare=False, repr=False)
+    #: the flags ``branches`` compile with: the whole pattern's, its inline flags included
+    branch_flags: int = field(default=0, compare=False, repr=False)
+    #: in a view of the rule for one line (:meth:`narrowed`): the bit mask of the branches
+    #: that line can match; 0: the whole pattern
+    subset: int = field(default=0, compare=False, repr=False)
+    #: the rule a narrowed view was made from (its compiled pattern is shared)
+    base: Rule | None = field(default=None, compare=False, repr=False)
+    #: the compiled branches, shared by the rule and its views (compiled on first use)
+    branch_patterns: list[regex.Pattern[str] | None] = field(default_factory=list, compare=False, repr=False)
+    #: the rule's views made so far, by subset, shared by the rule and its views
+    views: dict[int, Rule] = field(default_factory=dict, compare=False, repr=False)
     #: tried only next to other rules' removals (``beside`` or ``above``), never in the line
     #: pass: derived from those two, once, since the line pass asks it of every rule it tries
     beside_only: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "beside_only", bool(self.beside or self.above))
+
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        """The pattern compiled with :attr:`flags`, on first use.
+
+        Compiling all the built-in patterns takes about 0.6 s, most of a command-line run over
+        one short file, which tries only the few rules whose factors occur in it. The loader
+        compiles every pattern it has not seen pass its checks before (see
+        :mod:`pipeline.rules.factor_cache`), so a bad pattern is still an error at load.
+        """
+        if self.base is not None:
+            return self.base.compiled
+        return regex.compile(self.pattern, flags=self.flags)
+
+    def narrowed(self, subset: int) -> Rule:
+        """A view of this rule that searches only the branches in the bit mask ``subset``: those
+        whose screen factors occur in the line (the others cannot match it). Same id, action
+        and everything else; the same matches."""
+        view = self.views.get(subset)
+        if view is None:
+            if not self.branch_patterns:
+                self.branch_patterns.extend([None] * len(self.branches))
+            if len(self.views) >= MAX_VIEWS:  # bounded: memory must not grow with the corpus
+                self.views.clear()
+            view = self.views[subset] = replace(self, subset=subset, base=self.base or self)
+        return view
+
+    def _branch(self, index: int) -> regex.Pattern[str]:
+        pattern = self.branch_patterns[index]
+        if pattern is None:
+            pattern = self.branch_patterns[index] = regex.compile(self.branches[index], flags=self.branch_flags)
+        return pattern
+
+    def _search_branches(self, line: str, timeout: float | None) -> regex.Match[str] | None:
+        """The match of the whole pattern, found by searching the branches of :attr:`subset`
+        alone: the leftmost match, the first branch's on a tie (as an alternation decides)."""
+        untimed = self.builtin and len(line) <= AUDITED_LINE_CHARS
+        best: regex.Match[str] | None = None
+        subset, index = self.subset, 0
+        while subset:
+            if subset & 1:
+                pattern = self._branch(index)
+                found = pattern.search(line) if untimed else pattern.search(line, timeout=timeout)
+                if found is not None:
+                    if found.start() == 0:
+                        return found  # no later branch can start further left
+                    if best is None or found.start() < best.start():
+                        best = found
+            subset >>= 1
+            index += 1
+        return best
 
     def search(self, line: str, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> regex.Match[str] | None:
         """Search ``line``; raises ``TimeoutError`` past ``timeout`` seconds.
@@ -124,6 +194,8 @@ class Rule:
         """
         if self.max_chars is not None and len(line) > self.max_chars:
             return None
+        if self.subset:
+            return self._search_branches(line, timeout)
         if self.builtin and len(line) <= AUDITED_LINE_CHARS:
             return self.compiled.search(line)
         return self.compiled.search(line, timeout=timeout)
@@ -142,8 +214,9 @@ class RuleSet:
 
     @cached_property
     def screen(self) -> Screen:
-        """Which of these rules may match which line of a document (built once)."""
-        return Screen([rule.factors for rule in self.rules])
+        """Which of these rules, and which branches of them, may match which line of a
+        document (built once)."""
+        return Screen([rule.factors for rule in self.rules], [rule.branch_factors for rule in self.rules])
 
     @cached_property
     def block_rule_ids(self) -> frozenset[str]:
@@ -165,13 +238,40 @@ class RuleSet:
         return frozenset(rid for rule in self.beside_rules for rid in (*rule.beside, *rule.above))
 
     def selected(self, mask: int) -> tuple[Rule, ...]:
-        """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order."""
-        cache: dict[int, tuple[Rule, ...]] = self.__dict__.setdefault("_selected", {})
-        if mask not in cache:
+        """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order;
+        a rule searched branch by branch is narrowed to the branches whose bits are set (all
+        of them when none is: a mask of rule bits alone)."""
+        rule_bits = mask & self._rule_bits
+        cache: dict[int, tuple[tuple[Rule, ...], tuple[int, ...]]] = self.__dict__.setdefault("_selected", {})
+        found = cache.get(rule_bits)
+        if found is None:
             if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
                 cache.clear()
-            cache[mask] = tuple(rule for i, rule in enumerate(self.rules) if mask >> i & 1)
-        return cache[mask]
+            chosen = tuple(rule for i, rule in enumerate(self.rules) if rule_bits >> i & 1)
+            offsets = self.screen.branch_offsets
+            split = tuple(n for n, i in enumerate(i for i in range(len(self.rules)) if rule_bits >> i & 1)
+                          if i in offsets)
+            found = cache[rule_bits] = (chosen, split)
+        chosen, split = found
+        if not split or mask == rule_bits:
+            return chosen
+        narrowed = list(chosen)
+        offsets = self.screen.branch_offsets
+        for n in split:
+            rule = chosen[n]
+            every = (1 << len(rule.branches)) - 1
+            subset = mask >> offsets[self._index[rule.id]] & every
+            if subset and subset != every:
+                narrowed[n] = rule.narrowed(subset)
+        return tuple(narrowed)
+
+    @cached_property
+    def _rule_bits(self) -> int:
+        return (1 << len(self.rules)) - 1
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {rule.id: i for i, rule in enumerate(self.rules)}
 
     def without_group(self, group: str) -> RuleSet:
         """These rules less the family ``group`` (its own screen, its own fingerprint)."""

@@ -64,18 +64,34 @@ class Screen:
     """One automaton over the factors of an ordered list of rules (see the module docstring).
 
     Rules are numbered by position; :meth:`candidates` gives each line a bit mask
-    of the rules that may match it.
+    of the rules that may match it. A rule given the factors of each of its branches
+    (:mod:`pipeline.rules.branches`) is screened by those, and the mask also holds a bit
+    for each of its branches, from :attr:`branch_offsets` on: the branches that may match.
     """
 
-    def __init__(self, factors: Sequence[Factors | None]) -> None:
+    def __init__(self, factors: Sequence[Factors | None],
+                 branch_factors: Sequence[Sequence[Factors]] = ()) -> None:
         #: the rules without factors, tried on every non-blank line
         self.unscreened = sum(1 << i for i, f in enumerate(factors) if f is None)
-        #: the rules with a factor tied to the line start
-        self.anchored = sum(1 << i for i, f in enumerate(factors) if f and _anchored(f))
+        #: where the bits of each branch-screened rule's branches start, by rule number
+        self.branch_offsets: dict[int, int] = {}
+        #: the rules (and branches) with a factor tied to the line start
+        self.anchored = 0
         keys: dict[str, int] = {}
+        next_bit = len(factors)
         for index, found in enumerate(factors):
-            for key in found or ():
-                keys[key] = keys.get(key, 0) | 1 << index
+            branches = branch_factors[index] if index < len(branch_factors) and found is not None else ()
+            units = [(1 << index | 1 << (next_bit + b), branch) for b, branch in enumerate(branches)]
+            if units:
+                self.branch_offsets[index] = next_bit
+                next_bit += len(branches)
+            elif found is not None:
+                units = [(1 << index, found)]
+            for bits, unit in units:
+                for key in unit:
+                    keys[key] = keys.get(key, 0) | bits
+                if _anchored(unit):
+                    self.anchored |= bits
         self._key_masks = list(keys.values())
         self._automaton = None
         if keys:

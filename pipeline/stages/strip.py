@@ -121,7 +121,7 @@ def _a_paragraph_after_the_marker(rule: Rule, m: regex.Match[str]) -> bool:
     sentence>"). Two short headlines in a row ("Read more: A. B.") are still links."""
     if not rule.has_inline_group:
         return False
-    inline = m.group(INLINE_GROUP)
+    inline = m.groupdict().get(INLINE_GROUP)  # a branch may hold no such group (pipeline.rules.branches)
     if not inline or word_count(inline) <= rule.max_words:
         return False
     return max(word_count(sentence) for sentence in _SENTENCES.split(inline)) > HEADLINE_SENTENCE_MAX_WORDS
@@ -146,8 +146,10 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     text = line
     while found is not None:
         rule, m = found
-        if rule.compiled.groupindex:
-            verdict.captures += [(k, v.strip()) for k, v in m.groupdict().items()
+        groups = rule.compiled.groupindex
+        if groups:
+            # in the whole pattern's group order: a match of one branch knows only its own groups
+            verdict.captures += [(k, v.strip()) for k, v in sorted(m.groupdict().items(), key=lambda kv: groups[kv[0]])
                                  if v and v.strip() and k not in (INLINE_GROUP, MARKER_GROUP)]
         if rule.action == "drop_list":
             if verdict.list_rule is None:  # provisional: a rule that drops the line outright wins
@@ -156,7 +158,7 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
         elif rule.action not in ("keep_line", "strip_match"):
             verdict.rule, verdict.dropped, verdict.kept = rule, text, ""
             if rule.has_inline_group:
-                verdict.inline = (m.group(INLINE_GROUP) or "").strip()
+                verdict.inline = (m.groupdict().get(INLINE_GROUP) or "").strip()
             return verdict
         used.add(rule.id)
         if rule.action == "strip_match":
