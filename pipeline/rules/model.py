@@ -242,36 +242,34 @@ class RuleSet:
         a rule searched branch by branch is narrowed to the branches whose bits are set (all
         of them when none is: a mask of rule bits alone)."""
         rule_bits = mask & self._rule_bits
-        cache: dict[int, tuple[tuple[Rule, ...], tuple[int, ...]]] = self.__dict__.setdefault("_selected", {})
+        cache: dict[int, tuple[tuple[Rule, ...], tuple[tuple[int, int, int], ...]]] = \
+            self.__dict__.setdefault("_selected", {})
         found = cache.get(rule_bits)
         if found is None:
             if len(cache) >= 4096:  # bounded: memory must not grow with the corpus
                 cache.clear()
-            chosen = tuple(rule for i, rule in enumerate(self.rules) if rule_bits >> i & 1)
+            indexes = [i for i in range(len(self.rules)) if rule_bits >> i & 1]
             offsets = self.screen.branch_offsets
-            split = tuple(n for n, i in enumerate(i for i in range(len(self.rules)) if rule_bits >> i & 1)
-                          if i in offsets)
-            found = cache[rule_bits] = (chosen, split)
+            # for each rule searched by branch: its place in the selection, where its branch
+            # bits start in the mask, and the mask of all its branches
+            split = tuple((n, offsets[i], (1 << len(self.rules[i].branches)) - 1)
+                          for n, i in enumerate(indexes) if i in offsets)
+            found = cache[rule_bits] = (tuple(self.rules[i] for i in indexes), split)
         chosen, split = found
         if not split or mask == rule_bits:
             return chosen
-        narrowed = list(chosen)
-        offsets = self.screen.branch_offsets
-        for n in split:
-            rule = chosen[n]
-            every = (1 << len(rule.branches)) - 1
-            subset = mask >> offsets[self._index[rule.id]] & every
+        narrowed: list[Rule] | None = None
+        for n, offset, every in split:
+            subset = mask >> offset & every
             if subset and subset != every:
-                narrowed[n] = rule.narrowed(subset)
-        return tuple(narrowed)
+                if narrowed is None:
+                    narrowed = list(chosen)
+                narrowed[n] = chosen[n].narrowed(subset)
+        return chosen if narrowed is None else tuple(narrowed)
 
     @cached_property
     def _rule_bits(self) -> int:
         return (1 << len(self.rules)) - 1
-
-    @cached_property
-    def _index(self) -> dict[str, int]:
-        return {rule.id: i for i, rule in enumerate(self.rules)}
 
     def without_group(self, group: str) -> RuleSet:
         """These rules less the family ``group`` (its own screen, its own fingerprint)."""
