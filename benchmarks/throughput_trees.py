@@ -35,8 +35,8 @@ def clean_seconds(tree: Path, corpus: Path, out: Path, cache: Path) -> float:
     command line ``benchmarks.throughput`` times, its ``pipeline`` imported from ``tree``.
 
     Each tree keeps its own rule cache in ``cache`` (``BOILERSTRIP_CACHE_DIR``), as a user's
-    second run finds it: one cache shared by trees of different code is rewritten by each,
-    so every run would pay the cold derivation of the screen factors."""
+    second run finds it: one cache shared by trees whose screen code differs is rewritten by
+    each, and the other tree's next run pays the cold derivation of the screen factors."""
     env = {**os.environ, "PYTHONPATH": str(tree), "BOILERSTRIP_CACHE_DIR": str(cache)}
     started = time.perf_counter()
     subprocess.run(clean_command(corpus, out), cwd=tree, env=env, check=True, stderr=subprocess.DEVNULL)

@@ -21,7 +21,7 @@ from pipeline.rules import load_rules
 from pipeline.rules.branches import MIN_BRANCHES, split_alternatives
 from pipeline.rules.factor_cache import FILE_NAME
 from pipeline.rules.factors import parse_pattern
-from pipeline.rules.screened import screen_text
+from pipeline.rules.screen import lets_through
 
 ROOT = Path(__file__).parent.parent
 RULES = load_rules()
@@ -82,10 +82,9 @@ def test_the_split_agrees_with_the_regex_parser(rule):
 
 # --- the same matches ----------------------------------------------------------------
 
-def _present(rule, line: str, screened: str | None = None) -> int:
-    """The bit mask of the branches whose factors occur in ``line``, as the screen finds them."""
-    screened = screened or "\n" + screen_text(line) + "\n"
-    return sum(1 << b for b, factors in enumerate(rule.branch_factors) if any(f in screened for f in factors))
+def _present(rule, line: str) -> int:
+    """The bit mask of the branches the screen lets through on the single ``line``."""
+    return sum(1 << b for b, factors in enumerate(rule.branch_factors) if lets_through(line, factors))
 
 
 def _outcome(match):
