@@ -21,8 +21,8 @@ from regex import _regex
 from pipeline.rules import load_rules
 from pipeline.rules.factors import necessary_factors
 from pipeline.rules.screen import Screen, lets_through
-from pipeline.rules.screened import SYMBOL, screen_text
-from pipeline.stages.strip import _DECORATION, strip_boilerplate
+from pipeline.rules.screened import SYMBOL, screen_text, undecorated
+from pipeline.stages.strip import strip_boilerplate
 
 ROOT = Path(__file__).parent.parent
 #: Generated lines per property; a long local run: BOILERSTRIP_SCREEN_EXAMPLES=100000 pytest tests/test_screen.py
@@ -118,8 +118,8 @@ def _matches(rule, line: str) -> bool:
     a ``beside`` or ``above`` rule is not tried there at all, only next to its rules' removals)."""
     if rule.beside_only:
         return False
-    probe = line if rule.action in ("strip_match", "drop_list") else (_DECORATION.sub("", line) or line)
-    return rule.compiled.search(probe) is not None
+    probe = line if rule.action in ("strip_match", "drop_list") else undecorated(line)
+    return rule.search(probe) is not None  # max_chars included: the screen leaves longer lines out
 
 
 def _assert_screen_keeps_every_matching_rule(line: str) -> None:

@@ -38,7 +38,8 @@ import regex
 
 from pipeline.errors import OutputError
 from pipeline.io.writers import open_output
-from pipeline.rules import factors, screened
+from pipeline.rules import bounds, factors, screened
+from pipeline.rules.bounds import line_length_bound
 from pipeline.rules.factors import Factors, necessary_factors
 
 FILE_NAME = "rule-factors.json"
@@ -60,7 +61,7 @@ def _code_version() -> str:
     """Changes whenever the code that derives factors (the walk and the screened form) or the
     regex module changes."""
     digest = hashlib.sha256()
-    for module in (factors, screened):
+    for module in (factors, screened, bounds):
         assert module.__file__ is not None  # modules of this package, loaded from their files
         digest.update(Path(module.__file__).read_bytes())
     for validation in ("loader.py", "model.py"):  # what "a table passed every check" means
@@ -97,6 +98,8 @@ class FactorCache:
         #: the tables that passed every check, by :func:`table_key`: their compiled flags and
         #: how many branches they are searched by (0: as a whole)
         self.checked: dict[str, list[int]] = {}
+        #: the line length bound each pattern states (:mod:`pipeline.rules.bounds`; None: none), by pattern key
+        self.bounds: dict[str, int | None] = {}
         self._read()
         self.added = 0
 
@@ -113,6 +116,10 @@ class FactorCache:
                     self.checked = {k: v for k, v in checked.items()
                                     if isinstance(v, list) and len(v) == 2
                                     and all(isinstance(n, int) and not isinstance(n, bool) for n in v)}
+                found = data.get("bounds", {})
+                if isinstance(found, dict):
+                    self.bounds = {k: v for k, v in found.items()
+                                   if v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0)}
         except (OSError, ValueError, AttributeError):
             pass  # missing, unreadable or corrupt: start afresh
 
@@ -139,14 +146,26 @@ class FactorCache:
         self.added += 1
         return found
 
+    def line_bound(self, pattern: str, flags: int) -> int | None:
+        """The longest line ``pattern`` can match, as its start states it (None: no bound),
+        from the cache or derived (and remembered)."""
+        key = _key(pattern, flags)
+        if key in self.bounds:
+            return self.bounds[key]
+        found = self.bounds[key] = line_length_bound(pattern, flags)
+        self.added += 1
+        return found
+
     def save(self) -> None:
         """Write the cache back (atomically) if it grew; a failure only means no cache next time."""
         if self.directory is None or not self.added:
             return
         entries = self.entries if len(self.entries) <= MAX_ENTRIES else {}
         checked = self.checked if len(self.checked) <= MAX_ENTRIES else {}
+        found_bounds = self.bounds if len(self.bounds) <= MAX_ENTRIES else {}
         with contextlib.suppress(OutputError):  # a cache that cannot be written is no error
             with open_output(self.directory / FILE_NAME) as out:
-                json.dump({"version": _code_version(), "factors": entries, "checked": checked}, out,
+                json.dump({"version": _code_version(), "factors": entries, "checked": checked,
+                           "bounds": found_bounds}, out,
                           ensure_ascii=False)
         self.added = 0

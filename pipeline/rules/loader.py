@@ -39,6 +39,7 @@ import regex
 
 from pipeline.document import METADATA_FIELDS
 from pipeline.errors import RuleError
+from pipeline.rules.bounds import line_length_bound
 from pipeline.rules.branches import split_alternatives
 from pipeline.rules.factor_cache import CheckedTable, FactorCache
 from pipeline.rules.factors import necessary_factors, parse_pattern
@@ -214,7 +215,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     else:
         factors = necessary_factors(pattern, compiled_flags)
     if factors is not None:  # load_rules checks them against the 'match' examples (_check_screen)
-        rule = replace(rule, factors=factors)
+        bound = (factor_cache.line_bound(pattern, compiled_flags) if factor_cache is not None
+                 else line_length_bound(pattern, compiled_flags))
+        rule = replace(rule, factors=factors, pattern_bound=bound)
         rule = _searched_by_branch(rule, compiled_flags, factor_cache, None if checked is None else checked.branches)
     if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
@@ -382,23 +385,23 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
 
 
 def _check_screen(rules: Sequence[Rule]) -> RuleSet:
-    """``rules``, less the screen factors that would leave out one of their rule's own
-    ``match`` examples: a walk that misread a pattern, or a cache edited by hand, leaves the
-    rule searched as a whole, or tried on every line, never silently skipped.
+    """``rules``, less the screen factors (and line bounds) that would leave out one of their
+    rule's own ``match`` examples: a walk that misread a pattern, or a cache edited by hand,
+    leaves the rule searched as a whole, or tried on every line, never silently skipped.
 
     One pass of the screen over all the examples decides for every rule at once (checking
     each example against each factor took a fifth of a second); a rule it rejects is
     checked alone, by its whole-pattern factors (:func:`lets_through`)."""
     examples = [(index, example) for index, rule in enumerate(rules) if rule.factors and not rule.beside_only
                 for example in rule.match if "\n" not in example]
-    screen = Screen([r.factors for r in rules], [r.branch_factors for r in rules])
+    screen = Screen([r.factors for r in rules], [r.branch_factors for r in rules], [r.line_bound for r in rules])
     masks = screen.candidates("\n".join(example for _, example in examples))
     missed = {index for number, (index, _) in enumerate(examples) if not masks.get(number, 0) >> index & 1}
     missed |= {index for index, rule in enumerate(rules)
                if rule.factors and not rule.beside_only and any("\n" in example for example in rule.match)}
     checked = list(rules)
     for index in missed:
-        rule = replace(rules[index], branches=(), branch_factors=())
+        rule = replace(rules[index], branches=(), branch_factors=(), pattern_bound=None)
         factors = rule.factors
         if factors is None or not all(lets_through(example, factors) for example in rule.match):
             rule = replace(rule, factors=None)

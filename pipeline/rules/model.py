@@ -117,6 +117,9 @@ class Rule:
     branch_factors: tuple[Factors, ...] = field(default=(), compare=False, repr=False)
     #: the flags ``branches`` compile with: the whole pattern's, its inline flags included
     branch_flags: int = field(default=0, compare=False, repr=False)
+    #: the longest line the pattern itself can match, as its start states it
+    #: (``^(?=.{0,240}$)``; :mod:`pipeline.rules.bounds`); None: no such bound
+    pattern_bound: int | None = field(default=None, compare=False, repr=False)
     #: in a view of the rule for one line (:meth:`narrowed`): the bit mask of the branches
     #: that line can match; 0: the whole pattern
     subset: int = field(default=0, compare=False, repr=False)
@@ -201,6 +204,14 @@ class Rule:
         return self.compiled.search(line, timeout=timeout)
 
     @property
+    def line_bound(self) -> int | None:
+        """The longest line (in characters, as searched) this rule can match: the tighter of
+        :attr:`max_chars` and :attr:`pattern_bound`; None when neither is set. The screen
+        leaves the rule out of longer lines' masks."""
+        bounds = [b for b in (self.max_chars, self.pattern_bound) if b is not None]
+        return min(bounds) if bounds else None
+
+    @property
     def has_inline_group(self) -> bool:
         """Whether the pattern marks an inline headline (only drop_block patterns may)."""
         return INLINE_GROUP in self.compiled.groupindex
@@ -216,7 +227,8 @@ class RuleSet:
     def screen(self) -> Screen:
         """Which of these rules, and which branches of them, may match which line of a
         document (built once)."""
-        return Screen([rule.factors for rule in self.rules], [rule.branch_factors for rule in self.rules])
+        return Screen([rule.factors for rule in self.rules], [rule.branch_factors for rule in self.rules],
+                      [rule.line_bound for rule in self.rules])
 
     @cached_property
     def block_rule_ids(self) -> frozenset[str]:

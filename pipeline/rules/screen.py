@@ -13,6 +13,12 @@ scans the document once; a line is then tried only against the rules whose
 factors occur in it, in rule order. Rules for which no factors can be derived
 are tried on every line, as before.
 
+A rule whose lines are short (:attr:`~pipeline.rules.model.Rule.line_bound`: its
+``max_chars``, or a bound its pattern states, see :mod:`pipeline.rules.bounds`) is
+also left out of every longer line: most lines of an article are long prose, and
+common factors (a year, ``", "``, ``"reporter"``) otherwise make them candidates of
+rules that cannot match them.
+
 Both the document and the factors are compared in a *screened form*
 (:mod:`pipeline.rules.screened`), case-folded with digits, spaces and symbols
 made uniform.
@@ -34,7 +40,7 @@ from collections.abc import Sequence
 import ahocorasick_rs
 
 from pipeline.rules.factors import Factors
-from pipeline.rules.screened import screen_bytes, screen_text, starts_decorated
+from pipeline.rules.screened import screen_bytes, screen_text, starts_decorated, undecorated
 
 
 def _anchored(factors: Factors) -> bool:
@@ -70,7 +76,8 @@ class Screen:
     """
 
     def __init__(self, factors: Sequence[Factors | None],
-                 branch_factors: Sequence[Sequence[Factors]] = ()) -> None:
+                 branch_factors: Sequence[Sequence[Factors]] = (),
+                 bounds: Sequence[int | None] = ()) -> None:
         #: the rules without factors, tried on every non-blank line
         self.unscreened = sum(1 << i for i, f in enumerate(factors) if f is None)
         #: where the bits of each branch-screened rule's branches start, by rule number
@@ -93,14 +100,26 @@ class Screen:
                 if _anchored(unit):
                     self.anchored |= bits
         self._key_masks = list(keys.values())
+        #: the bits of every rule (not of branches): a mask without one selects nothing
+        self._rule_bits = (1 << len(factors)) - 1
+        #: the distinct line bounds, shortest first, and for each count k of them a line's
+        #: length exceeds, the mask of what such a line may still be tried with
+        self._bounds = sorted({bound for bound in bounds if bound is not None})
+        self._bounded = sum(1 << i for i, bound in enumerate(bounds) if bound is not None)
+        self._allowed = [-1]
+        excluded = 0
+        for bound in self._bounds:
+            excluded |= sum(1 << i for i, b in enumerate(bounds) if b == bound)
+            self._allowed.append(~excluded)
         self._automaton = None
         if keys:
             encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
             self._automaton = ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    def candidates(self, text: str) -> dict[int, int]:
-        """The lines of ``text`` (split on ``\\n``, numbered from 0) that some rule may
-        match, each with the bit mask of those rules. Blank lines are never candidates."""
+    def candidates(self, text: str, lines: Sequence[str] | None = None) -> dict[int, int]:
+        """The lines of ``text`` (split on ``\\n``, numbered from 0; ``lines``, when the
+        caller has split it already) that some rule may match, each with the bit mask of
+        those rules. Blank lines are never candidates."""
         screened, decorated = screen_bytes(text)
         found: dict[int, int] = {}
         if self.unscreened:
@@ -121,4 +140,23 @@ class Screen:
             for number, line in enumerate(text.split("\n")):
                 if starts_decorated(line):
                     found[number] = found.get(number, 0) | self.anchored
+        if self._bounds and found:
+            self._leave_out_long_lines(found, text.split("\n") if lines is None else lines)
         return found
+
+    def _leave_out_long_lines(self, found: dict[int, int], lines: Sequence[str]) -> None:
+        """Clear in ``found`` the bits of the rules each line is too long for (measured as the
+        rules search it: without its leading decoration), and drop the lines left with none."""
+        shortest, bounds, allowed, bounded, rule_bits = (self._bounds[0], self._bounds, self._allowed,
+                                                         self._bounded, self._rule_bits)
+        for number, mask in list(found.items()):
+            line = lines[number]
+            if len(line) <= shortest or not mask & bounded:
+                continue
+            exceeded = bisect_left(bounds, len(undecorated(line)))
+            if exceeded:
+                mask &= allowed[exceeded]
+                if mask & rule_bits:
+                    found[number] = mask
+                else:
+                    del found[number]

@@ -31,6 +31,7 @@ _SYMBOL = regex.compile(r"\p{So}")
 #: ignore them at the start of a line (see boilerplate).
 DECORATION = r"[[\p{So}\p{Sk}\ufe0f\u200d]--[©®℗]]"
 _DECORATION = regex.compile(DECORATION, flags=regex.V1)
+_LEADING_DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
 _ASCII_DIGITS = "".join(c for c in map(chr, range(128)) if _DIGIT.match(c))
 _ASCII_SPACES = "".join(c for c in map(chr, range(128)) if _SPACE.match(c))
 _ASCII_TABLE = bytes.maketrans(
@@ -98,3 +99,9 @@ def starts_decorated(line: str) -> bool:
     """Whether ``line`` may start with a decoration the rules skip (see boilerplate):
     their ``^`` is then not at the line start."""
     return _DECORATION.match(line) is not None
+
+
+def undecorated(line: str) -> str:
+    """``line`` without its leading pictographs, as the drop rules test it (a line of nothing
+    but decoration, a divider, is tested as it is)."""
+    return line if line[:1].isascii() else (_LEADING_DECORATION.sub("", line) or line)

@@ -41,11 +41,10 @@ from pipeline import flags as F
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
 from pipeline.rules.model import DEFAULT_MATCH_TIMEOUT, INLINE_GROUP, MARKER_GROUP, Rule, RuleSet
-from pipeline.rules.screened import DECORATION
+from pipeline.rules.screened import undecorated
 from pipeline.shape import final_mark, looks_like_headline, looks_like_prose, looks_like_title, word_count
 from pipeline.stages import Stage
 
-_DECORATION = regex.compile(rf"^{DECORATION}+\s*", flags=regex.V1)
 _DIGITS = regex.compile(r"\d+")
 #: Actions whose patterns see the line as it is: a cut must fall on the real line, and a
 #: list item's marker may itself be a pictograph ('▪', '◆').
@@ -89,7 +88,7 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
     """The first rule (not in ``skip``) that matches ``line``, and its match."""
     # strip_match cuts positions of the real line, drop_list reads its marker there, and a
     # with_decoration rule reads the pictograph; the others test the undecorated text
-    probe = _undecorated(line)
+    probe = undecorated(line)
     for rule in rules:
         if (skip and rule.id in skip) or rule.beside_only:
             continue  # a beside or above rule is tried only next to its rules' removals (_drop_beside)
@@ -102,12 +101,6 @@ def _first_match(line: str, rules: Iterable[Rule], skip: set[str], timeouts: lis
         if m is not None and not _a_paragraph_after_the_marker(rule, m):
             return rule, m
     return None
-
-
-def _undecorated(line: str) -> str:
-    """The line without its leading pictographs, as drop rules test it (a line of nothing but
-    decoration, a divider, is tested as it is)."""
-    return line if line[:1].isascii() else (_DECORATION.sub("", line) or line)
 
 
 #: A sentence longer than this is prose, never a link headline.
@@ -185,7 +178,7 @@ def strip_boilerplate(
     lines = text.split("\n")
     every_rule = rules.rules
     if screened:
-        candidates = rules.screen.candidates(text)
+        candidates = rules.screen.candidates(text, lines)
     else:
         everything = (1 << len(every_rule)) - 1
         candidates = {i: everything for i, line in enumerate(lines) if line}
@@ -320,7 +313,7 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                 if trigger not in rule.beside and not over:
                     continue
                 try:
-                    found = rule.search(_undecorated(lines[j]), timeout)
+                    found = rule.search(undecorated(lines[j]), timeout)
                 except TimeoutError:  # too slow on this line: it stays, and the record says why
                     verdicts.setdefault(j, _LineVerdict(kept=lines[j])).timeouts.append(rule.id)
                     continue
