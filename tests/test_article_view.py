@@ -97,7 +97,8 @@ def test_the_news_view_labels_the_development_corpora_line_by_line(tmp_path):
                                               "corpus_fresh33", "corpus_fresh34",
                                               "corpus_fresh35", "corpus_fresh36", "corpus_fresh37",
                                               "corpus_fresh38", "corpus_fresh39", "corpus_fresh40",
-                                              "corpus_fresh41", "corpus_fresh42", "corpus_fresh43", "corpus_fresh44"]
+                                              "corpus_fresh41", "corpus_fresh42", "corpus_fresh43", "corpus_fresh44",
+                                              "corpus_fresh45", "corpus_fresh46"]
 
 
 def test_a_reserved_corpus_is_neither_trained_on_nor_measured():

@@ -103,9 +103,11 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh41", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh42", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh43", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh44", DEVELOPMENT, _JUST_WIDENED),
-    Corpus("corpus_fresh45", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh46", RESERVED, _NEXT),
+    Corpus("corpus_fresh44", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh45", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh46", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh47", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh48", RESERVED, _NEXT),
 )
 
 
