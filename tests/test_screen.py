@@ -70,6 +70,8 @@ def test_screen_text_keeps_lines_and_collapses_space_runs():
     (r"^(?:[\p{L}-]+\s+){0,3}(?:editor|critic)s?$", regex.I, {"editor\n", "editors\n", "critic\n", "critics\n"}),
     # a drop_block marker's inline-headline group is transparent: the marker alone is necessary
     (r"^Read more(?:\s*[:|]\s*(?P<inline>.*))?$", regex.I, {"\nread more"}),
+    # a year is on most paragraphs, a © seldom: the symbol screens, not the four digits
+    (r"[©ⓒ]\ ?\p{Lu}[^.!?©]{1,60}(?:19|20)\d{2}\b", 0, {SYMBOL}),
 ])
 def test_factors_of_small_patterns(pattern, flags, factors):
     assert necessary_factors(pattern, flags) == factors
