@@ -30,9 +30,10 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import regex
 
@@ -43,6 +44,7 @@ from pipeline.rules.bounds import line_length_bound
 from pipeline.rules.factors import Factors, necessary_factors
 
 FILE_NAME = "rule-factors.json"
+T = TypeVar("T")
 #: A cache holding more entries than this (many rule files over time) starts afresh.
 MAX_ENTRIES = 4096
 
@@ -137,24 +139,25 @@ class FactorCache:
 
     def factors(self, pattern: str, flags: int) -> Factors | None:
         """The factors of a pattern, from the cache or derived (and remembered)."""
-        key = _key(pattern, flags)
-        if key in self.entries:
-            cached = self.entries[key]
-            return None if cached is None else frozenset(cached)
-        found = necessary_factors(pattern, flags)
-        self.entries[key] = None if found is None else sorted(found)
-        self.added += 1
-        return found
+        def derive() -> list[str] | None:
+            found = necessary_factors(pattern, flags)
+            return None if found is None else sorted(found)
+
+        cached = self._cached(self.entries, pattern, flags, derive)
+        return None if cached is None else frozenset(cached)
 
     def line_bound(self, pattern: str, flags: int) -> int | None:
         """The longest line ``pattern`` can match, as its start states it (None: no bound),
         from the cache or derived (and remembered)."""
+        return self._cached(self.bounds, pattern, flags, lambda: line_length_bound(pattern, flags))
+
+    def _cached(self, store: dict[str, T], pattern: str, flags: int, derive: Callable[[], T]) -> T:
+        """``store``'s entry for a pattern, derived and remembered when it has none."""
         key = _key(pattern, flags)
-        if key in self.bounds:
-            return self.bounds[key]
-        found = self.bounds[key] = line_length_bound(pattern, flags)
-        self.added += 1
-        return found
+        if key not in store:
+            store[key] = derive()
+            self.added += 1
+        return store[key]
 
     def save(self) -> None:
         """Write the cache back (atomically) if it grew; a failure only means no cache next time."""

@@ -210,14 +210,11 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     too_long = next((example for example in rule.match if len(example) > max_chars), None) if max_chars else None
     if too_long is not None:
         raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long!r} is longer")
-    if factor_cache is not None:
-        factors = factor_cache.factors(pattern, compiled_flags)
-    else:
-        factors = necessary_factors(pattern, compiled_flags)
+    factors_of, bound_of = ((factor_cache.factors, factor_cache.line_bound) if factor_cache is not None
+                            else (necessary_factors, line_length_bound))
+    factors = factors_of(pattern, compiled_flags)
     if factors is not None:  # load_rules checks them against the 'match' examples (_check_screen)
-        bound = (factor_cache.line_bound(pattern, compiled_flags) if factor_cache is not None
-                 else line_length_bound(pattern, compiled_flags))
-        rule = replace(rule, factors=factors, pattern_bound=bound)
+        rule = replace(rule, factors=factors, pattern_bound=bound_of(pattern, compiled_flags))
         rule = _searched_by_branch(rule, compiled_flags, factor_cache, None if checked is None else checked.branches)
     if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only

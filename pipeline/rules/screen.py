@@ -121,9 +121,11 @@ class Screen:
         caller has split it already) that some rule may match, each with the bit mask of
         those rules. Blank lines are never candidates."""
         screened, decorated = screen_bytes(text)
+        if lines is None:
+            lines = text.split("\n")  # once, for every step below that reads the lines
         found: dict[int, int] = {}
         if self.unscreened:
-            found = {number: self.unscreened for number, line in enumerate(text.split("\n")) if line}
+            found = {number: self.unscreened for number, line in enumerate(lines) if line}
         if self._automaton is not None:
             data = b"\n" + screened + b"\n"
             breaks = _line_breaks(data)
@@ -137,11 +139,11 @@ class Screen:
                 found[number] = found.get(number, 0) | key_masks[key]
         if self.anchored and decorated:
             # After a leading decoration, the rules' ^ is not at the line start.
-            for number, line in enumerate(text.split("\n")):
+            for number, line in enumerate(lines):
                 if starts_decorated(line):
                     found[number] = found.get(number, 0) | self.anchored
         if self._bounds and found:
-            self._leave_out_long_lines(found, text.split("\n") if lines is None else lines)
+            self._leave_out_long_lines(found, lines)
         return found
 
     def _leave_out_long_lines(self, found: dict[int, int], lines: Sequence[str]) -> None:
