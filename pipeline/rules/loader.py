@@ -27,7 +27,7 @@ pattern, duplicate ids.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -42,7 +42,7 @@ from pipeline.errors import RuleError
 from pipeline.rules.bounds import line_length_bound
 from pipeline.rules.branches import split_alternatives
 from pipeline.rules.factor_cache import CheckedTable, FactorCache
-from pipeline.rules.factors import necessary_factors, parse_pattern
+from pipeline.rules.factors import Factors, necessary_factors, parse_pattern
 from pipeline.rules.model import (
     ACTIONS,
     CASES,
@@ -215,7 +215,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     factors = factors_of(pattern, compiled_flags)
     if factors is not None:  # load_rules checks them against the 'match' examples (_check_screen)
         rule = replace(rule, factors=factors, pattern_bound=bound_of(pattern, compiled_flags))
-        rule = _searched_by_branch(rule, compiled_flags, factor_cache, None if checked is None else checked.branches)
+        rule = _searched_by_branch(rule, compiled_flags, factors_of, None if checked is None else checked.branches)
     if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
     if checked is None:
@@ -230,20 +230,21 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     return rule
 
 
-def _searched_by_branch(rule: Rule, flags: int, factor_cache: FactorCache | None, known: int | None) -> Rule:
+def _searched_by_branch(rule: Rule, flags: int, factors_of: Callable[[str, int], Factors | None],
+                        known: int | None) -> Rule:
     """``rule`` searched branch by branch (:mod:`pipeline.rules.branches`) when its pattern
     splits into enough top-level branches, each with screen factors; else ``rule`` as it is.
     The split must agree with the ``regex`` module's own parse of the pattern, unless the
     table passed every check before and was then split into ``known`` branches (0: not
-    split). The branches' factors are checked against the examples with the rule's own
+    split). ``factors_of`` gives a branch's factors (the cache's, or derived). The branches'
+    factors are checked against the examples with the rule's own
     (:func:`_check_screen`)."""
     if rule.beside_only or rule.action == "drop_list" or known == 0:
         return rule  # tried outside the screen, or read by its marker group, or not split before
     parts = split_alternatives(rule.pattern, flags)
     if parts is None or len(parts) != (known or _parsed_branch_count(rule.pattern, flags)):
         return rule
-    derive = factor_cache.factors if factor_cache is not None else necessary_factors
-    found = [derive(part, flags) for part in parts]
+    found = [factors_of(part, flags) for part in parts]
     branch_factors = tuple(f for f in found if f)
     if len(branch_factors) != len(parts):
         return rule  # a branch the walk cannot screen: the rule is screened as a whole
