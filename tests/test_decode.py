@@ -199,6 +199,8 @@ UKRAINIAN = (
 ARABIC = "وافق مجلس المدينة يوم الثلاثاء على خطة خط الترام الجديد. وقال رئيس البلدية إن الأعمال ستبدأ في الربيع المقبل وتستمر عامين.\n"
 THAI = "สภาเมืองอนุมัติแผนสร้างรถรางสายใหม่เมื่อวันอังคาร นายกเทศมนตรีกล่าวว่างานจะเริ่มในฤดูใบไม้ผลิหน้าและใช้เวลาสองปี\n"
 KOREAN = "시의회는 화요일 새 노면전차 노선 계획을 승인했다. 시장은 공사가 내년 봄에 시작되어 2년 동안 진행될 것이라고 말했다.\n"
+# Aromanian in the orthography that writes its schwa "ã" (cp1252 holds it; cp1250 reads the byte as Romanian "ă").
+AROMANIAN = "Unã gãinã fudzi tu pãduri, shi ficiorlji o cãftarã pãnã seara cu fenerlji aprindzã.\n"
 GERMAN_PLAIN = "Die Gebühren für Anwohner steigen um 12 Prozent. Über 3.000 Haushalte waren nach dem Sturm ohne Strom; die Schäden sind groß.\n"
 
 # What the fast path settles; DUTCH is left to the detector (its one 'ë' could be Lithuanian 'ė' in cp1257).
@@ -209,6 +211,7 @@ WESTERN_SAMPLES = [*FAST_SAMPLES, DUTCH]
 # ISO-8859-7 and the DOS pages)
 LEGACY_SAMPLES = [
     *[(text, "cp1252", "cp1252") for text in WESTERN_SAMPLES],
+    (AROMANIAN, "cp1252", "cp1252"),
     (POLISH, "cp1250", "cp1250"),
     (CZECH, "cp1250", "cp1250"),
     (HUNGARIAN, "cp1250", "cp1250"),

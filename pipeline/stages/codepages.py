@@ -79,7 +79,9 @@ _ALPHABETS = (
     ("Latin", "ąčęėįšųūž", ""),  # Lithuanian
     ("Latin", "ąćęłńóśźż", ""),  # Polish
     ("Latin", "áàâãçéêíóôõú", ""),  # Portuguese
-    ("Latin", "ăâîşșţț", ""),  # Romanian
+    # Romanian: "şi" and "în" are in every paragraph, so "ă" alone is not Romanian
+    # (it is cp1250's reading of the "ã" of Aromanian saved as cp1252).
+    ("Latin", "ăâîşșţț", "âîşșţț"),
     ("Latin", "áäčďéíĺľňóôŕšťúýž", ""),  # Slovak
     ("Latin", "áéíñóúü", ""),  # Spanish
     ("Latin", "åäéö", "åäö"),  # Swedish
@@ -271,6 +273,11 @@ def _only_western(high: frozenset[int], paragraph: bool) -> bool:
 #: right and a wrong Latin reading of a news paragraph commonly differ by
 #: 0.005-0.015 (one 'ã' after 'ç' counts as mess).
 _CHAOS_TIE = 0.02
+#: When no reading that tidy could be text in one language, the tidiest one that
+#: could, up to this much messier: a short text's few letters outside ASCII weigh
+#: heavily in the ratio (Aromanian "pãnã seara" as cp1252 scores 0.06 where its
+#: cp1250 reading, Romanian letters without "şi" or "în", scores 0.0).
+_CHAOS_NEAR = 0.1
 # DOS, EBCDIC and HP code pages (Mac ones are "mac_*"): terminal-era, never
 # what a web page or scraped article is in when a web code page reads as well.
 _LEGACY_PAGES = frozenset(
@@ -297,7 +304,9 @@ def _choose(data: bytes, readings: list[CharsetMatch]) -> tuple[CharsetMatch, st
 
     Among the readings as tidy as the best (within :data:`_CHAOS_TIE`),
     those that could be text in one language (:func:`_reading_script`) go
-    first, if there are any. The first of those wins, with two exceptions.
+    first, if there are any; if there are none, the tidiest reading that could
+    be, within :data:`_CHAOS_NEAR` of the best. The first of those wins, with
+    two exceptions.
 
     When no reading is plausible, the tidiest plausible reading by a web
     code page the detector skipped wins (:func:`_skipped_readings`).
@@ -321,7 +330,8 @@ def _choose(data: bytes, readings: list[CharsetMatch]) -> tuple[CharsetMatch, st
     if not any(script.values()) and (skipped := _skipped_readings(data, high, readings)):
         return skipped[0]
     tied = [(m, n) for m, n in named if m.chaos <= named[0][0].chaos + _CHAOS_TIE]
-    pool = [(m, n) for m, n in tied if script[n]] or tied
+    near = (r for r in named if script[r[1]] and r[0].chaos <= named[0][0].chaos + _CHAOS_NEAR)
+    pool = [(m, n) for m, n in tied if script[n]] or [r for r in [next(near, None)] if r] or tied
     chosen = pool[0]
     if _is_legacy(chosen[1]):
         web = (r for r in named if not _is_legacy(r[1]) and script[r[1]] and script[chosen[1]] in (None, script[r[1]]))
