@@ -106,8 +106,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh44", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh45", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh46", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh47", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh48", RESERVED, _NEXT),
+    Corpus("corpus_fresh47", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh48", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh49", RESERVED, _NEXT),
 )
 
 
