@@ -647,3 +647,41 @@ def test_ornament_led_furniture_goes_and_article_lists_stay(line):
     listed = [PROSE[0], "The plan includes:", "§ 5 of the act sets the fee.", "§ Tickets sell out within the hour.",
               "› Woodwork classes resume in May", "• Up to 14 inches expected", PROSE[1]]
     assert _strip(*listed)[1] == []
+
+
+def test_a_first_line_rule_takes_only_the_pages_first_line(tmp_path):
+    """A ``first_line`` rule placed ``above`` a masthead takes the line right above it only when
+    that line leads the document: the skip link over the masthead, in any language, but not a
+    page's heading above a masthead's name further down. Without ``beside`` or ``above`` the key
+    is refused."""
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-masthead"
+        description = "A site's masthead."
+        pattern = '^THE HARBOUR LAMP$'
+        case = "sensitive"
+        action = "drop_line"
+        match = ["THE HARBOUR LAMP"]
+        no_match = ["The Harbour Lamp was lit."]
+
+        [[rule]]
+        id = "site-skip-link"
+        description = "The line over the masthead."
+        pattern = '^\\S.{1,40}$'
+        case = "sensitive"
+        action = "drop_line"
+        above = ["site-masthead"]
+        first_line = true
+        match = ["Hop to the story"]
+        no_match = [""]
+    ''')
+    rules = _site_rules(tmp_path, rule)
+    for screened in (True, False):
+        _, removed, _, _ = strip_boilerplate("\n".join(["Hop to the story", "THE HARBOUR LAMP", "A headline", "", PROSE[0]]),
+                                             rules, screened=screened)
+        assert [(r.rule, r.text) for r in removed] == [("site-skip-link", "Hop to the story"), ("site-masthead", "THE HARBOUR LAMP")]
+        _, removed, _, _ = strip_boilerplate("\n".join(["A headline", "Our sponsors", "THE HARBOUR LAMP", "", PROSE[0]]),
+                                             rules, screened=screened)
+        assert [(r.rule, r.text) for r in removed] == [("site-masthead", "THE HARBOUR LAMP")]
+    with pytest.raises(RuleError, match="'first_line' is for rules placed by 'beside' or 'above' only"):
+        _site_rules(tmp_path, rule.replace('above = ["site-masthead"]\n', ""))

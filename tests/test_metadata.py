@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.shape import is_row, looks_like_headline, reads_as_byline, word_count
+from pipeline.shape import ends_unmarked, is_row, looks_like_headline, reads_as_byline, word_count
 from pipeline.stages.metadata import (
     LANGUAGE_MIN_LETTERS,
     LANGUAGE_SAMPLE_CHARS,
+    TITLE_MAX_UNMARKED_CHARS,
     TITLE_MAX_WORDS,
     TITLE_MIN_WORDS,
     _iso_639_1,
@@ -79,6 +80,10 @@ def test_parse_date(value, iso):
         (["Storm warning: three dead as river bursts", "Body."], 0),
         (["Oban, Friday 3 May 2024", "Body."], None),  # a dateline: a text that lost its headline
         (["Storm of 12 March 2024 remembered", "Body."], 0),  # a headline that holds a date
+        # Thai writes no sentence mark: only length tells a paragraph from a headline
+        (["ชาวบ้านริมน้ำ ช่วยกันซ่อมสะพาน ก่อนฤดูฝน", "ย่อหน้าถัดไป"], 0),
+        (["ชาวบ้านริมแม่น้ำกว่าห้าสิบคนช่วยกันซ่อมสะพานไม้เก่าที่ใช้ข้ามไปโรงเรียน หลังจากน้ำป่าเมื่อปีที่แล้วพัดเสาไปสองต้น"
+          " ก่อนที่ฤดูฝนปีนี้จะมาถึง", "ย่อหน้าถัดไป"], None),
     ],
 )
 def test_leading_title(lines, index):
@@ -99,7 +104,8 @@ def test_leading_title_is_a_headline_first_line_with_a_body(lines):
     first = lines[content[0]] if content else ""
     expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
                 and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS)
-                and not is_row(first) and not reads_as_dateline(first) and not reads_as_byline(first) else None)
+                and not is_row(first) and not reads_as_dateline(first) and not reads_as_byline(first)
+                and not (ends_unmarked(first) and len(first) > TITLE_MAX_UNMARKED_CHARS) else None)
     assert leading_title(lines) == expected
 
 

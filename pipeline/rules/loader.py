@@ -59,7 +59,7 @@ _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_matc
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
              "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside", "above",
-             "with_decoration", "max_chars"}
+             "first_line", "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -176,6 +176,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     for key, named in placed_by.items():
         if key in raw and (raw["action"] != "drop_line" or not named):
             raise _fail(source, rid, f"'{key}' is a non-empty list of rule ids, for drop_line rules only")
+    first_line = _action_flag(raw, "first_line", source, rid)
+    if first_line and not any(placed_by.values()):
+        raise _fail(source, rid, "'first_line' is for rules placed by 'beside' or 'above' only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -201,6 +204,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=placed_by["beside"],
         above=placed_by["above"],
+        first_line=first_line,
         max_chars=max_chars,
         group=group,
         flags=flags,

@@ -98,6 +98,10 @@ class Rule:
     #: drop_line: the rule is tried only on the line right above a line these rules removed,
     #: the first line kept included (a masthead stands above its tagline; a headline never does)
     above: tuple[str, ...] = ()
+    #: with ``beside`` or ``above``: the rule removes the document's first non-blank line only (a
+    #: skip link in a language no rule knows leads the page, right above its masthead; further
+    #: down, a short line above a masthead's name is a heading of the page)
+    first_line: bool = False
     #: the longest line (in characters, as tested) the rule can match; longer lines are not
     #: searched. A byline or a dateline is short, and a rule whose only screen factor is common
     #: (", ", "by ") is otherwise searched on every paragraph that holds it
@@ -313,6 +317,7 @@ class RuleSet:
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ()),
                          *(("above", *r.above) if r.above else ()),
+                         *(("first_line",) if r.first_line else ()),
                          *(("max_chars", r.max_chars) if r.max_chars is not None else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")
