@@ -329,9 +329,11 @@ def _choose(data: bytes, readings: list[CharsetMatch]) -> tuple[CharsetMatch, st
     script = {name: _reading_script(data, high, name) for _, name in named}
     if not any(script.values()) and (skipped := _skipped_readings(data, high, readings)):
         return skipped[0]
-    tied = [(m, n) for m, n in named if m.chaos <= named[0][0].chaos + _CHAOS_TIE]
-    near = (r for r in named if script[r[1]] and r[0].chaos <= named[0][0].chaos + _CHAOS_NEAR)
-    pool = [(m, n) for m, n in tied if script[n]] or [r for r in [next(near, None)] if r] or tied
+    best = named[0][0].chaos
+    tied = [(m, n) for m, n in named if m.chaos <= best + _CHAOS_TIE]
+    plausible_tied = [(m, n) for m, n in tied if script[n]]
+    nearest_plausible = next(((m, n) for m, n in named if script[n] and m.chaos <= best + _CHAOS_NEAR), None)
+    pool = plausible_tied or ([nearest_plausible] if nearest_plausible else tied)
     chosen = pool[0]
     if _is_legacy(chosen[1]):
         web = (r for r in named if not _is_legacy(r[1]) and script[r[1]] and script[chosen[1]] in (None, script[r[1]]))
