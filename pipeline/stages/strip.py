@@ -313,7 +313,7 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                 over = j < i and trigger in rule.above  # the line right above the trigger, the first kept included
                 if trigger not in rule.beside and not over:
                     continue
-                if rule.first_line and any(line.strip() for line in lines[:j]):
+                if rule.first_line and _nonblank_neighbour(lines, j, -1) is not None:
                     continue
                 try:
                     found = rule.search(undecorated(lines[j]), timeout)
