@@ -201,6 +201,9 @@ THAI = "สภาเมืองอนุมัติแผนสร้างร
 KOREAN = "시의회는 화요일 새 노면전차 노선 계획을 승인했다. 시장은 공사가 내년 봄에 시작되어 2년 동안 진행될 것이라고 말했다.\n"
 # Aromanian in the orthography that writes its schwa "ã" (cp1252 holds it; cp1250 reads the byte as Romanian "ă").
 AROMANIAN = "Unã gãinã fudzi tu pãduri, shi ficiorlji o cãftarã pãnã seara cu fenerlji aprindzã.\n"
+# English about northern Norway: its only letters beyond ASCII are 'ø' and the Sámi 'á', which
+# cp1250 reads as Czech 'ř' and 'á'.
+NORTHERN_NORWAY = "The ferry from Bodø to Røst sails twice a week, and the Sámi herders near Tromsø say the ice road opened late.\n"
 GERMAN_PLAIN = "Die Gebühren für Anwohner steigen um 12 Prozent. Über 3.000 Haushalte waren nach dem Sturm ohne Strom; die Schäden sind groß.\n"
 
 # What the fast path settles; DUTCH is left to the detector (its one 'ë' could be Lithuanian 'ė' in cp1257).
@@ -212,6 +215,7 @@ WESTERN_SAMPLES = [*FAST_SAMPLES, DUTCH]
 LEGACY_SAMPLES = [
     *[(text, "cp1252", "cp1252") for text in WESTERN_SAMPLES],
     (AROMANIAN, "cp1252", "cp1252"),
+    (NORTHERN_NORWAY, "cp1252", "cp1252"),
     (POLISH, "cp1250", "cp1250"),
     (CZECH, "cp1250", "cp1250"),
     (HUNGARIAN, "cp1250", "cp1250"),

@@ -65,7 +65,8 @@ _ALPHABETS = (
     ("Latin", "àçèéíïòóú", ""),  # Catalan
     ("Latin", "čćđšž", ""),  # Croatian, Bosnian, Serbian (Latin), Slovene
     ("Latin", "áčďéěíňóřšťúůýž", ""),  # Czech
-    ("Latin", "åæéø", "åæø"),  # Danish, Norwegian
+    # Danish, Norwegian; "á" for the Sámi names in Norwegian text ("Sámi", "Kárášjohka")
+    ("Latin", "áåæéø", "åæø"),
     ("Latin", "éèëïöü", ""),  # Dutch
     ("Latin", "äöõüšž", "äöõü"),  # Estonian
     ("Latin", "åäöšž", "äö"),  # Finnish
