@@ -141,6 +141,10 @@ _LABEL_THEN_CAPITAL = regex.compile(r"^(?:\S+ ){0,3}\S+: \p{Lu}")
 #: "… uhvatio Ante Jurišić (Otočni list)"): two or three capitalised words, and perhaps the site
 #: in brackets.
 _NAME_AT_END = regex.compile(r"(?:(?<!\S)\p{Ll}[\p{L}’'-]*|:) (?:\p{Lu}\p{Ll}+ ){1,2}\p{Lu}\p{Ll}+(?: \([^()]{2,30}\))?$")
+#: Or "by" and a person's name, then where the picture was taken ("Snapped by Ana Lima at the
+#: harbour wall"): a credit ends with the photographer's spot as often as with the name.
+_NAME_THEN_SPOT = regex.compile(r"\bby (?:\p{Lu}\p{Ll}+ ){1,2}\p{Lu}\p{Ll}+ (?:at|on|in|from|off|outside|near|under|over|beside)"
+                                r" (?:the )?[\p{L}’'-]+(?: [\p{L}’'-]+){0,2}$")
 
 
 #: A byline standing where a headline would: a label of two or more words, a colon and a name
@@ -181,8 +185,11 @@ def reads_as_credit(line: str) -> bool:
     True
     >>> reads_as_credit("What the council decided")
     False
+    >>> reads_as_credit("Caught by Rua Tane from the wharf steps")
+    True
     """
-    return "©" in line or bool(_LABEL_THEN_CAPITAL.search(line) or _NAME_AT_END.search(line))
+    return "©" in line or bool(_LABEL_THEN_CAPITAL.search(line) or _NAME_AT_END.search(line)
+                               or _NAME_THEN_SPOT.search(line))
 
 
 def looks_like_title(line: str, max_words: int, min_words: int) -> bool:

@@ -19,7 +19,7 @@ import pytest
 
 from benchmarks.generate_corpus import document
 from pipeline import clean_bytes
-from pipeline.document import Document
+from pipeline.document import Document, Removal
 from pipeline.linemodel import DEFAULT_PATH, FORMAT_VERSION, LineModel
 from pipeline.linemodel.features import line_keys
 from pipeline.options import CleanOptions
@@ -332,6 +332,51 @@ def test_a_subheading_is_no_credit():
         assert (list(_subheadings([PARA, line, PARA])) == [1]) is protected, line
 
 
+def test_a_label_right_above_furniture_the_rules_removed_is_no_subheading():
+    """Once a rule has taken a shop's ad between two paragraphs, the ad's label above it stands
+    between two paragraphs and reads as a subheading; the line right above furniture the rules
+    removed is the model's to judge. A subheading whose paragraph follows stays protected, and so
+    does a line above a blank line that was blank in the text (not removed)."""
+    label = "Supported by a local trader"
+    fake = FakeModel({label: 0.9, "Sub heading": 0.9})
+    lines = [PARA, label, "", PARA, "Sub heading", PARA]
+    removed = [False, False, True, False, False, False]
+    assert model_removals(fake, lines, 0.5, protect_title=False, removed_by_rules=removed) == [(1, 0.9)]
+    assert model_removals(fake, lines, 0.5, protect_title=False) == []  # the rules' removals unknown
+    assert model_removals(fake, lines, 0.5, protect_title=False, removed_by_rules=[False] * 6) == []
+    # the stage passes the rules' removals, not the model's own
+    stage = LineModelStage(CleanOptions())
+    stage.model = fake
+    doc = Document(id="a", path="a.txt", raw=b"", format="text", text="\n".join([HEAD, *lines]),
+                   removed=(Removal("shop-ad-line", "Quay Bakery — bread, buns", 4),))
+    assert [(r.rule, r.line) for r in stage(doc).removed] == [("line-model", 3), ("shop-ad-line", 4)]
+    assert stage(doc.evolve(removed=(Removal(RULE_NAME, "Quay Bakery — bread, buns", 4, score=0.9),))).removed[0].line == 4
+
+
+def test_a_contact_line_is_no_subheading():
+    from pipeline.stages.line_model import _subheadings
+
+    for line, protected in [("Stockist questions: shop@example.org", False), ("More at https://example.org/faq", False),
+                            ("Where the money goes", True)]:
+        assert (list(_subheadings([PARA, line, PARA])) == [1]) is protected, line
+
+
+def test_a_short_thai_sentence_between_two_paragraphs_is_protected():
+    """Thai ends no sentence with a mark, so the gate passes only long lines as prose and the
+    sentence check (which wants a mark) never protects a short one: a sentence of 30 characters or
+    more between two Thai paragraphs is protected; an ad label (shorter), a label with a colon, and
+    a line beside furniture are still the model's."""
+    para = "ชาวบ้านช่วยกันซ่อมศาลาริมน้ำจนเสร็จก่อนงานบุญประจำปี ผู้ใหญ่บ้านบอกว่าปีหน้าจะทาสีใหม่ทั้งหลัง"
+    sentence = "เทศบาลรับปากว่าจะช่วยค่าไม้ไปจนถึงสิ้นปีนี้"
+    label = "ฝากร้านหน่อยนะจ๊ะ"
+    colon = "อ่านต่อ: ตลาดน้ำเปิดใหม่ริมคลองสายเก่าของเมือง"
+    fake = FakeModel({sentence: 0.9, label: 0.9, colon: 0.9, "Menu": 0.9})
+    assert model_removals(fake, [para, sentence, para], 0.5, protect_title=False) == []
+    assert model_removals(fake, [para, label, para], 0.5, protect_title=False) == [(1, 0.9)]
+    assert model_removals(fake, [para, colon, para], 0.5, protect_title=False) == [(1, 0.9)]
+    assert sorted(model_removals(fake, [para, sentence, "Menu", para], 0.5, protect_title=False)) == [(1, 0.9), (2, 0.9)]
+
+
 def test_the_protections_enter_the_fingerprint():
     """What the model may not remove decides a batch's output as its weights do: a change to the
     protections must rerun what it affects."""
@@ -491,6 +536,10 @@ def test_the_articles_headline_is_protected_when_a_line_no_rule_knew_leads(model
     assert "By Jane Example" in removed and ARTICLE_TEXT[0] not in removed
     assert article_headline(lines) == 1
     assert article_headline(ARTICLE_TEXT[3:4]) is None  # no prose: no headline to find
+    # Thai: no mark ends a paragraph, and a headline has one or two space-separated "words";
+    # length tells both
+    thai_para = "ชาวบ้านริมแม่น้ำกว่าห้าสิบคนช่วยกันซ่อมสะพานไม้เก่าที่ใช้ข้ามไปโรงเรียน หลังจากน้ำป่าเมื่อปีที่แล้วพัดเสาไปสองต้น"
+    assert article_headline(["ข้ามไปอ่านข่าว", "ชาวบ้านริมน้ำช่วยกันซ่อมสะพานไม้ก่อนฤดูฝน", "ข่าวโดย: สมศรี", thai_para]) == 1
 
 
 def test_a_short_line_above_the_headline_is_judged_a_short_headline_is_not():

@@ -84,6 +84,10 @@ def test_parse_date(value, iso):
         (["ชาวบ้านริมน้ำ ช่วยกันซ่อมสะพาน ก่อนฤดูฝน", "ย่อหน้าถัดไป"], 0),
         (["ชาวบ้านริมแม่น้ำกว่าห้าสิบคนช่วยกันซ่อมสะพานไม้เก่าที่ใช้ข้ามไปโรงเรียน หลังจากน้ำป่าเมื่อปีที่แล้วพัดเสาไปสองต้น"
           " ก่อนที่ฤดูฝนปีนี้จะมาถึง", "ย่อหน้าถัดไป"], None),
+        # ... and words are told by spaces, which Thai puts only between phrases: a headline of
+        # one or two "words" is one by its length, a short skip link is none
+        (["ชาวบ้านริมน้ำช่วยกันซ่อมสะพานไม้ก่อนฤดูฝน", "ย่อหน้าถัดไป"], 0),
+        (["ข้ามไปยังเนื้อหาหลัก", "ย่อหน้าถัดไป"], None),
     ],
 )
 def test_leading_title(lines, index):

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
 from pipeline.shape import (
+    ends_unmarked,
     is_row,
     looks_like_headline,
     looks_like_prose,
@@ -43,7 +44,7 @@ from pipeline.shape import (
     word_count,
 )
 from pipeline.stages import Stage
-from pipeline.stages.metadata import leading_title
+from pipeline.stages.metadata import TITLE_MAX_UNMARKED_CHARS, fits_unmarked_headline, leading_title
 from pipeline.stages.strip import PARAGRAPH_CHARS
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 4
+PROTECTIONS_VERSION = 5
 
 
 def load_line_model() -> LineModel:
@@ -108,7 +109,12 @@ def apply_model(doc: Document, model: Scorer, threshold: float) -> Document:
         return doc
     lines = doc.text.split("\n")
     html = doc.format == "html"
-    found = model_removals(model, lines, threshold, protect_title=not html and doc.title is None)
+    by_rules = [False] * len(lines)
+    for removal in doc.removed:  # the rules' (and templates') removals, not the model's own
+        if removal.rule not in (RULE_NAME, ABOVE_HEADLINE) and 0 < removal.line <= len(lines):
+            by_rules[removal.line - 1] = True
+    found = model_removals(model, lines, threshold, protect_title=not html and doc.title is None,
+                           removed_by_rules=by_rules)
     if not found:
         return doc
     added = [Removal(RULE_NAME, lines[index], index + 1, score=round(score, SCORE_DIGITS))
@@ -136,15 +142,17 @@ class ModelRemoval(NamedTuple):
 
 
 def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
-                   protect_title: bool) -> list[ModelRemoval]:
+                   protect_title: bool, removed_by_rules: Sequence[bool] = ()) -> list[ModelRemoval]:
     """The lines the model removes from a document the rules have cleaned, as the stage removes
     them (:class:`ModelRemoval`: index in ``lines``, score), in the order removed.
 
-    ``lines`` are the document's lines after the rules, a removed line blank. Each round scores
+    ``lines`` are the document's lines after the rules, a removed line blank; ``removed_by_rules``
+    marks the lines the rules removed (where known), which tells a label over furniture from a
+    subheading (:func:`_right_above_furniture`). Each round scores
     the non-blank lines left, in order and with nothing else around them (the rendered text,
     as the next cleaning will see it), and removes those scored at or above ``threshold``,
     except the protected ones: subheadings (:func:`_subheadings`), short sentences beside a
-    paragraph (:func:`_sentences_beside_prose`) and, with
+    paragraph (:func:`_sentences_beside_prose`, :func:`_unmarked_sentences_between_prose`) and, with
     ``protect_title`` (plain text whose title the metadata stage has yet to find), the leading
     headline and the article's headline above its first paragraph (:func:`article_headline`),
     which differ when a line no rule knew (a menu, a section label) leads. Rounds repeat on what is left until one removes nothing (at most
@@ -156,13 +164,17 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     """
     lines = list(lines)
     out: list[ModelRemoval] = []
+    over_furniture = _right_above_furniture(lines, removed_by_rules)
     for _ in range(MAX_ROUNDS):
         content = [i for i, line in enumerate(lines) if line]
         texts = [lines[i] for i in content]
         scores = model.scores(texts, [False] * len(texts), score_removed=False)
         found = [(k, score) for k, score in enumerate(scores) if score is not None and score >= threshold]
         if found:  # (the protections cost more than scoring a text of prose: only when needed)
-            protected = set(_subheadings(texts)) | set(_sentences_beside_prose(texts, {k for k, _ in found}))
+            scored = {k for k, _ in found}
+            labels = {k for k, i in enumerate(content) if i in over_furniture}
+            protected = set(_subheadings(texts, labels)) | set(_sentences_beside_prose(texts, scored)) \
+                | set(_unmarked_sentences_between_prose(texts, scored))
             if protect_title:
                 protected.update(_titles(texts))
             found = [(content[k], score) for k, score in found if k not in protected]
@@ -245,12 +257,17 @@ def article_headline(lines: list[str]) -> int | None:
     """The article's headline when it does not lead (a menu or a section label no rule knew is
     above it): the longest headline-like line among the few just above the first paragraph of
     prose. Plain-text news puts its headline there, with perhaps a byline and a date between; a
-    teaser of another story sits elsewhere. None if there is no prose, or no such line."""
-    first = next((i for i, line in enumerate(lines) if looks_like_prose(line)), None)
+    teaser of another story sits elsewhere. None if there is no prose, or no such line. In Thai
+    or Lao, which end no sentence with a mark, length tells: a paragraph is longer than any
+    headline, and a headline is of a headline's length however few its words
+    (:func:`~pipeline.stages.metadata.fits_unmarked_headline`)."""
+    first = next((i for i, line in enumerate(lines) if looks_like_prose(line)
+                  or (len(line) > TITLE_MAX_UNMARKED_CHARS and ends_unmarked(line))), None)
     if first is None:
         return None
     candidates = [i for i in range(max(0, first - HEADLINE_REACH), first)
-                  if looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0]) and not is_row(lines[i])]
+                  if (looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])
+                      or (ends_unmarked(lines[i]) and fits_unmarked_headline(lines[i]))) and not is_row(lines[i])]
     return max(candidates, key=lambda i: len(lines[i]), default=None)
 
 
@@ -258,13 +275,16 @@ def article_headline(lines: list[str]) -> int | None:
 SUBHEADING_MAX_WORDS = 8
 
 
-def _subheadings(lines: list[str]) -> Iterator[int]:
+def _subheadings(lines: list[str], labels: frozenset[int] | set[int] = frozenset()) -> Iterator[int]:
     """Lines that read as a subheading: headline-like, short, between two prose paragraphs, and
     not a credit (:func:`~pipeline.shape.reads_as_credit`, a copyright sign included: a
-    picture's credit sits between paragraphs too)."""
+    picture's credit sits between paragraphs too), nor a contact line (an e-mail address or a
+    link), nor one of ``labels``, lines that stood right above furniture the rules removed
+    (:func:`_right_above_furniture`)."""
     content = [i for i, line in enumerate(lines) if line]
     for before, index, after in zip(content, content[1:], content[2:], strict=False):
-        if looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
+        if index not in labels and looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
+                and "@" not in lines[index] and "://" not in lines[index] \
                 and not reads_as_credit(lines[index]) \
                 and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
             yield index
@@ -299,3 +319,53 @@ def _sentences_beside_prose(lines: list[str], found: set[int]) -> Iterator[int]:
                 and SHORT_SENTENCE_WORDS[0] <= word_count(line) <= SHORT_SENTENCE_WORDS[1] \
                 and not addresses_reader(line):
             yield index
+
+
+#: In a script that ends its sentences with no mark (Thai, Lao), a line between two paragraphs is
+#: a sentence from this many characters on, and a paragraph from UNMARKED_PARAGRAPH_CHARS
+#: (:func:`_unmarked_sentences_between_prose`).
+UNMARKED_SENTENCE_CHARS = 30
+UNMARKED_PARAGRAPH_CHARS = 60
+
+
+def _unmarked_sentences_between_prose(lines: list[str], found: set[int]) -> Iterator[int]:
+    """Short sentences in Thai or Lao between two paragraphs the model keeps: the article's own,
+    told by place and length because no mark ends them (:func:`_sentences_beside_prose` asks for
+    the mark). A label or a row has a colon, a bar, a dot or a dash; an ad label is shorter.
+    (On the development news corpora such lines run 49-157 characters in the articles; the two
+    boilerplate lines between Thai paragraphs, ad labels, 21 and 23.)"""
+    last = len(lines) - 1
+    for index in sorted(found):
+        if index == 0 or index == last or index - 1 in found or index + 1 in found:
+            continue
+        line = lines[index]
+        if len(line) >= UNMARKED_SENTENCE_CHARS and ends_unmarked(line) and _SEPARATORS.isdisjoint(line) \
+                and all(len(lines[k]) >= UNMARKED_PARAGRAPH_CHARS and ends_unmarked(lines[k]) for k in (index - 1, index + 1)):
+            yield index
+
+
+#: What a label or a row of links has, and a sentence of Thai or Lao prose has not.
+_SEPARATORS = frozenset(":|·•—–")
+
+
+def _right_above_furniture(lines: Sequence[str], removed_by_rules: Sequence[bool]) -> set[int]:
+    """The kept lines whose next line in the text, blank lines aside, is one the rules removed.
+
+    A subheading stands right above its paragraph; a short line right above an advert, a credit
+    or a related-links block the rules took is that furniture's label ("Supported by a sponsor"
+    over a shop's ad). Once the rules have taken the ad, the label stands between two paragraphs
+    and would pass for a subheading (:func:`_subheadings`), which the model never removes.
+    (``lines``: the lines after the rules, a removed line blank; ``removed_by_rules``: which
+    lines the rules removed, or empty when unknown.)"""
+    if not removed_by_rules:
+        return set()
+    out = set()
+    last_kept = None
+    for i, (line, removed) in enumerate(zip(lines, removed_by_rules, strict=True)):
+        if removed and not line:
+            if last_kept is not None:
+                out.add(last_kept)
+            last_kept = None
+        elif line:
+            last_kept = i
+    return out
