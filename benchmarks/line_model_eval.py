@@ -137,7 +137,7 @@ def with_closing_note(doc: Doc, removed: list[bool], model: LineModel) -> list[b
             break
         removed[note] = True
         lines[note] = ""
-        for i, _ in model_removals(model, lines, model.threshold, protect_title=True):
+        for i, _ in model_removals(model, lines, model.threshold, protect_title=True, removed_by_rules=doc.removed):
             removed[i] = True
     return removed
 

@@ -218,10 +218,12 @@ def model_removed(doc: Doc, model: Scorer, threshold: float) -> list[bool]:
     """Which lines of ``doc`` (from :func:`after_rules`) the line-model stage removes beyond the
     rules at ``threshold``: exactly the stage's decision (:func:`model_removals`) on the text the
     rules left. The ``extracted`` view is HTML input (no leading-headline protection; the stage
-    takes the model's ``threshold_html`` for it), the others plain text."""
+    takes the model's ``threshold_html`` for it), the others plain text. The rules' removals go
+    along, as the stage passes them (a label right above furniture they removed is no subheading)."""
     kept = ["" if r else line for line, r in zip(doc.lines, doc.removed, strict=True)]
     out = [False] * len(kept)
-    for i, _ in model_removals(model, kept, threshold, protect_title=doc.view != "extracted"):
+    for i, _ in model_removals(model, kept, threshold, protect_title=doc.view != "extracted",
+                               removed_by_rules=doc.removed):
         out[i] = True
     return out
 
