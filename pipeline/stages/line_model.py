@@ -29,6 +29,7 @@ headline (a masthead and its slogan, a section's name) go last, audited as
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pipeline.document import Document, Removal
@@ -109,7 +110,7 @@ def apply_model(doc: Document, model: Scorer, threshold: float) -> Document:
         return doc
     lines = doc.text.split("\n")
     html = doc.format == "html"
-    by_rules = [False] * len(lines)
+    by_rules = [False] * len(lines) if doc.removed else []
     for removal in doc.removed:  # the rules' (and templates') removals, not the model's own
         if removal.rule not in (RULE_NAME, ABOVE_HEADLINE) and 0 < removal.line <= len(lines):
             by_rules[removal.line - 1] = True
@@ -162,9 +163,9 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
     a text it finds all boilerplate. The stage and ``benchmarks/line_model_eval.py`` (and
     training, choosing the threshold) share this function.
     """
-    lines = list(lines)
+    given, lines = lines, list(lines)
     out: list[ModelRemoval] = []
-    over_furniture = _right_above_furniture(lines, removed_by_rules)
+    over_furniture: set[int] | None = None  # (only when the model finds something: most texts it leaves alone)
     for _ in range(MAX_ROUNDS):
         content = [i for i, line in enumerate(lines) if line]
         texts = [lines[i] for i in content]
@@ -172,7 +173,9 @@ def model_removals(model: Scorer, lines: Sequence[str], threshold: float,
         found = [(k, score) for k, score in enumerate(scores) if score is not None and score >= threshold]
         if found:  # (the protections cost more than scoring a text of prose: only when needed)
             scored = {k for k, _ in found}
-            labels = {k for k, i in enumerate(content) if i in over_furniture}
+            if over_furniture is None:
+                over_furniture = _right_above_furniture(given, removed_by_rules)
+            labels = {k for k, i in enumerate(content) if i in over_furniture} if over_furniture else set()
             protected = set(_subheadings(texts, labels)) | set(_sentences_beside_prose(texts, scored)) \
                 | set(_unmarked_sentences_between_prose(texts, scored))
             if protect_title:
@@ -357,15 +360,13 @@ def _right_above_furniture(lines: Sequence[str], removed_by_rules: Sequence[bool
     and would pass for a subheading (:func:`_subheadings`), which the model never removes.
     (``lines``: the lines after the rules, a removed line blank; ``removed_by_rules``: which
     lines the rules removed, or empty when unknown.)"""
-    if not removed_by_rules:
-        return set()
     out = set()
-    last_kept = None
-    for i, (line, removed) in enumerate(zip(lines, removed_by_rules, strict=True)):
-        if removed and not line:
-            if last_kept is not None:
-                out.add(last_kept)
-            last_kept = None
-        elif line:
-            last_kept = i
+    for index in compress(range(len(removed_by_rules)), removed_by_rules):
+        if lines[index]:
+            continue  # a line a rule only cut (a source tag) is still there
+        above = index - 1
+        while above >= 0 and not lines[above] and not removed_by_rules[above]:
+            above -= 1  # a blank line of the text
+        if above >= 0 and lines[above]:
+            out.add(above)
     return out
