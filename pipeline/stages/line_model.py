@@ -251,6 +251,15 @@ def _ends_a_paragraph(line: str) -> bool:
     return len(line) >= PARAGRAPH_CHARS and line[-1] in ".!?…"
 
 
+def _is_unmarked_paragraph(line: str) -> bool:
+    """A paragraph in Thai or Lao, which no mark ends: as long as the prose gate asks of such a
+    line (:data:`~pipeline.linemodel.features.UNMARKED_GATE_FACTOR` times PARAGRAPH_CHARS), the
+    twin of :func:`_ends_a_paragraph`."""
+    from pipeline.linemodel.features import UNMARKED_GATE_FACTOR
+
+    return len(line) >= UNMARKED_GATE_FACTOR * PARAGRAPH_CHARS and ends_unmarked(line)
+
+
 #: How far above the first paragraph of prose an article's headline is looked for, in lines, and its words.
 HEADLINE_REACH = 4
 HEADLINE_WORDS = (5, 30)
@@ -324,11 +333,10 @@ def _sentences_beside_prose(lines: list[str], found: set[int]) -> Iterator[int]:
             yield index
 
 
-#: In a script that ends its sentences with no mark (Thai, Lao), a line between two paragraphs is
-#: a sentence from this many characters on, and a paragraph from UNMARKED_PARAGRAPH_CHARS
+#: In a script that ends its sentences with no mark (Thai, Lao), a line between two paragraphs
+#: (:func:`_is_unmarked_paragraph`) is a sentence from this many characters on
 #: (:func:`_unmarked_sentences_between_prose`).
 UNMARKED_SENTENCE_CHARS = 30
-UNMARKED_PARAGRAPH_CHARS = 60
 
 
 def _unmarked_sentences_between_prose(lines: list[str], found: set[int]) -> Iterator[int]:
@@ -343,7 +351,7 @@ def _unmarked_sentences_between_prose(lines: list[str], found: set[int]) -> Iter
             continue
         line = lines[index]
         if len(line) >= UNMARKED_SENTENCE_CHARS and ends_unmarked(line) and _SEPARATORS.isdisjoint(line) \
-                and all(len(lines[k]) >= UNMARKED_PARAGRAPH_CHARS and ends_unmarked(lines[k]) for k in (index - 1, index + 1)):
+                and _is_unmarked_paragraph(lines[index - 1]) and _is_unmarked_paragraph(lines[index + 1]):
             yield index
 
 
