@@ -108,8 +108,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh46", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh47", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh48", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh49", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh50", RESERVED, _NEXT),
+    Corpus("corpus_fresh49", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh50", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh51", RESERVED, _NEXT),
 )
 
 
