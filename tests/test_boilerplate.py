@@ -463,6 +463,25 @@ def test_a_section_kicker_goes_with_the_byline_block_a_bare_name_started():
     assert "PORT AFFAIRS" in lines  # below the first paragraph: not the byline block
 
 
+def test_a_strip_of_the_days_news_goes_beside_the_dateline_and_a_kicker_headline_stays():
+    """dateline-strip: "Label: fragment, fragment" right beside a dateline the rules removed is the
+    site's strip (the sky, a gauge, a market); the first line kept is the headline however it
+    reads, a kicker headline without a comma stays beside the dateline, and so does the line
+    below the first paragraph."""
+    headline = "Harbour board approves dredging of the inner basin"
+    strip = "Quay gauge at dawn: 2.4 m, falling"
+    lines, removed, _, _ = _strip(headline, "Penned on Thursday 16 May 2024 - drizzle on the tips", strip, "", PROSE[0])
+    assert [line for line in lines if line] == [headline, PROSE[0]]
+    assert [r.rule for r in removed] == ["dateline-with-aside", "dateline-strip"]
+    lines, removed, _, _ = _strip(strip, "Thursday 16 May 2024", "", PROSE[0])
+    assert lines[0] == strip  # the first kept line
+    kicker = "Storm Halvard: schools shut as the river rises"
+    lines, _, _, _ = _strip("Skip the menus", kicker, "Thursday 16 May 2024", "", PROSE[0])
+    assert kicker in lines
+    lines, _, _, _ = _strip(headline, "Thursday 16 May 2024", "", PROSE[0], strip, PROSE[1])
+    assert strip in lines  # below the first paragraph
+
+
 #: A site's rule the ``beside``/``above`` rule is placed by, with a page where it applies: the
 #: placed rule removes "Jane Roe" beside a stamp, and "Harbour Lamp" right above a slogan.
 _PLACEMENT_CASES = {

@@ -361,6 +361,29 @@ def test_a_contact_line_is_no_subheading():
         assert (list(_subheadings([PARA, line, PARA])) == [1]) is protected, line
 
 
+def test_a_heading_over_a_list_is_no_subheading_nor_is_a_list_item():
+    """A list of other stories between two paragraphs ("More off the boom", "* Church supper runs
+    out of bread by 6 p.m.") has items that may end as sentences: a list's item is no paragraph
+    that makes the line above it a subheading, and no subheading itself. A dash opens dialogue,
+    not a list."""
+    from pipeline.stages.line_model import _subheadings
+
+    heading, items = "More berries off the boom", ["* Church supper runs out of bread by 6 p.m.", "* Kids tag herring at the ladder"]
+    assert list(_subheadings([PARA, heading, *items, PARA])) == []
+    assert list(_subheadings([PARA, heading, PARA])) == [1]
+    assert list(_subheadings([PARA, heading, "— Мы готовы начать работы в мае, — сказала она.", PARA])) == [1]
+
+
+def test_a_row_is_told_by_a_listed_separator_or_a_symbol_repeated_between_words():
+    from pipeline.shape import is_row
+
+    for line in ["Front page ◦ Mart Prices ◦ Dales Dos", "News ∣ City ∣ Port", "Home > Arts > Museums", "News · Sport"]:
+        assert is_row(line), line
+    for line in ["Tea + cake at the hall on Sunday", "❄ The Growler ❄", "سکيا ۾ هن وقت 25 نوجوان شامل ۾ آهن",
+                 "Harbour sauna club draws lots"]:
+        assert not is_row(line), line
+
+
 def test_a_short_thai_sentence_between_two_paragraphs_is_protected():
     """Thai ends no sentence with a mark, so the gate passes only long lines as prose and the
     sentence check (which wants a mark) never protects a short one: a sentence of 30 characters or

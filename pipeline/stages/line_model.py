@@ -40,6 +40,7 @@ from pipeline.shape import (
     looks_like_headline,
     looks_like_prose,
     looks_like_title,
+    opens_as_list_item,
     reads_as_byline,
     reads_as_credit,
     word_count,
@@ -288,8 +289,8 @@ SUBHEADING_MAX_WORDS = 8
 
 
 def _subheadings(lines: list[str], labels: frozenset[int] | set[int] = frozenset()) -> Iterator[int]:
-    """Lines that read as a subheading: headline-like, short, between two prose paragraphs, and
-    not a credit (:func:`~pipeline.shape.reads_as_credit`, a copyright sign included: a
+    """Lines that read as a subheading: headline-like, short, between two prose paragraphs
+    (:func:`_is_paragraph_beside`), no list's item, and not a credit (:func:`~pipeline.shape.reads_as_credit`, a copyright sign included: a
     picture's credit sits between paragraphs too), nor a contact line (an e-mail address or a
     link), nor one of ``labels``, lines that stood right above furniture the rules removed
     (:func:`_right_above_furniture`)."""
@@ -298,8 +299,16 @@ def _subheadings(lines: list[str], labels: frozenset[int] | set[int] = frozenset
         if index not in labels and looks_like_headline(lines[index], SUBHEADING_MAX_WORDS) and not is_row(lines[index]) \
                 and "@" not in lines[index] and "://" not in lines[index] \
                 and not reads_as_credit(lines[index]) \
-                and looks_like_prose(lines[before]) and looks_like_prose(lines[after]):
+                and _is_paragraph_beside(lines[before]) and _is_paragraph_beside(lines[after]) \
+                and not opens_as_list_item(lines[index]):
             yield index
+
+
+def _is_paragraph_beside(line: str) -> bool:
+    """A neighbour that makes the line between a subheading: prose, and no list's item (a
+    "More from the bog" heading over "* Church supper runs out of bread by 6 p.m." heads a list of
+    other stories, however its items end)."""
+    return looks_like_prose(line) and not opens_as_list_item(line)
 
 
 #: A short sentence beside a paragraph has this many words (:func:`_sentences_beside_prose`).
