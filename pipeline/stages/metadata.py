@@ -23,7 +23,7 @@ from pipeline.stages import Stage
 
 #: The version of how a leading line is taken as the title (:func:`leading_title`): it enters
 #: the fingerprint, so that a batch reruns what a change to it affects.
-TITLES_VERSION = 5
+TITLES_VERSION = 6
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
