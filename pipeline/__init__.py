@@ -1,9 +1,9 @@
 """boilerstrip: clean scraped news text for NLP.
 
 >>> from pipeline import clean_text
->>> doc = clean_text("Headline here\\n\\nAdvertisement\\nThe council met on Monday.")
+>>> doc = clean_text("Harbour dredging approved at last\\n\\nAdvertisement\\nThe council met on Monday.")
 >>> doc.title, doc.text
-('Headline here', 'The council met on Monday.')
+('Harbour dredging approved at last', 'The council met on Monday.')
 """
 
 __version__ = "0.1.0"
