@@ -126,11 +126,13 @@ def looks_like_headline(line: str, max_words: int = 24, min_words: int = 1) -> b
 #: "Dales Diary · news from the top of the valley", "14 Jul · 6 min read", "THE LEDGER ~ since
 #: 1998", "Home :: Council :: Money"): one of them is enough.
 FIELD_SEPARATORS = (" · ", " | ", " • ", " › ", " » ", " / ", " // ", " :: ", " >> ", " ~ ", " ⋯ ", " ✦ ", " ◇ ", " ⦁ ", " ⋮ ", " ▸ ", " ≡ ")
-#: Or any symbol of no script (a mathematical or other sign: "Front page ◦ Prices ◦ Sport",
-#: "News ∣ City ∣ Port", "Home > Arts > Museums") standing alone between words twice: a site
-#: picks its own, and no list of them is ever complete. Twice, because a headline may use one
-#: once ("Tea + cake"); a symbol of a script (Sindhi's "۾" is a word) is no separator.
-_REPEATED_SEPARATOR = regex.compile(r"(?<=\S )((?=\p{Common})[\p{Sm}\p{So}])(?= \S).*?(?<=\S )\1(?= \S)")
+#: A symbol of no script: a mathematical or other sign a site may use as its own separator or
+#: bullet. A script's own symbol (Sindhi's "۾") is a word.
+_SCRIPTLESS_SYMBOL = r"(?=\p{Common})[\p{Sm}\p{So}]"
+#: Or any symbol of no script standing alone between words twice ("Front page ◦ Prices ◦ Sport",
+#: "News ∣ City ∣ Port", "Home > Arts > Museums"): a site picks its own, and no list of them is
+#: ever complete. Twice, because a headline may use one once ("Tea + cake").
+_REPEATED_SEPARATOR = regex.compile(rf"(?<=\S )({_SCRIPTLESS_SYMBOL})(?= \S).*?(?<=\S )\1(?= \S)")
 
 
 def is_row(line: str) -> bool:
@@ -143,7 +145,7 @@ def is_row(line: str) -> bool:
 
 #: A list item's mark opening a line, then a space ("* ", "• ", "▪ ", "» ", "~ "): a symbol of no
 #: script, or a bullet. Not a dash: dialogue opens with one in many languages ("— Мы готовы").
-_LIST_MARK = regex.compile(r"^(?:(?=\p{Common})[\p{Sm}\p{So}]|[*•·‣∙›»])\s")
+_LIST_MARK = regex.compile(rf"^(?:{_SCRIPTLESS_SYMBOL}|[*•·‣∙›»])\s")
 
 
 def opens_as_list_item(line: str) -> bool:
