@@ -482,6 +482,60 @@ def test_a_strip_of_the_days_news_goes_beside_the_dateline_and_a_kicker_headline
     assert strip in lines  # below the first paragraph
 
 
+
+def test_a_caption_goes_beside_its_credit_inside_the_article_and_a_subheading_stays():
+    """caption-beside-credit, a ``below_first_paragraph`` beside rule: the short line right
+    beside a photo credit the rules removed is the picture's caption, inside the article only.
+    A paragraph beside a credit ends as a sentence and stays; over the article, a short line
+    beside a credit is the headline's business, not the caption's."""
+    credit = "Photo: Harbour Lamp / Ines Rocha"
+    caption = "Divers check the hull of the old lifeboat at low water"
+    lines, removed, _, _ = _strip("Lifeboat hull to be restored", "", PROSE[0], credit, caption, PROSE[1], PROSE[2])
+    assert [line for line in lines if line] == ["Lifeboat hull to be restored", *PROSE]
+    assert [r.rule for r in removed] == ["photo-credit", "caption-beside-credit"]
+    lines, _, _, _ = _strip("Lifeboat hull to be restored", "", PROSE[0], credit, PROSE[1], PROSE[2])
+    assert [line for line in lines if line] == ["Lifeboat hull to be restored", *PROSE]  # prose beside a credit
+    lines, _, _, _ = _strip("Lifeboat hull to be restored", "", caption, credit, "", PROSE[0], PROSE[1])
+    assert caption in lines  # above the first paragraph
+    # between two credits, with no text beyond it, a line is a teaser page's heading
+    lines, _, _, _ = _strip("Lifeboat hull to be restored", "", PROSE[0], credit, caption, "Photo: Quay Courier", PROSE[1])
+    assert caption in lines
+    heading = "Harbour Master Sends Back The Ferry"  # title case: a post's heading under its picture
+    lines, _, _, _ = _strip("Lifeboat hull to be restored", "", PROSE[0], credit, heading, PROSE[1])
+    assert heading in lines
+
+
+def test_a_rule_that_wants_prose_beyond_its_line_is_placed_beside_others(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "site-caption"
+        description = "A caption."
+        pattern = '^[A-Z][a-z]+ [a-z]+$'
+        case = "sensitive"
+        action = "drop_line"
+        prose_beyond = true
+        match = ["Boats moored"]
+        no_match = ["boats"]
+    ''')
+    with pytest.raises(RuleError, match="'prose_beyond' is for rules placed by 'beside' only"):
+        _site_rules(tmp_path, rule)
+
+
+def test_an_ads_copy_goes_by_its_offer_or_beside_its_label_and_a_paragraph_after_an_ad_slot_stays():
+    """ad-copy-offer: an offer and a call to act after a first sentence make an ad's copy
+    anywhere; ad-copy-under-label: beside an ad label, inside the article, either one does. A
+    paragraph after an ad slot that quotes a price tells the news and stays."""
+    offer = "Gutters cleared from £40 a house. Call 01632 960 555 for a quote."
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], offer, PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("ad-copy-offer", offer)]
+    copy = "Winter boots half price at Quay Stores. No appointment needed."
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "Advertisement", copy, PROSE[1])
+    assert [r.rule for r in removed] == ["ad-marker", "ad-copy-under-label"]
+    news = "Fares will rise from €2.10 to €2.40 in March, the operator said."
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "Advertisement", news, PROSE[1])
+    assert news in lines and [r.rule for r in removed] == ["ad-marker"]
+
+
 #: A site's rule the ``beside``/``above`` rule is placed by, with a page where it applies: the
 #: placed rule removes "Jane Roe" beside a stamp, and "Harbour Lamp" right above a slogan.
 _PLACEMENT_CASES = {

@@ -59,7 +59,7 @@ _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_matc
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
              "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside", "above",
-             "first_line", "with_decoration", "max_chars"}
+             "first_line", "prose_beyond", "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -179,6 +179,9 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
     first_line = _action_flag(raw, "first_line", source, rid)
     if first_line and not any(placed_by.values()):
         raise _fail(source, rid, "'first_line' is for rules placed by 'beside' or 'above' only")
+    prose_beyond = _action_flag(raw, "prose_beyond", source, rid)
+    if prose_beyond and not placed_by["beside"]:
+        raise _fail(source, rid, "'prose_beyond' is for rules placed by 'beside' only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -205,6 +208,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         beside=placed_by["beside"],
         above=placed_by["above"],
         first_line=first_line,
+        prose_beyond=prose_beyond,
         max_chars=max_chars,
         group=group,
         flags=flags,

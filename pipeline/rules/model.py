@@ -93,7 +93,9 @@ class Rule:
     #: drop_list: the fewest items in a row that make a list (one bulleted line proves nothing)
     min_items: int = 2
     #: drop_line: the rule is tried only on the lines right beside a line these rules removed
-    #: (a bare name is a byline only next to the dateline or role line of a byline block)
+    #: (a bare name is a byline only next to the dateline or role line of a byline block), above
+    #: the article's first paragraph; with ``below_first_paragraph``, below it only (a caption
+    #: beside its credit, an ad's copy under its label)
     beside: tuple[str, ...] = ()
     #: drop_line: the rule is tried only on the line right above a line these rules removed,
     #: the first line kept included (a masthead stands above its tagline; a headline never does)
@@ -102,6 +104,11 @@ class Rule:
     #: skip link in a language no rule knows leads the page, right above its masthead; further
     #: down, a short line above a masthead's name is a heading of the page)
     first_line: bool = False
+    #: with ``beside``: the nearest non-blank line on the far side of the line from the removal
+    #: it stands beside must be a paragraph of prose no rule removed (a picture's caption stands
+    #: between its credit and the article's text; on a page of teasers, a headline between two
+    #: credits is the page's own text)
+    prose_beyond: bool = False
     #: the longest line (in characters, as tested) the rule can match; longer lines are not
     #: searched. A byline or a dateline is short, and a rule whose only screen factor is common
     #: (", ", "by ") is otherwise searched on every paragraph that holds it
@@ -318,6 +325,7 @@ class RuleSet:
                          *(("beside", *r.beside) if r.beside else ()),
                          *(("above", *r.above) if r.above else ()),
                          *(("first_line",) if r.first_line else ()),
+                         *(("prose_beyond",) if r.prose_beyond else ()),
                          *(("max_chars", r.max_chars) if r.max_chars is not None else ())):
                 h.update(str(part).encode() + b"\x1f")
             h.update(b"\x1e")

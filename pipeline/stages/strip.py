@@ -290,7 +290,10 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
     """Try the ``beside`` rules on the kept lines right beside (the nearest non-blank line above
     or below) a line one of their named rules removed, above the article's first paragraph: a
     bare name is a byline only in the byline block over the article, next to its dateline or
-    the writer's role (further down, a short line beside a date is a blog post's title). The
+    the writer's role (further down, a short line beside a date is a blog post's title). A
+    ``below_first_paragraph`` beside rule is tried below the first paragraph only, inside the
+    article: a picture's caption beside its credit, an ad's copy under its label. A
+    ``prose_beyond`` rule wants a paragraph of prose on the line's far side from its trigger. The
     first line no rule removed is left alone: it is the headline, however short. An ``above``
     rule is tried on the line right above its rules' removals only, and on the first line kept
     too: the line right above a masthead's tagline is the masthead, in a text that lost its
@@ -315,6 +318,10 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                     continue
                 if rule.first_line and _nonblank_neighbour(lines, j, -1) is not None:
                     continue
+                if rule.prose_beyond:
+                    k = _nonblank_neighbour(lines, j, 1 if j > i else -1)
+                    if k is None or owner[k] is not None or not is_paragraph(kept[k]):
+                        continue
                 try:
                     found = rule.search(undecorated(lines[j]), timeout)
                 except TimeoutError:  # too slow on this line: it stays, and the record says why
@@ -325,7 +332,10 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                 if bounds is None:
                     bounds = _first_kept_and_first_paragraph(lines, kept, owner)
                 first, paragraph = bounds
-                if (j == first and not over) or i > paragraph or j > paragraph:
+                if rule.below_first_paragraph:
+                    if j <= paragraph:  # a caption or an ad's copy sits inside the article
+                        continue
+                elif (j == first and not over) or i > paragraph or j > paragraph:
                     break
                 verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
                 kept[j], owner[j] = "", rule
