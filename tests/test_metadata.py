@@ -56,6 +56,11 @@ from pipeline.stages.metadata import (
         ("19. travnja 2024., petak, u 17.45", "2024-04-19"),  # Croatian: the month in the genitive
         ("2024 m. vasario 3 d., šeštadienį", "2024-02-03"),  # Lithuanian: year, month, day
         ("2024. gada 13. jūlijā, sestdienā", "2024-07-13"),  # Latvian: year, day, month
+        ("الخميس 3 أبريل 2025 – 9:15", "2025-04-03"),  # Arabic month names, as Egypt writes them
+        ("الاثنين 7 جويلية 2025", "2025-07-07"),  # ... and the Maghreb
+        ("शनिवार, 5 मई 2024 · 8:00", "2024-05-05"),  # Hindi: vowel signs are marks, and मई is two code points
+        ("بدھ 4 دسمبر 2024", "2024-12-04"),  # Urdu
+        ("Samschdaag, 5. Oktower 2024", "2024-10-05"),  # Pennsylvania German
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
