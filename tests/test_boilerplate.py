@@ -536,6 +536,20 @@ def test_an_ads_copy_goes_by_its_offer_or_beside_its_label_and_a_paragraph_after
     assert news in lines and [r.rule for r in removed] == ["ad-marker"]
 
 
+def test_an_ads_pitch_goes_beside_its_label_inside_the_article_and_a_subheading_or_a_kicker_stays():
+    """ad-pitch-under-label: beside an ad label, inside the article, a short line that is no
+    sentence and joins a slogan and a brand with a dash goes. A subheading after an ad slot (no
+    dash) and a sentence with a dash stay, and so does a pitch-shaped line with no label beside it."""
+    pitch = "Dry boots, warm feet — Ridgeway Outfitters re-soles in a week"
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "Advertisement", pitch, PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("ad-marker", "Advertisement"), ("ad-pitch-under-label", pitch)]
+    for kept in ("The council's answer", "The ferry will run again on Monday — if the wind drops."):
+        lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "Advertisement", kept, PROSE[1])
+        assert kept in lines and [r.rule for r in removed] == ["ad-marker"]
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], pitch, PROSE[1])
+    assert pitch in lines and not removed
+
+
 #: A site's rule the ``beside``/``above`` rule is placed by, with a page where it applies: the
 #: placed rule removes "Jane Roe" beside a stamp, and "Harbour Lamp" right above a slogan.
 _PLACEMENT_CASES = {

@@ -61,6 +61,9 @@ from pipeline.stages.metadata import (
         ("शनिवार, 5 मई 2024 · 8:00", "2024-05-05"),  # Hindi: vowel signs are marks, and मई is two code points
         ("بدھ 4 دسمبر 2024", "2024-12-04"),  # Urdu
         ("Samschdaag, 5. Oktower 2024", "2024-10-05"),  # Pennsylvania German
+        ("Wenzdeh, 3 Disemba 2025", "2025-12-03"),  # Belizean Kriol: the English month as it is said
+        ("Sandé 9 jiyè 2023", "2023-07-09"),  # Kwéyòl: the French month as it is said
+        ("Senin, 4 Nopember 2024", "2024-11-04"),  # older Indonesian spelling
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
