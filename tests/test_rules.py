@@ -122,6 +122,59 @@ def test_bad_rules_are_refused_with_file_id_and_reason(tmp_path, change, reason)
         assert "'demo'" in message
 
 
+_SHARED = """
+[fragments]
+greeting = '(?i:hello|hi)'
+
+[[rule]]
+id = "greeting-line"
+description = "a greeting alone"
+pattern = '^{{greeting}}$'
+case = "sensitive"
+action = "drop_line"
+match = ["Hello", "HI"]
+no_match = ["Hello there, said the mayor."]
+
+[[rule]]
+id = "greeting-name"
+description = "a greeting and a name"
+pattern = '^{{greeting}} \\p{Lu}\\p{Ll}+$'
+case = "sensitive"
+action = "drop_line"
+match = ["Hello Anna"]
+no_match = ["Hello anna"]
+"""
+
+
+def test_rules_of_a_file_share_a_named_fragment_and_the_fingerprint_follows_it(tmp_path):
+    """A [fragments] table's piece is pasted into each pattern that names it (as a group of its
+    own: 'Hello|HI' alternation stays inside), and editing it changes the rules fingerprint."""
+    rules = load_rules([_write(tmp_path, _SHARED)], builtin=False)
+    assert [r.pattern for r in rules] == ["^(?:(?i:hello|hi))$", "^(?:(?i:hello|hi)) \\p{Lu}\\p{Ll}+$"]
+    assert judge_line("Hi Anna", rules).rule.id == "greeting-name"
+    widened = load_rules([_write(tmp_path, _SHARED.replace("hello|hi", "hello|hi|hey").replace('"HI"]', '"HI", "Hey"]'))],
+                         builtin=False)
+    assert widened.fingerprint != rules.fingerprint and judge_line("Hey", widened).rule.id == "greeting-line"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (("^{{greeting}}$", "^{{greting}}$"), "'pattern' takes in unknown fragment(s) greting (known: greeting)"),
+        (("greeting = '(?i:hello|hi)'", "greeting = '(?i:hello|hi)'\nfarewell = 'bye'"), "fragment(s) farewell in [fragments] used by no rule"),
+        (("greeting = '(?i:hello|hi)'", "greeting = '(?i:hello|hi'"), "fragment 'greeting': invalid pattern"),
+        (("greeting = '(?i:hello|hi)'", "Greeting = '(?i:hello|hi)'"), "fragment name 'Greeting' must be lowercase"),
+        (("[fragments]\ngreeting = '(?i:hello|hi)'", "fragments = 'hello'"), "'fragments' must be a table"),
+    ],
+)
+def test_bad_fragments_are_refused_with_file_and_reason(tmp_path, change, reason):
+    body = _SHARED.replace(*change)
+    assert body != _SHARED
+    with pytest.raises(RuleError) as info:
+        load_rules([_write(tmp_path, body)], builtin=False)
+    assert "site.toml" in str(info.value) and reason in str(info.value)
+
+
 def test_drop_block_may_mark_an_inline_headline_which_is_not_metadata(tmp_path):
     body = (GOOD.replace('action = "drop_line"', 'action = "drop_block"')
             .replace("'^Demo line$'", "'^Demo line(?::\\s*(?P<inline>.*))?$'"))

@@ -12,6 +12,22 @@ Rules live in TOML files (``rules/*.toml`` in the source tree, shipped as
     match = ["Read more:"]        # lines the pattern must match
     no_match = ["Read more about it in the filing, he said."]
 
+A file may name pattern fragments that several of its rules share, in one
+``[fragments]`` table, and a rule's ``pattern`` (or ``requires_after``) takes
+one in by name::
+
+    [fragments]
+    ad-call = '''(?-i:Book|Call|Reserve)\\b'''
+
+    [[rule]]
+    pattern = '''^.*[.!?] {{ad-call}}.*$'''
+
+The fragment is pasted in as a non-capturing group, so its alternation stays its
+own; it is written for the flags of the patterns that use it. A widening then goes
+into every rule that uses it at once. A name no fragment has, and a fragment no
+rule uses, are refused. Rules see (and the fingerprint hashes) the pattern with
+its fragments pasted in.
+
 Named groups capture metadata (``date``, ``publisher``...), except
 ``inline``, reserved for ``drop_block`` patterns: the headline a marker
 carries on its own line (``Read more: Oil jumps``). Such a marker drops only
@@ -62,6 +78,10 @@ _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requir
              "first_line", "prose_beyond", "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+#: Where a pattern takes in a named fragment of its file's ``[fragments]`` table: ``{{ad-call}}``.
+_FRAGMENT_REF = regex.compile(r"\{\{([^{}]*)\}\}")
+#: The keys whose values are patterns, which may take in fragments.
+_PATTERN_KEYS = ("pattern", "requires_after")
 
 
 def _fail(source: str, rule_id: str | None, reason: str) -> RuleError:
@@ -309,21 +329,62 @@ def load_rule_file(path: Path | Traversable, factor_cache: FactorCache | None = 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(source, None, f"not valid TOML: {exc}") from None
-    extra = sorted(set(data) - {"rule"})
+    extra = sorted(set(data) - {"rule", "fragments"})
     if extra:
-        raise _fail(source, None, f"unexpected top-level key(s) {', '.join(extra)}; rules go in [[rule]] tables")
+        raise _fail(source, None, f"unexpected top-level key(s) {', '.join(extra)}; rules go in [[rule]] tables"
+                    " and shared pattern pieces in one [fragments] table")
     tables = data.get("rule", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise _fail(source, None, "'rule' must be an array of tables ([[rule]])")
+    fragments = _fragments(data.get("fragments", {}), source)
+    used: set[str] = set()
     rules, errors = [], []
     for table in tables:
         try:
-            rules.append(build_rule(table, source, factor_cache))
+            rules.append(build_rule(_with_fragments(table, fragments, used, source), source, factor_cache))
         except RuleError as exc:
             errors.append(str(exc))
+    unused = sorted(fragments.keys() - used)
+    if unused and not errors:
+        errors.append(str(_fail(source, None, f"fragment(s) {', '.join(unused)} in [fragments] used by no rule")))
     if errors:
         raise RuleError("\n".join(errors))
     return rules
+
+
+def _fragments(table: object, source: str) -> dict[str, str]:
+    """A file's ``[fragments]`` table, checked: names shaped like rule ids, each a non-empty
+    pattern that compiles on its own (so an error names the fragment, not every rule using it)."""
+    if not isinstance(table, dict):
+        raise _fail(source, None, "'fragments' must be a table ([fragments]) of name = pattern")
+    for name, piece in table.items():
+        if not _ID_SHAPE.match(name):
+            raise _fail(source, None, f"fragment name {name!r} must be lowercase words joined by '-' or '_'")
+        if not isinstance(piece, str) or not piece.strip():
+            raise _fail(source, None, f"fragment {name!r} must be a non-empty pattern string")
+        try:
+            regex.compile(piece, flags=regex.V0)
+        except regex.error as exc:
+            raise _fail(source, None, f"fragment {name!r}: invalid pattern: {exc}") from None
+    return dict(table)
+
+
+def _with_fragments(table: dict[str, Any], fragments: dict[str, str], used: set[str], source: str) -> dict[str, Any]:
+    """``table`` with each ``{{name}}`` in its patterns replaced by that fragment, as a
+    non-capturing group; the names it took go into ``used``."""
+    out = dict(table)
+    for key in _PATTERN_KEYS:
+        value = table.get(key)
+        if not isinstance(value, str) or "{{" not in value:
+            continue
+        rid = table.get("id") if isinstance(table.get("id"), str) else None
+        unknown = sorted({m.group(1) for m in _FRAGMENT_REF.finditer(value)} - fragments.keys())
+        if unknown:
+            known = ", ".join(sorted(fragments)) or "none in this file"
+            raise _fail(source, rid, f"'{key}' takes in unknown fragment(s) {', '.join(unknown)} (known: {known})")
+        used.update(m.group(1) for m in _FRAGMENT_REF.finditer(value))
+        out[key] = _FRAGMENT_REF.sub(lambda m: f"(?:{fragments[m.group(1)]})", value)
+    return out
 
 
 def default_rules_dir() -> Path | Traversable:
