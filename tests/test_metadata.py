@@ -239,6 +239,19 @@ def test_all_caps_author_is_title_cased():
     assert clean_text("By JOHN O'NEILL, Associated Press\nThe report was released today.").author == "John O'Neill"
 
 
+@pytest.mark.parametrize(("credit", "author"), [
+    ("Coaxed into type by Nessa O’Rourke", "Nessa O’Rourke"),  # the work and where it was done, then the writer
+    ("Reporter: Lucía Mamani (Puno)", "Lucía Mamani"),  # a reporter's label names the writer
+    ("Rait bai: Marlon Castillo", "Marlon Castillo"),  # Belizean Kriol
+    ("Snapped from the wheelhouse by Ines Duarte", None),  # a picture's credit is not the article's
+    ("Hooked on camera by Ines Duarte", None),
+    ("Editor: Dewi Anggraini", None),  # an editor is not the writer
+])
+def test_a_credit_gives_the_author_only_when_it_names_the_writer(credit, author):
+    doc = clean_text(f"Harbour wall repairs start\n{credit}\n\nThe council said the work would take a month and cost less than planned.")
+    assert doc.author == author and credit not in doc.text
+
+
 def test_first_capture_wins_and_unparseable_dates_are_flagged():
     doc = clean_text("Posted on Febtober 40, 2024\nBy Jane Smith\nBy John Roe\nThe report was released today.")
     assert doc.author == "Jane Smith"
