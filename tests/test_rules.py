@@ -85,6 +85,15 @@ def _write(tmp_path, body: str, name: str = "site.toml"):
     return tmp_path
 
 
+def _refusal(tmp_path, good: str, change: tuple[str, str]) -> str:
+    """The loader's error for ``good`` with one ``change`` (old, new) made: it must refuse it."""
+    body = good.replace(*change)
+    assert body != good
+    with pytest.raises(RuleError) as info:
+        load_rules([_write(tmp_path, body)], builtin=False)
+    return str(info.value)
+
+
 def test_user_rules_are_added_after_builtin(tmp_path):
     rules = load_rules([_write(tmp_path, GOOD)])
     assert rules.rules[-1].id == "demo" and len(rules) == len(BUILTIN) + 1
@@ -112,11 +121,7 @@ def test_user_rules_are_added_after_builtin(tmp_path):
     ],
 )
 def test_bad_rules_are_refused_with_file_id_and_reason(tmp_path, change, reason):
-    body = GOOD.replace(*change)
-    assert body != GOOD
-    with pytest.raises(RuleError) as info:
-        load_rules([_write(tmp_path, body)], builtin=False)
-    message = str(info.value)
+    message = _refusal(tmp_path, GOOD, change)
     assert "site.toml" in message and reason in message
     if "lowercase" not in reason:
         assert "'demo'" in message
@@ -168,11 +173,8 @@ def test_rules_of_a_file_share_a_named_fragment_and_the_fingerprint_follows_it(t
     ],
 )
 def test_bad_fragments_are_refused_with_file_and_reason(tmp_path, change, reason):
-    body = _SHARED.replace(*change)
-    assert body != _SHARED
-    with pytest.raises(RuleError) as info:
-        load_rules([_write(tmp_path, body)], builtin=False)
-    assert "site.toml" in str(info.value) and reason in str(info.value)
+    message = _refusal(tmp_path, _SHARED, change)
+    assert "site.toml" in message and reason in message
 
 
 def test_drop_block_may_mark_an_inline_headline_which_is_not_metadata(tmp_path):
