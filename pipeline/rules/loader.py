@@ -377,12 +377,13 @@ def _with_fragments(table: dict[str, Any], fragments: dict[str, str], used: set[
         value = table.get(key)
         if not isinstance(value, str) or "{{" not in value:
             continue
-        rid = table.get("id") if isinstance(table.get("id"), str) else None
-        unknown = sorted({m.group(1) for m in _FRAGMENT_REF.finditer(value)} - fragments.keys())
+        names = {m.group(1) for m in _FRAGMENT_REF.finditer(value)}
+        unknown = sorted(names - fragments.keys())
         if unknown:
+            rid = table.get("id") if isinstance(table.get("id"), str) else None
             known = ", ".join(sorted(fragments)) or "none in this file"
             raise _fail(source, rid, f"'{key}' takes in unknown fragment(s) {', '.join(unknown)} (known: {known})")
-        used.update(m.group(1) for m in _FRAGMENT_REF.finditer(value))
+        used.update(names)
         out[key] = _FRAGMENT_REF.sub(lambda m: f"(?:{fragments[m.group(1)]})", value)
     return out
 
