@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 import pytest
 
@@ -204,6 +205,12 @@ AROMANIAN = "Unã gãinã fudzi tu pãduri, shi ficiorlji o cãftarã pãnã sea
 # English about northern Norway: its only letters beyond ASCII are 'ø' and the Sámi 'á', which
 # cp1250 reads as Czech 'ř' and 'á'.
 NORTHERN_NORWAY = "The ferry from Bodø to Røst sails twice a week, and the Sámi herders near Tromsø say the ice road opened late.\n"
+# Antillean Kréyòl: French letters and 'ò', with a French name's 'ë' that no language of
+# cp1252 but French has; cp1258 read its 'ò' as a dot below ("bò" as "ḅ").
+KREYOL = (
+    "Konsèy lavil-la dakò mèkrèdi pou mété an nouvo liy tranmwé. Mè-a, Noëlla Bérard, di travay-la ké "
+    "konmansé lò karèm ka fini, é i ké dibouté dé lanné. Moun bò lanmè kontan, mé kèk konmèsan ka pè.\n"
+)
 GERMAN_PLAIN = "Die Gebühren für Anwohner steigen um 12 Prozent. Über 3.000 Haushalte waren nach dem Sturm ohne Strom; die Schäden sind groß.\n"
 
 # What the fast path settles; DUTCH is left to the detector (its one 'ë' could be Lithuanian 'ė' in cp1257).
@@ -215,6 +222,7 @@ WESTERN_SAMPLES = [*FAST_SAMPLES, DUTCH]
 LEGACY_SAMPLES = [
     *[(text, "cp1252", "cp1252") for text in WESTERN_SAMPLES],
     (AROMANIAN, "cp1252", "cp1252"),
+    (KREYOL, "cp1252", "cp1252"),
     (NORTHERN_NORWAY, "cp1252", "cp1252"),
     (POLISH, "cp1250", "cp1250"),
     (CZECH, "cp1250", "cp1250"),
@@ -256,6 +264,29 @@ def test_legacy_encodings_decode_to_the_original_text(text, written_in, named, r
     assert codecs.lookup(encoding).name == codecs.lookup(named).name and flags == ("encoding-detected",)
     monkeypatch.setattr(codepages, "_plain_western", lambda _: False)  # the detector alone agrees
     assert decode_bytes(data) == (decoded, encoding, flags)
+
+
+VIETNAMESE = "Hội đồng thành phố hôm thứ Ba đã thông qua kế hoạch tuyến tàu điện mới. Ông thị trưởng nói công trình sẽ bắt đầu vào mùa xuân tới.\n"
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese as cp1258 spells it: a base letter, then its tone as a combining mark."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = b""
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out += base.encode("cp1258") + "".join(c for c in parts if c in tones).encode("cp1258")
+    return out
+
+
+def test_vietnamese_keeps_its_tone_marks_and_kreyol_is_not_read_as_them():
+    """cp1258 spells tones as combining marks after a vowel; a reading that puts one after a
+    consonant is not Vietnamese (Kréyòl's "bò" as cp1258 is "b" and a dot below)."""
+    decoded, encoding, _ = decode_bytes(_cp1258(VIETNAMESE))
+    assert (unicodedata.normalize("NFC", decoded), encoding) == (VIETNAMESE, "cp1258")
+    assert codepages._marks_after_consonants(KREYOL.encode("cp1252"), frozenset(KREYOL.encode("cp1252")), "cp1258")
+    assert not codepages._marks_after_consonants(_cp1258(VIETNAMESE), frozenset(_cp1258(VIETNAMESE)), "cp1258")
 
 
 @pytest.mark.parametrize("text", FAST_SAMPLES, ids=lambda v: v[:12])

@@ -64,6 +64,10 @@ from pipeline.stages.metadata import (
         ("Wenzdeh, 3 Disemba 2025", "2025-12-03"),  # Belizean Kriol: the English month as it is said
         ("Sandé 9 jiyè 2023", "2023-07-09"),  # Kwéyòl: the French month as it is said
         ("Senin, 4 Nopember 2024", "2024-11-04"),  # older Indonesian spelling
+        ("Четвртак, 7. мај 2025. у 9:20", "2025-05-07"),  # Serbian and Montenegrin in Cyrillic
+        ("среда, 12 марта 2025", "2025-03-12"),  # Russian: the month inflected after the day
+        ("4 листопада 2024", "2024-11-04"),  # Ukrainian November (Polish 'listopada' is Latin script)
+        ("Sigunda-fera, 3 di Fevereru 2025", "2025-02-03"),  # Cape Verdean Creole
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -290,6 +294,11 @@ def test_a_date_stated_in_the_header_dates_the_article_when_no_rule_captured_one
     assert clean_text(header + body).date == "2024-05-09"
     footer = "\n\nLogged Thu 9 May 2024 · 06:40 | amended 11:15"
     assert clean_text("Harbour dredging delayed again\n\n" + body + footer).date is None
+    # a year in Arabic-Indic digits is a year too
+    arabic = ("سوق السمك يرجع يفتح بعد التصليح\nالأحد ٤ أيار ٢٠٢٥ — الساعة ٨:٠٥ الصبح\n\n"
+              "رجع سوق السمك يفتح أبوابه يوم الأحد بعد شهرين من التصليح، والصيادين فرحانين بالرجعة للمكان القديم.\n\n"
+              "البلدية گالت إن المحلات الجديدة صارت أوسع وفيها ماي بارد طول اليوم حتى يبقى السمك زين.")
+    assert clean_text(arabic).date == "2025-05-04"
     # a rule's capture wins over the header's other dates
     assert clean_text("Harbour dredging delayed again\nPublished: 3 May 2024\nLogged Thu 9 May 2024 · 06:40 | amended 11:15\n\n"
                       + body).date == "2024-05-03"

@@ -71,6 +71,10 @@ _ALPHABETS = (
     ("Latin", "äöõüšž", "äöõü"),  # Estonian
     ("Latin", "åäöšž", "äö"),  # Finnish
     ("Latin", "àâæçéèêëîïôœùûüÿ", "é"),  # French
+    # French-based creoles (Haitian, Antillean and Guianese Kréyòl, Louisiana Creole): the
+    # French letters they keep and 'ò' ("kréyòl", "bò lanmè"), which French has no word with;
+    # not 'æ' or 'œ', which is how cp1252 reads Croatian 'ć' and Polish 'ś'
+    ("Latin", "àâçéèêëîïòôùûü", "èò"),
     ("Latin", "äéöüß", "äöüß"),  # German
     ("Latin", "áéíóöőúüű", ""),  # Hungarian
     ("Latin", "áæðéíóöúýþ", "ðþ"),  # Icelandic
@@ -181,6 +185,8 @@ def _reading_script(data: bytes, high: frozenset[int], name: str) -> str | None:
     inside a word, or when a word mixes ASCII (Latin) letters with letters
     of another script ("ownersТs", cp1125's reading of "owners’s").
     """
+    if _marks_after_consonants(data, high, name):
+        return None
     classes = data.translate(_code_page(name)[1])
     if b"aN" in classes or b"Na" in classes or b"LN" in classes or b"NL" in classes:
         return None
@@ -188,6 +194,23 @@ def _reading_script(data: bytes, high: frozenset[int], name: str) -> str | None:
     if b"LSL" in words or b"LT" in words or b"TL" in words:
         return None
     return _script(_letters(high, name), classes.count(b"L") >= _PARAGRAPH_LETTERS)
+
+
+# Vowels of Vietnamese, the one language whose single-byte code page (cp1258) spells letters
+# with combining tone marks: a mark belongs after one of them.
+_TONE_BEARERS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+
+
+def _marks_after_consonants(data: bytes, high: frozenset[int], name: str) -> bool:
+    """Whether code page ``name`` reads a byte of ``data`` as a combining mark that follows
+    no vowel: cp1258 reads Kréyòl's 'ò' as a dot below, so "bò" came out "ḅ"."""
+    chars = _code_page(name)[0]
+    marks = bytes(b for b in high if unicodedata.category(chars[b]).startswith("M"))
+    if not marks:
+        return False
+    text = data.decode(name, errors="replace")
+    mark_chars = frozenset(chars[b] for b in marks)
+    return any(char in mark_chars and (i == 0 or text[i - 1] not in _TONE_BEARERS) for i, char in enumerate(text))
 
 
 # --- The cp1252 fast path -----------------------------------------------------------
