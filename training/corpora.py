@@ -113,6 +113,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh51", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh52", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh53", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh54", RESERVED, _NEXT),
 )
 
 
