@@ -275,3 +275,12 @@ def test_user_rules_always_run_under_the_timeout(tmp_path):
     assert not rules.rules[0].builtin
     verdict = judge_line("a" * 40 + "!b", rules, timeout=0.05)
     assert verdict.timeouts == ["catastrophic-short"]
+
+
+def test_a_masthead_joined_by_an_ampersand_is_the_masthead_rules_line_not_a_shop_ad():
+    """shop-ad-line comes first and takes a name joined by '&' before a dash; a name that ends in
+    a newspaper word is a masthead, which the masthead rules remove so that the skip link above
+    it can go with it (above-masthead-link)."""
+    line = "The Ink & Quill Gazette - set, inked & folded by the weir"
+    assert judge_line(line, BUILTIN).rule.id == "masthead-name-tagline"
+    assert judge_line("Harper & Sons, Quay Street — nets mended, ropes spliced", BUILTIN).rule.id == "shop-ad-line"
