@@ -114,6 +114,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh52", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh53", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh54", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh55", RESERVED, _NEXT),
 )
 
 
