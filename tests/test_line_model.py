@@ -449,6 +449,14 @@ def test_a_short_sentence_closing_a_paragraph_is_protected_unless_it_speaks_to_t
     assert sorted(model_removals(fake, [HEAD, PARA, "Menu", closing], 0.5, protect_title=True)) == [(2, 0.9), (3, 0.9)]
 
 
+def test_a_short_quoted_sentence_is_protected_in_a_script_without_capitals_or_after_a_quotation_mark():
+    """A short sentence beside a paragraph need not open with a capital: an Arabic or Hindi one
+    cannot, and a quotation opens on its mark ("«الخشب ما يستعجل»، قال وهو يضحك." was lost)."""
+    for closing in ("«البحر ما يرحم»، قالت وهي تبتسم.", "“We will rebuild,” she said.", "“हम फिर बनाएंगे,” उन्होंने कहा।"):
+        fake = FakeModel({closing: 0.9, "Menu": 0.9})
+        assert model_removals(fake, [HEAD, PARA, closing, "Menu"], 0.5, protect_title=True) == [(3, 0.9)], closing
+
+
 def test_the_stage_removes_what_model_removals_finds(model):
     stage = LineModelStage(CleanOptions())
     assert stage.model is model and (stage.threshold, stage.threshold_html) == (model.threshold, model.threshold_html)
@@ -648,6 +656,9 @@ def test_the_lines_above_the_articles_headline_go_when_a_few():
     # and only in a line of its language, a fifth of its words common words of it: a creole that
     # spells "we" (the relative "that") and shares "long" and "i" with English is no address
     ("Ol fisaman we oli kasem bigfala fis long solwota oli salem olgeta lo maket blong taon.", False),
+    # a line that reports what someone said quotes a person, however it speaks to its reader
+    ("Bring your own flask, the warden said - the kiosk shuts at four.", False),
+    ("An old skipper said the queue told you more about the town than the budget did.", False),
 ])
 def test_a_sentence_that_addresses_the_reader_is_scored_not_gated(line, addresses):
     """Sentence-shaped site furniture speaks to the reader or of the site ("your", "our"): such a

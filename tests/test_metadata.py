@@ -68,6 +68,9 @@ from pipeline.stages.metadata import (
         ("среда, 12 марта 2025", "2025-03-12"),  # Russian: the month inflected after the day
         ("4 листопада 2024", "2024-11-04"),  # Ukrainian November (Polish 'listopada' is Latin script)
         ("Sigunda-fera, 3 di Fevereru 2025", "2025-02-03"),  # Cape Verdean Creole
+        ("Khamis, 6 Mac 2025", "2025-03-06"),  # Malay
+        ("Панҷшанбе, 14 ноябри 2024", "2024-11-14"),  # Tajik: the month after a day
+        ("Paraštuj, 7 februaro 2025", "2025-02-07"),  # Vlax Romani
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),

@@ -258,13 +258,19 @@ def _in_its_language(words: Sequence[str]) -> bool:
     return False
 #: Quotation marks: a line with one reports someone's words, and stays prose.
 _QUOTES = frozenset("\"“”„«»‘‚‹›「」")  # not ’, which is also the apostrophe
+#: Words that report what someone said ("Bring your own cushion, Pile said"): a line with one
+#: quotes a person, however it speaks to its reader, and is the article's, not the site's.
+_REPORTING_WORDS = frozenset(
+    "said says told explained sagte sagt erklärte dijo explicó afirmó "
+    "disse afirmou detto zei zegt sade sagde sanoi powiedział powiedziała řekl řekla rekao rekla "
+    "déclaré".split())
 
 
 def addresses_reader(line: str) -> bool:
     """Whether a sentence-like line speaks to the reader or of the site itself, in no quotation:
     "Questions or a story idea? Our newsroom reads every note." Such a line is furniture as often as
-    prose, so the model scores it instead of passing it as prose; a long paragraph or a quotation
-    stays prose. (Set lookups of the line's space-split words: the model stage asks this of most
+    prose, so the model scores it instead of passing it as prose; a long paragraph, a quotation
+    or a line that reports what someone said (:data:`_REPORTING_WORDS`) stays prose. (Set lookups of the line's space-split words: the model stage asks this of most
     lines of prose, so it must cost about a microsecond.)"""
     if len(line) >= ADDRESS_MAX_CHARS:
         return False
@@ -274,6 +280,8 @@ def addresses_reader(line: str) -> bool:
         return False
     if not _WE_OTHER_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
         return False  # Polish "we" ("in"): "we wrześniu"; Turkmen "we" ("and")
+    if not _REPORTING_WORDS.isdisjoint(w.strip(_WORD_EDGES) for w in words):
+        return False  # someone quoted: "… told you something about Bergen," a regular said
     return _QUOTES.isdisjoint(line) and _in_its_language(words)
 
 

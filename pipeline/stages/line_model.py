@@ -62,7 +62,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 6
+PROTECTIONS_VERSION = 7
 
 
 def load_line_model() -> LineModel:
@@ -339,10 +339,19 @@ def _sentences_beside_prose(lines: list[str], found: set[int]) -> Iterator[int]:
         if not (after or before):
             continue
         line = lines[index]
-        if line[:1].isupper() and final_char(line)[0] in SENTENCE_ENDS and "?" not in line and ":" not in line \
+        if _opens_as_sentence(line) and final_char(line)[0] in SENTENCE_ENDS and "?" not in line and ":" not in line \
                 and SHORT_SENTENCE_WORDS[0] <= word_count(line) <= SHORT_SENTENCE_WORDS[1] \
                 and not addresses_reader(line):
             yield index
+
+
+def _opens_as_sentence(line: str) -> bool:
+    """Whether a line's first letter, past an opening quotation mark or bracket, opens a
+    sentence: a capital, or a letter of a script without case (an Arabic or Devanagari line
+    cannot start with a capital; "«الخشب ما يستعجل»، قال …" and "“We will rebuild,” she said." are
+    sentences)."""
+    first = next((char for char in line[:4] if char.isalpha()), "")
+    return first.isupper() or (first != "" and first.lower() == first.upper())
 
 
 #: In a script that ends its sentences with no mark (Thai, Lao), a line between two paragraphs
