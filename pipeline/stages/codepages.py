@@ -182,8 +182,9 @@ def _reading_script(data: bytes, high: frozenset[int], name: str) -> str | None:
     ``name``, when that reading could be text in one language, else None.
 
     It could not when its letters fit no one alphabet, when a symbol sits
-    inside a word, or when a word mixes ASCII (Latin) letters with letters
-    of another script ("ownersТs", cp1125's reading of "owners’s").
+    inside a word, when a word mixes ASCII (Latin) letters with letters
+    of another script ("ownersТs", cp1125's reading of "owners’s"), or when
+    it puts a combining mark after a consonant (:func:`_marks_after_consonants`).
     """
     if _marks_after_consonants(data, high, name):
         return None
