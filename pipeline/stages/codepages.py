@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 import unicodedata
 
 import charset_normalizer
@@ -202,16 +203,25 @@ def _reading_script(data: bytes, high: frozenset[int], name: str) -> str | None:
 _TONE_BEARERS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 
 
-def _marks_after_consonants(data: bytes, high: frozenset[int], name: str) -> bool:
-    """Whether code page ``name`` reads a byte of ``data`` as a combining mark that follows
-    no vowel: cp1258 reads Kréyòl's 'ò' as a dot below, so "bò" came out "ḅ"."""
+@functools.cache
+def _marks_and_pattern(name: str) -> tuple[frozenset[int], re.Pattern[bytes] | None]:
+    """The bytes code page ``name`` reads as combining marks, and a pattern for one of them at
+    the start or after a byte it reads as no vowel of :data:`_TONE_BEARERS` (None without marks).
+    The pattern is searched on the bytes: a long input is neither decoded nor walked in Python."""
     chars = _code_page(name)[0]
-    marks = bytes(b for b in high if unicodedata.category(chars[b]).startswith("M"))
+    marks = bytes(b for b in range(256) if unicodedata.category(chars[b]).startswith("M"))
     if not marks:
-        return False
-    text = data.decode(name, errors="replace")
-    mark_chars = frozenset(chars[b] for b in marks)
-    return any(char in mark_chars and (i == 0 or text[i - 1] not in _TONE_BEARERS) for i, char in enumerate(text))
+        return frozenset(), None
+    vowels = bytes(b for b in range(256) if chars[b] in _TONE_BEARERS)
+    return frozenset(marks), re.compile(b"(?<![" + re.escape(vowels) + b"])[" + re.escape(marks) + b"]")
+
+
+def _marks_after_consonants(data: bytes, high: frozenset[int], name: str) -> bool:
+    """Whether code page ``name`` reads a byte of ``data`` (whose bytes are ``high``) as a
+    combining mark that follows no vowel: cp1258 reads Kréyòl's 'ò' as a dot below, so "bò"
+    came out "ḅ"."""
+    marks, pattern = _marks_and_pattern(name)
+    return pattern is not None and not marks.isdisjoint(high) and pattern.search(data) is not None
 
 
 # --- The cp1252 fast path -----------------------------------------------------------
