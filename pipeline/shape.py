@@ -60,6 +60,25 @@ def ends_unmarked(line: str) -> bool:
     return _UNMARKED_SCRIPT.match(final_mark(line)) is not None
 
 
+#: Han and kana: the letters of Chinese and Japanese, which put no space between words (their
+#: sentences still end with a mark, "。", unlike Thai's and Lao's).
+_UNSPACED_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def written_unspaced(line: str) -> bool:
+    """Whether most of ``line``'s letters are Han or kana: a Chinese or Japanese line, whose
+    spaces (if any) part phrases, so counting words says nothing about whether it is a headline.
+
+    >>> written_unspaced("南後街老攤有人接手 阿伯講「真安心」")
+    True
+    >>> written_unspaced("Tokyo 東京")
+    False
+    """
+    unspaced = len(_UNSPACED_LETTER.findall(line))
+    return unspaced > 0 and 2 * unspaced > len(_LETTER.findall(line))
+
+
 #: The characters that carry a syllable or a word each: those East Asian typography sets at
 #: double width (Han, kana, Hangul, full-width forms), and Ethiopic, whose every letter is a
 #: consonant with its vowel.

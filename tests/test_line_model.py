@@ -573,6 +573,19 @@ def test_the_articles_headline_is_protected_when_a_line_no_rule_knew_leads(model
     assert article_headline(["ข้ามไปอ่านข่าว", "ชาวบ้านริมน้ำช่วยกันซ่อมสะพานไม้ก่อนฤดูฝน", "ข่าวโดย: สมศรี", thai_para]) == 1
 
 
+def test_a_chinese_headline_is_protected_however_few_its_space_parted_phrases():
+    """Chinese puts no space between words, so a headline counts one or two "words" and no word
+    count found it: the model could remove it, and the text lost its title. Its length and an end
+    that is no sentence's tell it now; the skip link above it is shorter, the dateline under it
+    is a date, and the masthead row beside it a row."""
+    headline = "河口老碼頭重開 漁民講「終於等到」"
+    para = "河口老碼頭停用十年，今旦早起重新開放，附近漁民一早就來排隊，講終於等到這一日。"
+    lines = ["跳過選單，直接看新聞", "港口厝邊報 · 河口講古", headline, "2024年4月9日 早起8:20", para, para]
+    assert article_headline(lines) == 2
+    fake = FakeModel({headline: 0.9, lines[0]: 0.9})
+    assert (2, 0.9) not in model_removals(fake, lines, 0.5, protect_title=True)
+
+
 def test_a_short_line_above_the_headline_is_judged_a_short_headline_is_not():
     """A line shorter than a headline above the article's headline ("Print this page", "Listen ·
     6:12") is a widget or label the rules did not know: the model judges it. A short line that

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.shape import ends_unmarked, is_row, looks_like_headline, reads_as_byline, word_count
+from pipeline.shape import ends_unmarked, is_row, looks_like_headline, reads_as_byline, word_count, written_unspaced
 from pipeline.stages.metadata import (
     LANGUAGE_MIN_LETTERS,
     LANGUAGE_SAMPLE_CHARS,
@@ -18,6 +18,7 @@ from pipeline.stages.metadata import (
     _iso_639_1,
     _language_sample,
     detect_language,
+    fits_unspaced_headline,
     leading_title,
     parse_date,
     reads_as_dateline,
@@ -71,6 +72,12 @@ from pipeline.stages.metadata import (
         ("Khamis, 6 Mac 2025", "2025-03-06"),  # Malay
         ("Панҷшанбе, 14 ноябри 2024", "2024-11-14"),  # Tajik: the month after a day
         ("Paraštuj, 7 februaro 2025", "2025-02-07"),  # Vlax Romani
+        ("禮拜二，2024年4月9號 早起8:20", "2024-04-09"),  # Chinese: year, month, day; 號 for the day in Min
+        ("2025年3月1日（土）", "2025-03-01"),  # Japanese
+        ("ဗုဒ္ဓဟူးနေ့၊ 12 ဇူလိုင် 2024", "2024-07-12"),  # Burmese
+        ("Lâpôsö, 4 Ngberere 2024", "2024-10-04"),  # Sango
+        ("सोमवार, 3 नोव्हेंबर 2025", "2025-11-03"),  # Marathi
+        ("Vandrédi 9 jiyé 2024", "2024-07-09"),  # Louisiana Creole
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -103,6 +110,13 @@ def test_parse_date(value, iso):
         # one or two "words" is one by its length, a short skip link is none
         (["ชาวบ้านริมน้ำช่วยกันซ่อมสะพานไม้ก่อนฤดูฝน", "ย่อหน้าถัดไป"], 0),
         (["ข้ามไปยังเนื้อหาหลัก", "ย่อหน้าถัดไป"], None),
+        # Chinese and Japanese headlines: one or two space-parted phrases, no sentence's end
+        (["河口老碼頭重開 漁民講「終於等到」", "碼頭停用十年，今日重新開放。"], 0),
+        (["河口老碼頭重開 漁民終於等到", "碼頭停用十年，今日重新開放。"], 0),  # two "words"
+        (["跳去正文", "碼頭停用十年，今日重新開放。"], None),  # a skip link: shorter than a headline
+        (["碼頭停用十年，今日重新開放。", "第二段。"], None),  # a sentence
+        (["港口日報 — 講返港口街坊事", "碼頭停用十年，今日重新開放。"], None),  # a masthead and its slogan
+        (["2024年11月2日（星期六）", "碼頭停用十年，今日重新開放。"], None),  # a dateline
     ],
 )
 def test_leading_title(lines, index):
@@ -122,7 +136,9 @@ def test_leading_title_is_a_headline_first_line_with_a_body(lines):
     content = [i for i, line in enumerate(lines) if line]
     first = lines[content[0]] if content else ""
     expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
-                and word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS)
+                and (fits_unspaced_headline(first) and looks_like_headline(first, TITLE_MAX_WORDS, 1)
+                     if written_unspaced(first) and not ends_unmarked(first)
+                     else word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS))
                 and not is_row(first) and not reads_as_dateline(first) and not reads_as_byline(first)
                 and not (ends_unmarked(first) and len(first) > TITLE_MAX_UNMARKED_CHARS) else None)
     assert leading_title(lines) == expected
@@ -325,3 +341,27 @@ def test_a_byline_is_no_title_and_the_title_rules_enter_the_fingerprint():
     assert leading_title(["Kronika spisała Zofia Wrona-Malik", body]) is None
     assert leading_title(["Obituary: Jane Doe", body]) == 0
     assert Metadata(CleanOptions()).fingerprint()["titles"] == TITLES_VERSION
+
+
+def test_a_wire_named_after_a_label_is_no_author_and_the_reporter_is():
+    """A wire's copy label names the wire ("Wire copy: Karst Valley Wire, reprinted …"): the line
+    goes as a syndication note, and the author is the reporter the byline under it names, not the
+    wire (release 32 took the wire as the author, from the label's shape of a byline with a role)."""
+    text = ("Valley ferry fares to rise in spring\nWire copy: Karst Valley Wire, reprinted with permission\n"
+            "Report by Ines Moreau-Blake, Karst Valley Wire\n\n"
+            "Ferry fares on the valley route will rise by a tenth in March, the operator said on Monday.\n\n"
+            "The company blamed the price of fuel and said the winter timetable would not change.")
+    doc = clean_text(text)
+    assert doc.author == "Ines Moreau-Blake"
+    assert [(r.rule, r.text) for r in doc.removed][:1] == [
+        ("syndication-share-note", "Wire copy: Karst Valley Wire, reprinted with permission")]
+
+
+def test_a_chinese_headline_is_the_title():
+    """A Chinese headline is one or two space-parted phrases: no word count takes it, and before
+    release 33 no Chinese text got a title. The date line under it dates the article (年, 月, 日)."""
+    text = ("跳過選單，直接看新聞\n河口老碼頭重開 漁民講「終於等到」\n2024年4月9日 早起8:20\n\n"
+            "河口老碼頭停用十年，今旦早起重新開放，附近漁民一早就來排隊，講終於等到這一日。\n\n"
+            "市政府講，碼頭以後逐日早起六點開到暗時八點，停船免錢，但是愛先登記。")
+    doc = clean_text(text)
+    assert (doc.title, doc.date) == ("河口老碼頭重開 漁民講「終於等到」", "2024-04-09")

@@ -46,7 +46,12 @@ from pipeline.shape import (
     word_count,
 )
 from pipeline.stages import Stage
-from pipeline.stages.metadata import TITLE_MAX_UNMARKED_CHARS, fits_unmarked_headline, leading_title
+from pipeline.stages.metadata import (
+    TITLE_MAX_UNMARKED_CHARS,
+    fits_unmarked_headline,
+    fits_unspaced_headline,
+    leading_title,
+)
 from pipeline.stages.strip import PARAGRAPH_CHARS
 
 if TYPE_CHECKING:
@@ -62,7 +67,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 7
+PROTECTIONS_VERSION = 8
 
 
 def load_line_model() -> LineModel:
@@ -276,14 +281,17 @@ def article_headline(lines: list[str]) -> int | None:
     teaser of another story sits elsewhere. None if there is no prose, or no such line. In Thai
     or Lao, which end no sentence with a mark, length tells: a paragraph is longer than any
     headline, and a headline is of a headline's length however few its words
-    (:func:`~pipeline.stages.metadata.fits_unmarked_headline`)."""
+    (:func:`~pipeline.stages.metadata.fits_unmarked_headline`); in Chinese or Japanese, whose
+    phrases count as few words, length and an end that is no sentence's
+    (:func:`~pipeline.stages.metadata.fits_unspaced_headline`)."""
     first = next((i for i, line in enumerate(lines) if looks_like_prose(line)
                   or (len(line) > TITLE_MAX_UNMARKED_CHARS and ends_unmarked(line))), None)
     if first is None:
         return None
     candidates = [i for i in range(max(0, first - HEADLINE_REACH), first)
                   if (looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])
-                      or (ends_unmarked(lines[i]) and fits_unmarked_headline(lines[i]))) and not is_row(lines[i])]
+                      or (ends_unmarked(lines[i]) and fits_unmarked_headline(lines[i]))
+                      or fits_unspaced_headline(lines[i])) and not is_row(lines[i])]
     return max(candidates, key=lambda i: len(lines[i]), default=None)
 
 

@@ -18,12 +18,21 @@ import regex
 from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.rules.model import PUBLISHED_GROUP
-from pipeline.shape import ends_unmarked, is_row, looks_like_prose, looks_like_title, reads_as_byline, word_count
+from pipeline.shape import (
+    ends_unmarked,
+    final_mark,
+    is_row,
+    looks_like_prose,
+    looks_like_title,
+    reads_as_byline,
+    word_count,
+    written_unspaced,
+)
 from pipeline.stages import Stage
 
 #: The version of how a leading line is taken as the title (:func:`leading_title`): it enters
 #: the fingerprint, so that a batch reruns what a change to it affects.
-TITLES_VERSION = 6
+TITLES_VERSION = 7
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
@@ -39,6 +48,16 @@ TITLE_MAX_UNMARKED_CHARS = 90
 #: corpora's) and is held to this length instead of TITLE_MIN_WORDS. Their headlines run 32-76
 #: characters; a skip link that led corpus_fresh39's Thai page ("skip to the main content") 20.
 TITLE_MIN_UNMARKED_CHARS = 25
+#: Chinese and Japanese headlines (:func:`~pipeline.shape.written_unspaced`), in characters: the
+#: development corpora's six run 9 to 32; their paragraphs are longer and end with "。". A skip
+#: link of that length ("跳過選單，直接看新聞") is shorter than a headline in words too, and the
+#: line model's title protection passes over it (:func:`~pipeline.stages.line_model._titles`).
+TITLE_MIN_UNSPACED_CHARS = 8
+TITLE_MAX_UNSPACED_CHARS = 40
+#: How a sentence of Chinese or Japanese (or a Latin one quoted in it) ends: no headline does.
+_SENTENCE_MARKS = "。！？.!?…"
+#: A dash with a space either side: between a masthead's name and its slogan.
+_SPACED_DASHES = (" — ", " ― ", " – ", " - ")
 #: Fewer letters than this and language identification is a guess: leave it None.
 LANGUAGE_MIN_LETTERS = 40
 #: CLD2 reads the first this-many characters of the body; its time grows with
@@ -81,20 +100,22 @@ _CLD2_REFUSES = re.compile(
 # Cyrillic month names (Russian, Ukrainian, Belarusian, Bulgarian, Serbian and Montenegrin,
 # Macedonian), as named and as inflected after a day ('19 ноября', '19. новембар'), and
 # Cape Verdean Creole's ('30 di Otubru 2024'); Tajik's after a day ('21 августи'), Vlax Romani's
-# ('3 septembro') and Malay's 'Mac' (March).
+# ('3 septembro') and Malay's 'Mac' (March). Burmese ('5 နိုဝင်ဘာ 2024'), Sango ('1 Lengua
+# 2025'), Marathi as the Khandesh and Deccan papers spell it ('18 सप्टेंबर 2025'), and Louisiana
+# Creole's 'jiyé' beside the Kwéyòl 'jiyè'.
 _MONTH_NAMES = [
-    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara ferikgong janueri ɔpɛpɔn tenuare vahtsõaastakuu janwali janaware yanwar يناير جانفي جنوری जनवरी yenner eneru janyuweri jenyuweri janvyé janvye януари јануар јануара јануари января январь січня січень студзеня janeru januaro январи",
-    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara tlhakole feperueri ɔgyefoɔ fepuare radokuu febwali feberware féwral fevrero فبراير فيفري شباط فروری फ़रवरी फरवरी hanning febreru febyuweri febueri févwiyé fevwiye pebruari pebuari февруари фебруар фебруара февруари февраля февраль лютого лютий лютага fevereru februaro феврали",
-    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca mopitlo maji ɔbɛnem māti urbõkuu marisi matšhe مارس آذار مارچ मार्च marzu maach mas март марта березня березень сакавіка marsu mac marto марти",
-    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla moranang epereli oforisuo eperera mahlakuu apuli aporele aprél أبريل ابريل إبريل أفريل نيسان اپریل अप्रैल अप्रेल aypril epril avwi април априла апреля апрель квітня квітень красавіка aprilo апрели",
-    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje motsheganong kɔtɔnimma lehekuu maayi مايو ماي أيار مئی मई mayu mee mé май мај маја мая травня травень majo майи",
-    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin seetebosigo ayɛwohomumu tiunu piimäkuu djunio يونيو يونية جوان حزيران जून joon jen юни јун јуна јуни июня июнь червня червень чэрвеня junhu июни",
-    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf phukwi julai kitawonsa tiurai hainakuu julaayi julae djulio يوليو يولية جويلية تموز جولائی जुलाई juliu jolai jiyè jiye юли јул јула јули июля июль липня липень ліпеня julhu июли",
-    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta phatwe okosita ɔsanaa ātete põimukuu agusito agostose awghust أغسطس اغسطس أوت آب اگست अगस्त auguscht agostu aagas ogas август августа серпня серпень жніўня avgusto августи",
-    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi lwetse seviteba ɛbɔ tetepa süküskuu sebutemba setemere séntebir سبتمبر أيلول ستمبر सितंबर सितम्बर setiembri septemba sèptanm septanm септември септембар септембра сентября сентябрь вересня вересень верасня setenbru septembro сентябри",
-    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref diphalane okotova ahinime ātopa rehekuu okitobba oktobore öktebir أكتوبر اكتوبر اکتوبر अक्टूबर अक्तूबर oktower otubri oktoba oktòb oktob октомври октобар октобра октября октябрь жовтня жовтень кастрычніка otubru oktobro октябри",
-    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra ngwanatsele noveba obubuo novema märdikuu nofemere noyabir نوفمبر نومبر नवंबर नवम्बर noviembri novemba novanm nopember ноември новембар новембра ноября ноябрь листопада листопад лістапада novenbru ноябри",
-    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr sedimonthole tiseba ɔpɛnimma tītema joulukuu jõulukuu desemba disemere dékabir desiembre ديسمبر دسمبر दिसंबर दिसम्बर diciembri disemba désanm desanm декември децембар децембра декабря декабрь грудня грудень снежня dezenbru decembro декабри",
+    "january jan janvier janv januar jän enero ene janeiro gennaio gen januari stycznia ocak ledna ianuarie január jaanuar jaanuaril januarja ιανουαρίου ιανουάριος januára siječnja sausio janvārī janvāris janvāra jannar janar eanáir yanvar ionawr januara ferikgong janueri ɔpɛpɔn tenuare vahtsõaastakuu janwali janaware yanwar يناير جانفي جنوری जनवरी yenner eneru janyuweri jenyuweri janvyé janvye януари јануар јануара јануари января январь січня січень студзеня janeru januaro январи ဇန်နဝါရီ nyenye जानेवारी",
+    "february feb février févr fevrier februar febrero fevereiro fev febbraio februari lutego şubat subat února unora februarie február veebruar veebruaril februarja φεβρουαρίου φεβρουάριος februára veljače vasario februārī februāris februāra frar shkurt feabhra pebrero fevral chwefror februara tlhakole feperueri ɔgyefoɔ fepuare radokuu febwali feberware féwral fevrero فبراير فيفري شباط فروری फ़रवरी फरवरी hanning febreru febyuweri febueri févwiyé fevwiye pebruari pebuari февруари фебруар фебруара февруари февраля февраль лютого лютий лютага fevereru februaro феврали ဖေဖော်ဝါရီ fulundïgi फेब्रुवारी",
+    "march mar mars märz marz marzo março maart mrt marca marts maret mart března brezna martie március märts märtsil marec μαρτίου μάρτιος ožujka kovo martā marzu márta marso mawrth měrca mopitlo maji ɔbɛnem māti urbõkuu marisi matšhe مارس آذار مارچ मार्च marzu maach mas март марта березня березень сакавіка marsu mac marto марти မတ် mbängü",
+    "april apr avril avr abril abr aprile kwietnia nisan dubna aprilie április aprill aprillil aprila απριλίου απρίλιος apríla travnja balandžio aprīlī aprīlis aprīļa aibreán aprel ebrill prill apryla moranang epereli oforisuo eperera mahlakuu apuli aporele aprél أبريل ابريل إبريل أفريل نيسان اپریل अप्रैल अप्रेल aypril epril avwi април априла апреля апрель квітня квітень красавіка aprilo апрели ဧပြီ ngubùe एप्रिल",
+    "may mai mayo maio maggio mag mei maj maja mayıs mayis května kvetna május mail μαΐου μάιος mája svibnja gegužės maijā maijs maija mejju bealtaine meje motsheganong kɔtɔnimma lehekuu maayi مايو ماي أيار مئی मई mayu mee mé май мај маја мая травня травень majo майи မေ bêläwü मे",
+    "june jun juin juni junio junho giugno giu czerwca haziran června cervna iunie június juuni juunil junij junija ιουνίου ιούνιος júna lipnja birželio jūnijā jūnijs jūnija ġunju gunju qershor meitheamh hunyo iyun mehefin seetebosigo ayɛwohomumu tiunu piimäkuu djunio يونيو يونية جوان حزيران जून joon jen юни јун јуна јуни июня июнь червня червень чэрвеня junhu июни ဇွန် föndo",
+    "july jul juillet juil juli julio julho luglio lug lipca temmuz července cervence iulie július juuli juulil julij julija ιουλίου ιούλιος júla srpnja liepos jūlijā jūlijs jūlija lulju korrik iúil hulyo iyul gorffennaf phukwi julai kitawonsa tiurai hainakuu julaayi julae djulio يوليو يولية جويلية تموز جولائی जुलाई juliu jolai jiyè jiye юли јул јула јули июля июль липня липень ліпеня julhu июли ဇူလိုင် lengua जुलै jiyé",
+    "august aug août aout agosto ago augustus augusti sierpnia ağustos agustos agustus srpna augusztus augustil avgust avgusta αυγούστου αύγουστος augusta kolovoza rugpjūčio augustā augusts awwissu gusht lúnasa avqust awst awgusta phatwe okosita ɔsanaa ātete põimukuu agusito agostose awghust أغسطس اغسطس أوت آب اگست अगस्त auguscht agostu aagas ogas август августа серпня серпень жніўня avgusto августи ဩဂုတ် သြဂုတ် kükürü ऑगस्ट",
+    "september sep sept septembre septiembre setiembre setembro settembre set września eylül eylul září zari septembrie szeptember septembril septembra σεπτεμβρίου σεπτέμβριος rujna rugsėjo septembrī septembris settembru shtator setyembre sentyabr septembar medi lwetse seviteba ɛbɔ tetepa süküskuu sebutemba setemere séntebir سبتمبر أيلول ستمبر सितंबर सितम्बर setiembri septemba sèptanm septanm септември септембар септембра сентября сентябрь вересня вересень верасня setenbru septembro сентябри စက်တင်ဘာ mvuka सप्टेंबर",
+    "october oct octobre oktober okt octubre outubro out ottobre ott października ekim října rijna octombrie október oktoober oktoobril oktobra οκτωβρίου οκτώβριος októbra spalio oktobrī oktobris ottubru tetor oktubre oktyabr oktobar hydref diphalane okotova ahinime ātopa rehekuu okitobba oktobore öktebir أكتوبر اكتوبر اکتوبر अक्टूबर अक्तूबर oktower otubri oktoba oktòb oktob октомври октобар октобра октября октябрь жовтня жовтень кастрычніка otubru oktobro октябри အောက်တိုဘာ ngberere ऑक्टोबर",
+    "november nov novembre noviembre novembro listopada kasım kasim listopadu noiembrie novembril novembra νοεμβρίου νοέμβριος lapkričio novembrī novembris studenoga studenog novembru nëntor nentor samhain nobyembre noyabr novembar tachwedd nowembra ngwanatsele noveba obubuo novema märdikuu nofemere noyabir نوفمبر نومبر नवंबर नवम्बर noviembri novemba novanm nopember ноември новембар новембра ноября ноябрь листопада листопад лістапада novenbru ноябри နိုဝင်ဘာ nabändüru नोव्हेंबर",
+    "december dec décembre decembre dezember dez diciembre dic dezembro dicembre grudnia aralık aralik prosince decembrie desember detsember detsembril decembra δεκεμβρίου δεκέμβριος prosinca gruodžio decembrī decembris diċembru dicembru dhjetor nollaig disyembre dekabr decembar rhagfyr sedimonthole tiseba ɔpɛnimma tītema joulukuu jõulukuu desemba disemere dékabir desiembre ديسمبر دسمبر दिसंबर दिसम्बर diciembri disemba désanm desanm декември децембар децембра декабря декабрь грудня грудень снежня dezenbru decembro декабри ဒီဇင်ဘာ kakauka डिसेंबर",
 ]
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
@@ -109,6 +130,8 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ·—–-])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
+    # 2024年4月9日 (Chinese and Japanese; Taiwanese and Min papers write 號 or 号 for the day)
+    regex.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日號号]"),
     # 2024. szeptember 9., as Hungarian writes a date: year, month, day
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})(?!\d)", regex.I),
     # 2024 m. vasario 3 d. (Lithuanian) and 2024. gada 13. jūlijā (Latvian): the year first
@@ -257,7 +280,7 @@ def leading_title(lines: list[str]) -> int | None:
     byline (:func:`~pipeline.shape.reads_as_byline`: a text without a headline
     starts with one), is no dateline (:func:`reads_as_dateline`) and has a body after it. In Thai
     or Lao it is :data:`TITLE_MIN_UNMARKED_CHARS` to :data:`TITLE_MAX_UNMARKED_CHARS` long, however
-    few its words.
+    few its words; in Chinese or Japanese, :func:`fits_unspaced_headline`.
     """
     index = _first_content(lines)
     if index is None or not any(lines[index + 1:]):
@@ -266,6 +289,10 @@ def leading_title(lines: list[str]) -> int | None:
     min_words = TITLE_MIN_WORDS
     if ends_unmarked(line):
         if not fits_unmarked_headline(line):
+            return None
+        min_words = 1
+    elif written_unspaced(line):
+        if not fits_unspaced_headline(line):
             return None
         min_words = 1
     return index if looks_like_title(line, TITLE_MAX_WORDS, min_words) and not is_row(line) \
@@ -277,6 +304,19 @@ def fits_unmarked_headline(line: str) -> bool:
     length (:data:`TITLE_MIN_UNMARKED_CHARS` to :data:`TITLE_MAX_UNMARKED_CHARS`): in those
     scripts length, not words, tells a headline from a paragraph."""
     return TITLE_MIN_UNMARKED_CHARS <= len(line) <= TITLE_MAX_UNMARKED_CHARS
+
+
+def fits_unspaced_headline(line: str) -> bool:
+    """Whether a Chinese or Japanese line (:func:`~pipeline.shape.written_unspaced`) can be a
+    headline: :data:`TITLE_MIN_UNSPACED_CHARS` to :data:`TITLE_MAX_UNSPACED_CHARS` long, not
+    ending as a sentence, no dateline (:func:`reads_as_dateline`: "2024年11月2日（星期六）") and no
+    name set off by a spaced dash from its slogan (:data:`_SPACED_DASHES`: "笠山週報 — 客庄个聲",
+    a masthead; a Chinese headline's dash is unspaced, "——"). Its one or two space-parted
+    phrases count as few words, so without this no such headline was taken as the title (none of
+    the six in the development corpora)."""
+    return written_unspaced(line) and TITLE_MIN_UNSPACED_CHARS <= len(line) <= TITLE_MAX_UNSPACED_CHARS \
+        and final_mark(line) not in _SENTENCE_MARKS and not any(dash in line for dash in _SPACED_DASHES) \
+        and not reads_as_dateline(line)
 
 
 #: A dateline names at most this many words beside its date: a place, a weekday ("Haanja,
