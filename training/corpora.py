@@ -116,6 +116,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh54", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh55", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh56", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh57", RESERVED, _NEXT),
 )
 
 
