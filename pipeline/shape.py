@@ -234,9 +234,21 @@ def reads_as_credit(line: str) -> bool:
                                or _NAME_THEN_SPOT.search(line))
 
 
+#: An elided article that opens a Dutch or Low Saxon headline in lower case before a capital
+#: ("'t Olle draaiörgel …", "t Olle …" as Gronings writes it, "'s Winters …").
+_ELIDED_ARTICLE = regex.compile(r"['’]?[ts] (?=\p{Lu})")
+
+
+def starts_lower(line: str) -> bool:
+    """Whether ``line`` opens in lower case, an elided article before a capital aside
+    (:data:`_ELIDED_ARTICLE`): a headline starts with a capital, or with such an article."""
+    return line[:1].islower() and _ELIDED_ARTICLE.match(line) is None
+
+
 def looks_like_title(line: str, max_words: int, min_words: int) -> bool:
     """A headline that can stand as a document's title: :func:`looks_like_headline`, and it
-    starts with a capital or a digit and does not end like a label (``:``, ``,``, ``;``)."""
-    if not line or line[0].islower() or line.endswith((":", ",", ";")):
+    starts with a capital or a digit (or an elided article before one, :func:`starts_lower`) and
+    does not end like a label (``:``, ``,``, ``;``)."""
+    if not line or starts_lower(line) or line.endswith((":", ",", ";")):
         return False
     return looks_like_headline(line, max_words, min_words)

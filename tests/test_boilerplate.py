@@ -517,7 +517,7 @@ def test_a_rule_that_wants_prose_beyond_its_line_is_placed_beside_others(tmp_pat
         match = ["Boats moored"]
         no_match = ["boats"]
     ''')
-    with pytest.raises(RuleError, match="'prose_beyond' is for rules placed by 'beside' only"):
+    with pytest.raises(RuleError, match="'prose_beyond' is for rules placed by 'beside' or 'below' only"):
         _site_rules(tmp_path, rule)
 
 
@@ -770,5 +770,35 @@ def test_a_first_line_rule_takes_only_the_pages_first_line(tmp_path):
         _, removed, _, _ = strip_boilerplate("\n".join(["A headline", "Our sponsors", "THE HARBOUR LAMP", "", PROSE[0]]),
                                              rules, screened=screened)
         assert [(r.rule, r.text) for r in removed] == [("site-masthead", "THE HARBOUR LAMP")]
-    with pytest.raises(RuleError, match="'first_line' is for rules placed by 'beside' or 'above' only"):
+    with pytest.raises(RuleError, match="'first_line' is for rules placed by 'beside', 'above' or 'below' only"):
         _site_rules(tmp_path, rule.replace('above = ["site-masthead"]\n', ""))
+
+
+def test_an_ads_copy_goes_under_its_label_and_the_paragraph_above_the_label_stays():
+    """ad-copy-below-label is placed by ``below``: the line right under an ad label inside the
+    article is the ad's copy, even as a sentence ("Name: wares."); the same shape right above
+    the label is the article's paragraph and stays, and so does a quotation under it."""
+    copy = "Kestrel Outdoor Wear: fleeces for the ferry queue, made in the town."
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "", "Advertisement", copy, "", PROSE[1])
+    assert [(r.rule, r.text) for r in removed] == [("ad-marker", "Advertisement"), ("ad-copy-below-label", copy)]
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "", copy, "Advertisement", "", PROSE[1])
+    assert copy in lines and [r.rule for r in removed] == ["ad-marker"]
+    quote = "Harbour Master Ines Moreau: “We will need the ropes by spring,” she said."
+    lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "", "Advertisement", quote, "", PROSE[1])
+    assert quote in lines
+
+
+def test_a_below_rule_names_known_rules_only(tmp_path):
+    rule = textwrap.dedent('''
+        [[rule]]
+        id = "copy"
+        description = "An ad's copy."
+        pattern = '^[A-Z][a-z]+ [a-z]+$'
+        case = "sensitive"
+        action = "drop_line"
+        below = ["no-such-rule"]
+        match = ["Boats moored"]
+        no_match = ["boats"]
+    ''')
+    with pytest.raises(RuleError, match="'below' names unknown rule id"):
+        _site_rules(tmp_path, rule)

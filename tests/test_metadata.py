@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import clean_text
-from pipeline.shape import ends_unmarked, is_row, looks_like_headline, reads_as_byline, word_count, written_unspaced
+from pipeline.shape import (
+    ends_unmarked,
+    is_row,
+    looks_like_headline,
+    reads_as_byline,
+    starts_lower,
+    word_count,
+    written_unspaced,
+)
 from pipeline.stages.metadata import (
     LANGUAGE_MIN_LETTERS,
     LANGUAGE_SAMPLE_CHARS,
@@ -113,6 +121,10 @@ def test_parse_date(value, iso):
         # Chinese and Japanese headlines: one or two space-parted phrases, no sentence's end
         (["河口老碼頭重開 漁民講「終於等到」", "碼頭停用十年，今日重新開放。"], 0),
         (["河口老碼頭重開 漁民終於等到", "碼頭停用十年，今日重新開放。"], 0),  # two "words"
+        # Gronings and Dutch headlines may open with an elided article in lower case
+        (["t Olle draaiörgel is weer thoes op de Vismaart", "Body."], 0),
+        (["'t Nije gemeentehoes gaait open", "Body."], 0),
+        (["t-shirts and mugs for sale at the stall", "Body."], None),
         (["跳去正文", "碼頭停用十年，今日重新開放。"], None),  # a skip link: shorter than a headline
         (["碼頭停用十年，今日重新開放。", "第二段。"], None),  # a sentence
         (["港口日報 — 講返港口街坊事", "碼頭停用十年，今日重新開放。"], None),  # a masthead and its slogan
@@ -135,7 +147,7 @@ def test_leading_title_is_a_headline_first_line_with_a_body(lines):
     """leading_title() saves a word count over calling looks_like_headline(): same answers."""
     content = [i for i, line in enumerate(lines) if line]
     first = lines[content[0]] if content else ""
-    expected = (content[0] if len(content) > 1 and not first[0].islower() and not first.endswith((":", ",", ";"))
+    expected = (content[0] if len(content) > 1 and not starts_lower(first) and not first.endswith((":", ",", ";"))
                 and (fits_unspaced_headline(first) and looks_like_headline(first, TITLE_MAX_WORDS, 1)
                      if written_unspaced(first) and not ends_unmarked(first)
                      else word_count(first) >= TITLE_MIN_WORDS and looks_like_headline(first, TITLE_MAX_WORDS))

@@ -74,7 +74,7 @@ from pipeline.rules.screen import Screen, lets_through
 _REQUIRED = {"id", "description", "pattern", "case", "action", "match", "no_match"}
 _OPTIONAL = {"max_lines", "max_words", "tail_window", "max_prose_after", "requires_after", "requires_within",
              "requires_prose_before", "requires_match", "requires_no_match", "group", "expect",
-             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside", "above",
+             "keep_between_prose", "keep_after_prose", "above_first_paragraph", "below_first_paragraph", "min_items", "beside", "above", "below",
              "first_line", "prose_beyond", "with_decoration", "max_chars"}
 _EXPECT_KEYS = {"input", "keeps", INLINE_GROUP, PUBLISHED_GROUP} | set(METADATA_FIELDS)
 _ID_SHAPE = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -192,16 +192,16 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, "'above_first_paragraph' and 'below_first_paragraph' exclude each other")
     with_decoration = _action_flag(raw, "with_decoration", source, rid, ("drop_line", "drop_block", "drop_tail"))
     max_chars = _positive_int(raw, "max_chars", 0, source, rid) if "max_chars" in raw else None
-    placed_by = {key: _string_list(raw, key, source, rid) for key in ("beside", "above")}
+    placed_by = {key: _string_list(raw, key, source, rid) for key in ("beside", "above", "below")}
     for key, named in placed_by.items():
         if key in raw and (raw["action"] != "drop_line" or not named):
             raise _fail(source, rid, f"'{key}' is a non-empty list of rule ids, for drop_line rules only")
     first_line = _action_flag(raw, "first_line", source, rid)
     if first_line and not any(placed_by.values()):
-        raise _fail(source, rid, "'first_line' is for rules placed by 'beside' or 'above' only")
+        raise _fail(source, rid, "'first_line' is for rules placed by 'beside', 'above' or 'below' only")
     prose_beyond = _action_flag(raw, "prose_beyond", source, rid)
-    if prose_beyond and not placed_by["beside"]:
-        raise _fail(source, rid, "'prose_beyond' is for rules placed by 'beside' only")
+    if prose_beyond and not (placed_by["beside"] or placed_by["below"]):
+        raise _fail(source, rid, "'prose_beyond' is for rules placed by 'beside' or 'below' only")
     rule = Rule(
         id=rid,
         description=raw["description"].strip(),
@@ -227,6 +227,7 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         min_items=_positive_int(raw, "min_items", 2, source, rid, minimum=2),
         beside=placed_by["beside"],
         above=placed_by["above"],
+        below=placed_by["below"],
         first_line=first_line,
         prose_beyond=prose_beyond,
         max_chars=max_chars,
@@ -442,7 +443,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
                 seen[rule.id] = rule.source
                 rules.append(rule)
     for rule in rules:
-        for key, named in (("beside", rule.beside), ("above", rule.above)):
+        for key, named in (("beside", rule.beside), ("above", rule.above), ("below", rule.below)):
             unknown = [rid for rid in named if rid not in seen]
             if unknown:
                 errors.append(str(_fail(rule.source, rule.id, f"'{key}' names unknown rule id(s) {', '.join(unknown)}")))

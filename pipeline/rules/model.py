@@ -100,6 +100,9 @@ class Rule:
     #: drop_line: the rule is tried only on the line right above a line these rules removed,
     #: the first line kept included (a masthead stands above its tagline; a headline never does)
     above: tuple[str, ...] = ()
+    #: drop_line: the rule is tried only on the line right below a line these rules removed (an
+    #: ad's copy stands under its label; the paragraph above the label is the article's)
+    below: tuple[str, ...] = ()
     #: with ``beside`` or ``above``: the rule removes the document's first non-blank line only (a
     #: skip link in a language no rule knows leads the page, right above its masthead; further
     #: down, a short line above a masthead's name is a heading of the page)
@@ -145,7 +148,7 @@ class Rule:
     beside_only: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "beside_only", bool(self.beside or self.above))
+        object.__setattr__(self, "beside_only", bool(self.beside or self.above or self.below))
 
     @cached_property
     def compiled(self) -> regex.Pattern[str]:
@@ -251,14 +254,14 @@ class RuleSet:
 
     @cached_property
     def beside_rules(self) -> tuple[Rule, ...]:
-        """The rules tried only beside or above a line other rules removed (``beside``,
-        ``above``), in order."""
+        """The rules tried only beside, above or below a line other rules removed (``beside``,
+        ``above``, ``below``), in order."""
         return tuple(rule for rule in self.rules if rule.beside_only)
 
     @cached_property
     def beside_triggers(self) -> frozenset[str]:
-        """The ids of the rules whose removals the ``beside`` and ``above`` rules are tried next to."""
-        return frozenset(rid for rule in self.beside_rules for rid in (*rule.beside, *rule.above))
+        """The ids of the rules whose removals the ``beside``, ``above`` and ``below`` rules are tried next to."""
+        return frozenset(rid for rule in self.beside_rules for rid in (*rule.beside, *rule.above, *rule.below))
 
     def selected(self, mask: int) -> tuple[Rule, ...]:
         """The rules whose bits are set in ``mask`` (from :meth:`Screen.candidates`), in order;
@@ -324,6 +327,7 @@ class RuleSet:
                          *((r.min_items,) if r.action == "drop_list" else ()),
                          *(("beside", *r.beside) if r.beside else ()),
                          *(("above", *r.above) if r.above else ()),
+                         *(("below", *r.below) if r.below else ()),
                          *(("first_line",) if r.first_line else ()),
                          *(("prose_beyond",) if r.prose_beyond else ()),
                          *(("max_chars", r.max_chars) if r.max_chars is not None else ())):

@@ -67,7 +67,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 8
+PROTECTIONS_VERSION = 9
 
 
 def load_line_model() -> LineModel:

@@ -297,8 +297,9 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
     first line no rule removed is left alone: it is the headline, however short. An ``above``
     rule is tried on the line right above its rules' removals only, and on the first line kept
     too: the line right above a masthead's tagline is the masthead, in a text that lost its
-    headline as in one that kept it below. A ``first_line`` rule is tried on the document's
-    first non-blank line only.
+    headline as in one that kept it below. A ``below`` rule is tried on the line right below its
+    rules' removals only: an ad's copy under its label (the paragraph above the label is the
+    article's). A ``first_line`` rule is tried on the document's first non-blank line only.
 
     ``triggers``: the removed lines (and their rules' ids) some beside rule names
     (``trigger_ids``). A line a beside rule removes is a trigger in its turn, when a beside rule
@@ -314,7 +315,8 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                 continue
             for rule in beside_rules:
                 over = j < i and trigger in rule.above  # the line right above the trigger, the first kept included
-                if trigger not in rule.beside and not over:
+                under = j > i and trigger in rule.below  # the line right below it
+                if trigger not in rule.beside and not over and not under:
                     continue
                 if rule.first_line and _nonblank_neighbour(lines, j, -1) is not None:
                     continue
