@@ -103,7 +103,7 @@ class Rule:
     #: drop_line: the rule is tried only on the line right below a line these rules removed (an
     #: ad's copy stands under its label; the paragraph above the label is the article's)
     below: tuple[str, ...] = ()
-    #: with ``beside`` or ``above``: the rule removes the document's first non-blank line only (a
+    #: with ``beside``, ``above`` or ``below``: the rule removes the document's first non-blank line only (a
     #: skip link in a language no rule knows leads the page, right above its masthead; further
     #: down, a short line above a masthead's name is a heading of the page)
     first_line: bool = False
