@@ -550,8 +550,9 @@ def test_an_ads_pitch_goes_beside_its_label_inside_the_article_and_a_subheading_
     assert pitch in lines and not removed
 
 
-#: A site's rule the ``beside``/``above`` rule is placed by, with a page where it applies: the
-#: placed rule removes "Jane Roe" beside a stamp, and "Harbour Lamp" right above a slogan.
+#: A site's rule the ``beside``/``above``/``below`` rule is placed by, with a page where it applies:
+#: the placed rule removes "Jane Roe" beside a stamp, "Harbour Lamp" right above a slogan, and
+#: "John Doe" right below an ad's label (not "Jane Roe" above it).
 _PLACEMENT_CASES = {
     "beside": ("site-stamp", "^Stamp \\d+$", "Stamp 12", "Stamp duty rose.",
                ["A headline of the day", "Jane Roe", "Stamp 12", "", PROSE[0], "John Doe", PROSE[1]],
@@ -559,12 +560,15 @@ _PLACEMENT_CASES = {
     "above": ("site-slogan", "^Since \\d{4}$", "Since 1998", "Since 1998, prices rose.",
               ["Harbour Lamp", "Since 1998", "Jane Roe", "", PROSE[0], PROSE[1]],
               [("site-name", "Harbour Lamp"), ("site-slogan", "Since 1998")]),
+    "below": ("site-ad", "^Ad \\d+$", "Ad 12", "Ad hoc rules apply.",
+              ["A headline of the day", "Jane Roe", "Ad 12", "John Doe", "", PROSE[0], PROSE[1]],
+              [("site-ad", "Ad 12"), ("site-name", "John Doe")]),
 }
 
 
 @pytest.mark.parametrize("key", sorted(_PLACEMENT_CASES))
 def test_placed_rules_are_checked_when_loading_and_follow_their_rules(tmp_path, key):
-    """``beside`` and ``above`` name drop_line rules that exist (a load error otherwise), and the
+    """``beside``, ``above`` and ``below`` name drop_line rules that exist (a load error otherwise), and the
     placed rule removes its line only where they put it, screened or not."""
     anchor, pattern, match, no_match, page, expected = _PLACEMENT_CASES[key]
     rule = textwrap.dedent(f'''
@@ -786,19 +790,3 @@ def test_an_ads_copy_goes_under_its_label_and_the_paragraph_above_the_label_stay
     quote = "Harbour Master Ines Moreau: “We will need the ropes by spring,” she said."
     lines, removed, _, _ = _strip("Harbour wall repairs start", "", PROSE[0], "", "Advertisement", quote, "", PROSE[1])
     assert quote in lines
-
-
-def test_a_below_rule_names_known_rules_only(tmp_path):
-    rule = textwrap.dedent('''
-        [[rule]]
-        id = "copy"
-        description = "An ad's copy."
-        pattern = '^[A-Z][a-z]+ [a-z]+$'
-        case = "sensitive"
-        action = "drop_line"
-        below = ["no-such-rule"]
-        match = ["Boats moored"]
-        no_match = ["boats"]
-    ''')
-    with pytest.raises(RuleError, match="'below' names unknown rule id"):
-        _site_rules(tmp_path, rule)
