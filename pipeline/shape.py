@@ -40,6 +40,10 @@ QUESTION_MARKS = frozenset(c for c in _SENTENCE_TERMINALS if "QUESTION" in unico
 #: article as boilerplate and so, by its own safeguard, removed nothing).
 TIBETAN_SHADS = frozenset("\u0f0d\u0f0e\u0f0f\u0f10\u0f11\u0f12")
 FULL_STOPS = _SENTENCE_TERMINALS - QUESTION_MARKS | {"…"} | TIBETAN_SHADS
+#: The marks that end a sentence, in any script: its full stops and question marks, the danda of
+#: Hindi as much as the Latin full stop. The line model's prose gate and the metadata stage's test
+#: of a Chinese or Japanese headline (no headline ends as a sentence) share them.
+SENTENCE_ENDS = FULL_STOPS | QUESTION_MARKS
 del _BMP
 #: The letters and marks of the scripts that end a sentence with a space and no mark: Thai and
 #: Lao (Unicode gives them no sentence terminal). A paragraph of Thai ends with a letter, as a

@@ -39,7 +39,15 @@ from pathlib import Path
 
 import regex
 
-from pipeline.shape import FULL_STOPS, QUESTION_MARKS, QUOTE_SPACES, WORD_CHARS, ends_unmarked, reaches_width
+from pipeline.shape import (
+    FULL_STOPS,
+    QUESTION_MARKS,
+    QUOTE_SPACES,
+    SENTENCE_ENDS,
+    WORD_CHARS,
+    ends_unmarked,
+    reaches_width,
+)
 
 #: Word runs: Unicode \w (letters, digits, underscore) and the combining marks within words
 #: (the vowel signs of Devanagari, Thai or Tamil, where ``re``'s \w alone would cut a word).
@@ -156,11 +164,6 @@ def line_keys(line: str, stopwords: frozenset[str] | set[str]) -> tuple[list[str
     lexical += [f"b{a} {b}" for a, b in zip(["^", *words], words, strict=False)]
     lexical.append(f"b{words[-1]} $")
     return keys, lexical, _SCALES[m]
-
-
-#: The marks that end a sentence, for the prose gate: a script's own full stops and question
-#: marks (:data:`pipeline.shape.FULL_STOPS`), the danda of Hindi as much as the Latin full stop.
-SENTENCE_ENDS = FULL_STOPS | QUESTION_MARKS
 
 
 #: A line this long or longer is prose whoever it addresses (:func:`addresses_reader`).

@@ -72,13 +72,12 @@ from pipeline.linemodel.features import (
     ADDRESS_MAX_CHARS,
     CLOSERS,
     CLOSERS_AND_SPACES,
-    SENTENCE_ENDS,
     UNMARKED_GATE_FACTOR,
     addresses_reader,
     final_char,
     line_keys,
 )
-from pipeline.shape import ends_unmarked, is_row, looks_like_title, reaches_width, reads_as_byline
+from pipeline.shape import SENTENCE_ENDS, ends_unmarked, is_row, looks_like_title, reaches_width, reads_as_byline
 
 #: The shipped model, inside the package (so the wheel carries it).
 DEFAULT_PATH = Path(__file__).resolve().parent / "line_model.json.gz"

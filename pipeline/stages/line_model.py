@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from pipeline.document import Document, Removal
 from pipeline.options import CleanOptions
 from pipeline.shape import (
+    SENTENCE_ENDS,
     ends_unmarked,
     is_row,
     looks_like_headline,
@@ -67,7 +68,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 9
+PROTECTIONS_VERSION = 10
 
 
 def load_line_model() -> LineModel:
@@ -338,7 +339,7 @@ def _sentences_beside_prose(lines: list[str], found: set[int]) -> Iterator[int]:
     ``found``: the lines the model would remove this round, a paragraph among them no evidence.
     (On wceb-dev's dev pages the model removed 15 such lines after a paragraph: 14 were main
     text. Before a paragraph too, the development news corpora lose no boilerplate line more.)"""
-    from pipeline.linemodel.features import SENTENCE_ENDS, addresses_reader, final_char
+    from pipeline.linemodel.features import addresses_reader, final_char
 
     last = len(lines) - 1
     for index in sorted(found):

@@ -19,6 +19,7 @@ from pipeline import flags as F
 from pipeline.document import Document
 from pipeline.rules.model import PUBLISHED_GROUP
 from pipeline.shape import (
+    SENTENCE_ENDS,
     ends_unmarked,
     final_mark,
     is_row,
@@ -32,7 +33,7 @@ from pipeline.stages import Stage
 
 #: The version of how a leading line is taken as the title (:func:`leading_title`): it enters
 #: the fingerprint, so that a batch reruns what a change to it affects.
-TITLES_VERSION = 8
+TITLES_VERSION = 9
 #: Longest line still taken as a leading headline; shorter than the minimum
 #: it is more likely a section label ("Science", "Food & Drink") than a title.
 TITLE_MAX_WORDS = 30
@@ -54,8 +55,6 @@ TITLE_MIN_UNMARKED_CHARS = 25
 #: line model's title protection passes over it (:func:`~pipeline.stages.line_model._titles`).
 TITLE_MIN_UNSPACED_CHARS = 8
 TITLE_MAX_UNSPACED_CHARS = 40
-#: How a sentence of Chinese or Japanese (or a Latin one quoted in it) ends: no headline does.
-_SENTENCE_MARKS = "。！？.!?…"
 #: A dash with a space either side: between a masthead's name and its slogan.
 _SPACED_DASHES = (" — ", " ― ", " – ", " - ")
 #: Fewer letters than this and language identification is a guess: leave it None.
@@ -316,7 +315,7 @@ def fits_unspaced_headline(line: str) -> bool:
     phrases count as few words, so without this no such headline was taken as the title (none of
     the six in the development corpora)."""
     return written_unspaced(line) and TITLE_MIN_UNSPACED_CHARS <= len(line) <= TITLE_MAX_UNSPACED_CHARS \
-        and final_mark(line) not in _SENTENCE_MARKS and not any(dash in line for dash in _SPACED_DASHES) \
+        and final_mark(line) not in SENTENCE_ENDS and not any(dash in line for dash in _SPACED_DASHES) \
         and not reads_as_dateline(line)
 
 
