@@ -86,6 +86,9 @@ from pipeline.stages.metadata import (
         ("Lâpôsö, 4 Ngberere 2024", "2024-10-04"),  # Sango
         ("सोमवार, 3 नोव्हेंबर 2025", "2025-11-03"),  # Marathi
         ("Vandrédi 9 jiyé 2024", "2024-07-09"),  # Louisiana Creole
+        ("دوشنبه ۳ آوریل ۲۰۲۳ – ساعت ۸:۰۵", "2023-04-03"),  # Persian: Western month names, Persian digits
+        ("جمعه ۱۲ مه ۲۰۲۳", "2023-05-12"),
+        ("Sabbadu 9 di dicembri 2023, ori 10.00", "2023-12-09"),  # Gallurese
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -377,3 +380,34 @@ def test_a_chinese_headline_is_the_title():
             "市政府講，碼頭以後逐日早起六點開到暗時八點，停船免錢，但是愛先登記。")
     doc = clean_text(text)
     assert (doc.title, doc.date) == ("河口老碼頭重開 漁民講「終於等到」", "2024-04-09")
+
+
+def test_a_japanese_byline_names_the_author():
+    """A Japanese byline labels the writer with a full-width colon ('書き手：'), and the name has
+    no capitals and perhaps no space, so the spaced-name bylines cannot take it (release 34 left
+    the author empty and the line to the model)."""
+    text = ("里の浜ぬ塩田、五十年ぶりに火ば入れりょん\n書き手：里山 はるみ\n2025年6月2日（月）\n\n"
+            "浜ぬ塩田ち、五十年ぶりに釜ぬ火が入ったちゅ。村ぬ年寄りたちが、昔ぬやり方ば子どもたちに教えゆん。\n\n"
+            "塩や秋ぬ祭りち配られて、残りや村ぬ店ち売られゆんちゅ。")
+    doc = clean_text(text)
+    assert (doc.author, doc.date) == ("里山 はるみ", "2025-06-02")
+    assert ("byline-unspaced-name", "書き手：里山 はるみ") in [(r.rule, r.text) for r in doc.removed]
+
+
+def test_a_headline_less_page_loses_its_summary_kicker_and_gets_no_title():
+    """A page with no headline opens on a skip link, the masthead, a credit, a dateline and a
+    house summary ('The whole catch in one knot: …'). Release 34 took the summary as the title and
+    the skip link went only because it stood above that "headline"; now the summary is furniture
+    (summary-lead), the skip link goes as one that leads into the story (above-masthead-link),
+    and the page has no title."""
+    text = ("Lift the latch — into the story →\nTHE HARBOUR LAMP · Lit every evening since 1902\n"
+            "Written by Ines Moreau\nPublished Monday 2 June 2025, 08:10\n"
+            "The whole catch in one knot: the harbour trust buys the last trawler for its museum\n\n"
+            "The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(text)
+    assert doc.title is None
+    assert doc.text.startswith("The harbour trust has bought")
+    removed = {r.text: r.rule for r in doc.removed}
+    assert removed["Lift the latch — into the story →"] == "above-masthead-link"
+    assert removed["The whole catch in one knot: the harbour trust buys the last trawler for its museum"] == "summary-lead"
