@@ -116,8 +116,8 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh54", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh55", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh56", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh57", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh58", RESERVED, _NEXT),
+    Corpus("corpus_fresh57", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh58", HELD_OUT, _FIRST_CONTACT),
 )
 
 
