@@ -118,6 +118,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh56", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh57", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh58", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh59", RESERVED, _NEXT),
 )
 
 
