@@ -89,6 +89,8 @@ from pipeline.stages.metadata import (
         ("دوشنبه ۳ آوریل ۲۰۲۳ – ساعت ۸:۰۵", "2023-04-03"),  # Persian: Western month names, Persian digits
         ("جمعه ۱۲ مه ۲۰۲۳", "2023-05-12"),
         ("Sabbadu 9 di dicembri 2023, ori 10.00", "2023-12-09"),  # Gallurese
+        ("دووشەممە ٣ی ئۆکتۆبەر ٢٠٢٣ — سەعات ٨:٠٠", "2023-10-03"),  # Sorani/Hawrami: the day takes the ezafe
+        ("יך שנבה, 5 נואמבר 2023", "2023-11-05"),  # Judeo-Persian in Hebrew letters
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -411,3 +413,22 @@ def test_a_headline_less_page_loses_its_summary_kicker_and_gets_no_title():
     removed = {r.text: r.rule for r in doc.removed}
     assert removed["Lift the latch — into the story →"] == "above-masthead-link"
     assert removed["The whole catch in one knot: the harbour trust buys the last trawler for its museum"] == "summary-lead"
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("Wen write: Malia Kealoha", "Malia Kealoha"),  # Hawaii Pidgin
+    ("Stori rait bai: Tomasi Nona", "Tomasi Nona"),  # Torres Strait Creole
+    ("Nıvıştə: Aygün Lənkəranlı", "Aygün Lənkəranlı"),  # Talysh
+    ("لکھنے والی: ثمینہ خانم", "ثمینہ خانم"),  # Dakhini: a caseless script
+])
+def test_a_byline_under_a_label_no_rule_knows_names_the_author_beside_its_dateline(byline, author):
+    """Every language labels its writer in its own words; the place under the headline and beside
+    the dateline tells the byline (labelled-name-byline, a placed rule that captures the author:
+    release 35 removed such lines through the model and left the author empty). The same line
+    far from any dateline, or a photo credit in its place, names no author."""
+    body = ("The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\nMonday, 5 June 2023\n\n{body}")
+    assert doc.author == author
+    assert ("labelled-name-byline", byline) in [(r.rule, r.text) for r in doc.removed]
+    assert clean_text(f"Harbour trust buys the last trawler for its museum\nPhoto: Malia Kealoha\nMonday, 5 June 2023\n\n{body}").author is None

@@ -139,11 +139,7 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     text = line
     while found is not None:
         rule, m = found
-        groups = rule.compiled.groupindex
-        if groups:
-            # in the whole pattern's group order: a match of one branch knows only its own groups
-            verdict.captures += [(k, v.strip()) for k, v in sorted(m.groupdict().items(), key=lambda kv: groups[kv[0]])
-                                 if v and v.strip() and k not in (INLINE_GROUP, MARKER_GROUP)]
+        verdict.captures += _captures(rule, m)
         if rule.action == "drop_list":
             if verdict.list_rule is None:  # provisional: a rule that drops the line outright wins
                 verdict.list_rule, verdict.marker = rule, _DIGITS.sub("0", m.group(MARKER_GROUP))
@@ -162,6 +158,18 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
         found = _first_match(text, rules, used, timeouts, timeout) if text else None
     verdict.kept = text
     return verdict
+
+
+def _captures(rule: Rule, m: regex.Match[str]) -> list[tuple[str, str]]:
+    """The metadata a rule's match captures (its named groups but the inline and marker ones),
+    in the whole pattern's group order: a match of one branch knows only its own groups. A
+    placed rule captures as a line rule does (a labelled byline beside its dateline names the
+    author)."""
+    groups = rule.compiled.groupindex
+    if not groups:
+        return []
+    return [(k, v.strip()) for k, v in sorted(m.groupdict().items(), key=lambda kv: groups[kv[0]])
+            if v and v.strip() and k not in (INLINE_GROUP, MARKER_GROUP)]
 
 
 def strip_boilerplate(
@@ -339,7 +347,7 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                         continue
                 elif (j == first and not over) or i > paragraph or j > paragraph:
                     break
-                verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j])
+                verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j], captures=_captures(rule, found))
                 kept[j], owner[j] = "", rule
                 if rule.id in trigger_ids:
                     pending.append((j, rule.id))
