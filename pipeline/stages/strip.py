@@ -139,7 +139,7 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     text = line
     while found is not None:
         rule, m = found
-        verdict.captures += _captures(rule, m)
+        verdict.captures += rule_captures(rule, m)
         if rule.action == "drop_list":
             if verdict.list_rule is None:  # provisional: a rule that drops the line outright wins
                 verdict.list_rule, verdict.marker = rule, _DIGITS.sub("0", m.group(MARKER_GROUP))
@@ -160,7 +160,7 @@ def judge_line(line: str, rules: RuleSet | Sequence[Rule], timeout: float | None
     return verdict
 
 
-def _captures(rule: Rule, m: regex.Match[str]) -> list[tuple[str, str]]:
+def rule_captures(rule: Rule, m: regex.Match[str]) -> list[tuple[str, str]]:
     """The metadata a rule's match captures (its named groups but the inline and marker ones),
     in the whole pattern's group order: a match of one branch knows only its own groups. A
     placed rule captures as a line rule does (a labelled byline beside its dateline names the
@@ -347,7 +347,7 @@ def _drop_beside(beside_rules: Sequence[Rule], trigger_ids: frozenset[str], trig
                         continue
                 elif (j == first and not over) or i > paragraph or j > paragraph:
                     break
-                verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j], captures=_captures(rule, found))
+                verdicts[j] = _LineVerdict(kept="", rule=rule, dropped=lines[j], captures=rule_captures(rule, found))
                 kept[j], owner[j] = "", rule
                 if rule.id in trigger_ids:
                     pending.append((j, rule.id))
