@@ -431,4 +431,5 @@ def test_a_byline_under_a_label_no_rule_knows_names_the_author_beside_its_dateli
     doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\nMonday, 5 June 2023\n\n{body}")
     assert doc.author == author
     assert ("labelled-name-byline", byline) in [(r.rule, r.text) for r in doc.removed]
+    assert clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\n\n{body}").author is None
     assert clean_text(f"Harbour trust buys the last trawler for its museum\nPhoto: Malia Kealoha\nMonday, 5 June 2023\n\n{body}").author is None
