@@ -117,8 +117,8 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh55", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh56", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh57", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh58", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh59", RESERVED, _NEXT),
+    Corpus("corpus_fresh58", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh59", HELD_OUT, _FIRST_CONTACT),
 )
 
 
