@@ -91,6 +91,14 @@ from pipeline.stages.metadata import (
         ("Sabbadu 9 di dicembri 2023, ori 10.00", "2023-12-09"),  # Gallurese
         ("دووشەممە ٣ی ئۆکتۆبەر ٢٠٢٣ — سەعات ٨:٠٠", "2023-10-03"),  # Sorani/Hawrami: the day takes the ezafe
         ("יך שנבה, 5 נואמבר 2023", "2023-11-05"),  # Judeo-Persian in Hebrew letters
+        ("Ravuntlhanu, 3 Hukuri 2023 – 10:00", "2023-11-03"),  # Xitsonga
+        ("Tenitei, 7 Eberi 2024", "2024-04-07"),  # Gilbertese
+        ("Ku wa mbere, 2 Nyakanga 2023", "2023-09-02"),  # Kirundi
+        ("Ḽavhuvhili, 5 Lambamai 2024 – 08:30", "2024-04-05"),  # Tshivenḓa
+        ("Aso Toe, 12 Oketopa 2023", "2023-10-12"),  # Tuvaluan
+        ("ⴰⵙⵉⵏⴰⵙ 9 ⵏⵓⵡⴰⵏⴱⵉⵔ 2023", "2023-11-09"),  # Tamazight in Tifinagh
+        ("Altine, 20 / 11 / 2023 – waktu 8:00", "2023-11-20"),  # Pular: spaced slashes
+        ("singhgiz it, 2024 nienz 3 nyied 4 hauh – 8:10", "2024-03-04"),  # Zhuang: year, month and day named after their numbers
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -433,3 +441,35 @@ def test_a_byline_under_a_label_no_rule_knows_names_the_author_beside_its_dateli
     assert ("labelled-name-byline", byline) in [(r.rule, r.text) for r in doc.removed]
     assert clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\n\n{body}").author is None
     assert clean_text(f"Harbour trust buys the last trawler for its museum\nPhoto: Malia Kealoha\nMonday, 5 June 2023\n\n{body}").author is None
+
+
+def test_a_headline_less_page_whose_byline_stands_first_above_its_dateline_names_the_author():
+    """With its skip link, masthead and section trail gone, a headline-less page's labelled byline
+    is the first line kept, right above the dateline: it goes and names the author (release 36
+    kept it as the page's title), with the writer's role after the name."""
+    text = ("Untie the boat and row straight through to the story ↓\n"
+            "The Harbour Tiller — “Wet decks, dry copy, no excuses”\n"
+            "Quay talk » Penrhyn » Boats\n"
+            "Off the slipway: Rhian Pugh, our woman with the tide tables\n"
+            "Monday, 5 June 2023 – 08:10\n\n"
+            "The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(text)
+    assert doc.title is None
+    assert doc.author == "Rhian Pugh"
+    assert doc.text.startswith("The harbour trust has bought")
+
+
+@pytest.mark.parametrize("credit, author", [
+    ("Planed smooth and waxed by our joinery correspondent, Huw Pennant", "Huw Pennant"),  # the role first
+    ("Pressed for you by Mair Lloyd, our woman at the cider press", "Mair Lloyd"),  # 'for you'
+    ("Chipped off the block by Tam Rorie, our man with the chisel and mallet", "Tam Rorie"),  # a longer role
+])
+def test_a_credit_in_the_house_words_names_the_author(credit, author):
+    """participle-credit: the work, 'by' and the writer, in the house's words; release 36 left
+    these to the model, which removed them and named no author."""
+    doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{credit}\n\n"
+                     "The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+                     "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    assert doc.author == author
+    assert ("participle-credit", credit) in [(r.rule, r.text) for r in doc.removed]
