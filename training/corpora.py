@@ -119,6 +119,7 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh57", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh58", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh59", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh60", RESERVED, _NEXT),
 )
 
 
