@@ -249,10 +249,16 @@ def starts_lower(line: str) -> bool:
     return line[:1].islower() and _ELIDED_ARTICLE.match(line) is None
 
 
+#: An arrow that opens a line makes it a link ("↩ Back to the yard", "← Older posts"), never a headline.
+_LEADING_ARROW = regex.compile(r"^[\p{Block=Arrows}\p{Block=Supplemental_Arrows_A}\p{Block=Supplemental_Arrows_B}"
+                               r"\p{Block=Miscellaneous_Symbols_And_Arrows}]")
+
+
 def looks_like_title(line: str, max_words: int, min_words: int) -> bool:
     """A headline that can stand as a document's title: :func:`looks_like_headline`, and it
-    starts with a capital or a digit (or an elided article before one, :func:`starts_lower`) and
-    does not end like a label (``:``, ``,``, ``;``)."""
-    if not line or starts_lower(line) or line.endswith((":", ",", ";")):
+    starts with a capital or a digit (or an elided article before one, :func:`starts_lower`), not
+    with an arrow (:data:`_LEADING_ARROW`: a back link, which the rules test without its
+    pictograph), and does not end like a label (``:``, ``,``, ``;``)."""
+    if not line or starts_lower(line) or _LEADING_ARROW.match(line) or line.endswith((":", ",", ";")):
         return False
     return looks_like_headline(line, max_words, min_words)

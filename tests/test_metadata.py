@@ -99,6 +99,11 @@ from pipeline.stages.metadata import (
         ("ⴰⵙⵉⵏⴰⵙ 9 ⵏⵓⵡⴰⵏⴱⵉⵔ 2023", "2023-11-09"),  # Tamazight in Tifinagh
         ("Altine, 20 / 11 / 2023 – waktu 8:00", "2023-11-20"),  # Pular: spaced slashes
         ("singhgiz it, 2024 nienz 3 nyied 4 hauh – 8:10", "2024-03-04"),  # Zhuang: year, month and day named after their numbers
+        ("Atani, 18 Mayi 2026 – 9:15", "2026-05-18"),  # Dagbani
+        ("Monite, 1 Tisema 2025", "2025-12-01"),  # Wallisian
+        ("Pali Cibili, 31 Malichi 2026", "2026-03-31"),  # Bemba
+        ("Lamubeli, 6 Janyuali 2026 – 9:00", "2026-01-06"),  # Lozi
+        ("uMvulo, 18 Agasti 2025", "2025-08-18"),  # Northern Ndebele
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
@@ -473,3 +478,30 @@ def test_a_credit_in_the_house_words_names_the_author(credit, author):
                      "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
     assert doc.author == author
     assert ("participle-credit", credit) in [(r.rule, r.text) for r in doc.removed]
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("Tohi e Malia Tauvale", "Malia Tauvale"),  # Wallisian: no colon after the label
+    ("Libhalwe nguThandeka Nkambule", "Thandeka Nkambule"),  # siSwati: 'by' joined to the name
+    ("लेखकः – रामचन्द्रः शास्त्री, नगरवार्ताविभागः", "रामचन्द्रः शास्त्री"),  # Sanskrit: a dash, then a desk
+])
+def test_a_byline_without_a_colon_names_the_author_beside_its_dateline(byline, author):
+    """written-by-name-byline and labelled-name-byline's dash: the byline block's place tells
+    the byline in any language (release 37 left these to the model, which named no author). A
+    title-case heading beside a date is no byline."""
+    body = ("The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\nMonday, 5 June 2023\n\n{body}")
+    assert doc.author == author
+    heading = clean_text(f"Harbour trust buys the last trawler for its museum\nEasy Pineapple Upside-Down Cake\n"
+                         f"Monday, 5 June 2023\n\n{body}")
+    assert heading.author is None
+
+
+def test_a_leading_back_link_with_an_arrow_is_no_title():
+    """A line that opens with an arrow is a link ('↩ Back to the yard'), which the rules test
+    without its pictograph; release 37 took it as a headline-less page's title."""
+    from pipeline.shape import looks_like_title
+    assert not looks_like_title("↩ Voltar ao pátio", 30, 1)
+    assert not looks_like_title("← Back to the harbour page", 30, 1)
+    assert looks_like_title("Harbour trust buys the last trawler", 30, 1)
