@@ -375,12 +375,14 @@ def test_a_heading_over_a_list_is_no_subheading_nor_is_a_list_item():
 
 
 def test_a_row_is_told_by_a_listed_separator_or_a_symbol_repeated_between_words():
+    """A spaced dash counts only twice over: a headline may set one clause off with it."""
     from pipeline.shape import is_row
 
-    for line in ["Front page ◦ Mart Prices ◦ Dales Dos", "News ∣ City ∣ Port", "Home > Arts > Museums", "News · Sport"]:
+    for line in ["Front page ◦ Mart Prices ◦ Dales Dos", "News ∣ City ∣ Port", "Home > Arts > Museums", "News · Sport",
+                 "Quay - Clubs - Rowing and sculling", "Parish – Events – Fêtes"]:
         assert is_row(line), line
     for line in ["Tea + cake at the hall on Sunday", "❄ The Growler ❄", "سکيا ۾ هن وقت 25 نوجوان شامل ۾ آهن",
-                 "Harbour sauna club draws lots"]:
+                 "Harbour sauna club draws lots", "Ferry back on Sunday - but fares rise", "Mill to close – and 40 jobs go – in May - or June"]:
         assert not is_row(line), line
 
 

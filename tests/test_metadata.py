@@ -469,6 +469,7 @@ def test_a_headline_less_page_whose_byline_stands_first_above_its_dateline_names
     ("Planed smooth and waxed by our joinery correspondent, Huw Pennant", "Huw Pennant"),  # the role first
     ("Pressed for you by Mair Lloyd, our woman at the cider press", "Mair Lloyd"),  # 'for you'
     ("Chipped off the block by Tam Rorie, our man with the chisel and mallet", "Tam Rorie"),  # a longer role
+    ("Swum and written by Eilidh Rae, Courier loch editor", "Eilidh Rae"),  # 'swum', an irregular participle
 ])
 def test_a_credit_in_the_house_words_names_the_author(credit, author):
     """participle-credit: the work, 'by' and the writer, in the house's words; release 36 left
@@ -484,6 +485,9 @@ def test_a_credit_in_the_house_words_names_the_author(credit, author):
     ("Tohi e Malia Tauvale", "Malia Tauvale"),  # Wallisian: no colon after the label
     ("Libhalwe nguThandeka Nkambule", "Thandeka Nkambule"),  # siSwati: 'by' joined to the name
     ("लेखकः – रामचन्द्रः शास्त्री, नगरवार्ताविभागः", "रामचन्द्रः शास्त्री"),  # Sanskrit: a dash, then a desk
+    ("Yawandiikibwa Sarah Nakato", "Sarah Nakato"),  # Luganda: a label of one word
+    ("Ditulis Rina Sitompul", "Rina Sitompul"),  # Indonesian: a label of one word
+    ("Gwa nyolwa kuMartha Shikongo", "Martha Shikongo"),  # Ndonga: 'by' joined to the name after the label
 ])
 def test_a_byline_without_a_colon_names_the_author_beside_its_dateline(byline, author):
     """written-by-name-byline and labelled-name-byline's dash: the byline block's place tells
@@ -505,3 +509,26 @@ def test_a_leading_back_link_with_an_arrow_is_no_title():
     assert not looks_like_title("↩ Voltar ao pátio", 30, 1)
     assert not looks_like_title("← Back to the harbour page", 30, 1)
     assert looks_like_title("Harbour trust buys the last trawler", 30, 1)
+
+
+@pytest.mark.parametrize("heading", ["Welcome Anna Berg", "Remembering Jane Smith", "Captain Anna Berg"])
+def test_a_greeting_or_a_title_before_a_name_is_no_one_word_byline(heading):
+    """written-by-name-byline's one-word label (release 39) is never an English greeting, title or
+    '-ing' heading beside the date."""
+    body = ("The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{heading}\nMonday, 5 June 2023\n\n{body}")
+    assert doc.author is None
+
+
+@pytest.mark.parametrize("summary", ["Two-minute summary: the quarry stays shut until spring",
+                                     "Summary: the lido reopens in June with a heated pool",
+                                     "The whole story at one stop: the bus depot moves to Leyburn"])
+def test_a_summary_line_over_a_headline_less_text_is_no_title(summary):
+    """summary-lead (release 39): a house's summary in its own units, or a bare 'Summary:' whose
+    line is no sentence, leads a text that has no headline; release 38 took it as the title."""
+    body = ("The council will reopen the lido in June after a two-year repair of its pool and changing rooms.\n\n"
+            "A heated pool and a new cafe are part of the plan, the leisure trust said on Monday.")
+    doc = clean_text(f"{summary}\n\n{body}")
+    assert doc.title is None
+    assert doc.text.startswith("The council will reopen the lido")
