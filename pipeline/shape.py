@@ -160,7 +160,7 @@ _REPEATED_SEPARATOR = regex.compile(rf"(?<=\S )({_SCRIPTLESS_SYMBOL})(?= \S).*?(
 #: - Model railways", "Sport – Rowing – Regattas"), as a breadcrumb or a menu joins them: a
 #: headline sets a clause off by its dashes ("Mill to close – and 40 jobs go – in May"), never a
 #: list of bare names.
-_SPACED_DASH_ROW = regex.compile(r"^[^\s-–—]+(?: [^\s-–—]+){0,2}(?: ([-–—]) [^\s-–—]+(?: [^\s-–—]+){0,2})(?: \1 [^\s-–—]+(?: [^\s-–—]+){0,2}){1,4}$")
+_SPACED_DASH_ROW = regex.compile(r"^[^\s\-–—]+(?: [^\s\-–—]+){0,2}(?: ([-–—]) [^\s\-–—]+(?: [^\s\-–—]+){0,2})(?: \1 [^\s\-–—]+(?: [^\s\-–—]+){0,2}){1,4}$")
 
 
 def is_row(line: str) -> bool:
