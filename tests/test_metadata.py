@@ -488,6 +488,8 @@ def test_a_credit_in_the_house_words_names_the_author(credit, author):
     ("Yawandiikibwa Sarah Nakato", "Sarah Nakato"),  # Luganda: a label of one word
     ("Ditulis Rina Sitompul", "Rina Sitompul"),  # Indonesian: a label of one word
     ("Gwa nyolwa kuMartha Shikongo", "Martha Shikongo"),  # Ndonga: 'by' joined to the name after the label
+    ("Gisurat ni Rosalie Abad, reporter sa Tingog", "Rosalie Abad"),  # Cebuano: a role after a comma
+    ("Niuki’ ri Andi Nurul Daeng Bau", "Andi Nurul Daeng Bau"),  # Makassarese: a name of four words
 ])
 def test_a_byline_without_a_colon_names_the_author_beside_its_dateline(byline, author):
     """written-by-name-byline and labelled-name-byline's dash: the byline block's place tells
@@ -532,3 +534,24 @@ def test_a_summary_line_over_a_headline_less_text_is_no_title(summary):
     doc = clean_text(f"{summary}\n\n{body}")
     assert doc.title is None
     assert doc.text.startswith("The council will reopen the lido")
+
+
+@pytest.mark.parametrize("byline, author, date", [
+    ("Ana Lima, Post farming correspondent in Tromsø", "Ana Lima", None),  # where the writer is
+    ("Ana Lima, Herald court reporter - Monday, 3 March 2025", "Ana Lima", "2025-03-03"),  # a hyphen, a weekday
+    ("Ana Lima | Times culture writer | Monday 3 March 2025", "Ana Lima", "2025-03-03"),
+    ("Ana Lima ∙ Observer correspondent ∙ Kežmarok", "Ana Lima", None),  # a middle dot, then a place
+    ("Ana Lima for Valley Student Wire - Friday 7 March 2025", "Ana Lima", "2025-03-07"),  # 'for' the wire
+    ("Words: Ana Lima & the Gazette sports desk", "Ana Lima", None),  # the desk's team after the writer
+    ("Written up by Ana Lima (Year 12 journalism)", "Ana Lima", None),  # a note in brackets
+])
+def test_a_byline_with_a_role_a_place_or_a_team_names_the_author(byline, author, date):
+    """byline-with-role, byline and participle-credit (release 40): the role may end in a place,
+    the date may follow a hyphen and a weekday, the writer may write 'for' a wire, with a team or
+    with a note in brackets; release 39 named no author for any of these."""
+    body = ("The harbour trust has bought the last wooden trawler in the town and will moor it by the museum.\n\n"
+            "Volunteers will scrape and paint the hull over the winter, the trust said on Monday.")
+    doc = clean_text(f"Harbour trust buys the last trawler for its museum\n{byline}\n\n{body}")
+    assert doc.author == author
+    if date:
+        assert doc.date == date
