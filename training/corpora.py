@@ -49,8 +49,8 @@ class Corpus:
 _WIDENED = "a development corpus: first contact measured once at an earlier release, then the rules were widened on it and the model trained on it"
 _NEVER = "never trained or tuned on, its errors never read; measured at earlier releases"
 # A release moves three rows along these notes: the last first contact becomes a development
-# corpus, the reserved corpus is held out for this release's first contact, a new one is reserved.
-_JUST_WIDENED = "a development corpus since this release: first contact measured once at the previous one, then the rules were widened on it and the model trained on it"
+# corpus (_WIDENED), the reserved corpus is held out for this release's first contact, a new one
+# is reserved.
 _FIRST_CONTACT = "held out: written blind, its errors never read; first contact at this release"
 _NEXT = "reserved: written blind for the next release's first contact; not measured yet"
 
