@@ -121,8 +121,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh59", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh60", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh61", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh62", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh63", RESERVED, _NEXT),
+    Corpus("corpus_fresh62", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh63", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh64", RESERVED, _NEXT),
 )
 
 
