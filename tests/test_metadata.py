@@ -98,6 +98,13 @@ from pipeline.stages.metadata import (
         ("Aso Toe, 12 Oketopa 2023", "2023-10-12"),  # Tuvaluan
         ("ⴰⵙⵉⵏⴰⵙ 9 ⵏⵓⵡⴰⵏⴱⵉⵔ 2023", "2023-11-09"),  # Tamazight in Tifinagh
         ("Altine, 20 / 11 / 2023 – waktu 8:00", "2023-11-20"),  # Pular: spaced slashes
+        ("vinars, 9 di Avost dal 2024 - 11:40", "2024-08-09"),  # Friulian: 'dal' before the year
+        ("lunis, 3 di Zenâr dal 2025", "2025-01-03"),
+        ("dijous, 3 d'abril de 2025 - 10:15", "2025-04-03"),  # Catalan and Aragonese: an elided 'd''
+        ("chueves, 2 de chunio de 2022", "2022-06-02"),  # Aragonese
+        ("chenàbura, 6 de santandria 2024", "2024-11-06"),  # Sardinian
+        ("asteartea, 2024ko urriaren 8a – 09:30", "2024-10-08"),  # Basque: year, genitive month, day
+        ("2023ko abenduaren 14an", "2023-12-14"),
         ("singhgiz it, 2024 nienz 3 nyied 4 hauh – 8:10", "2024-03-04"),  # Zhuang: year, month and day named after their numbers
         ("Atani, 18 Mayi 2026 – 9:15", "2026-05-18"),  # Dagbani
         ("Monite, 1 Tisema 2025", "2025-12-01"),  # Wallisian
@@ -413,8 +420,9 @@ def test_a_headline_less_page_loses_its_summary_kicker_and_gets_no_title():
     """A page with no headline opens on a skip link, the masthead, a credit, a dateline and a
     house summary ('The whole catch in one knot: …'). Release 34 took the summary as the title and
     the skip link went only because it stood above that "headline"; now the summary is furniture
-    (summary-lead), the skip link goes as one that leads into the story (above-masthead-link),
-    and the page has no title."""
+    (summary-lead), the skip link goes as an arrowed link into the story (arrow-skip-to-article;
+    above-masthead-link, which took it before release 41, would take it too), and the page has
+    no title."""
     text = ("Lift the latch — into the story →\nTHE HARBOUR LAMP · Lit every evening since 1902\n"
             "Written by Ines Moreau\nPublished Monday 2 June 2025, 08:10\n"
             "The whole catch in one knot: the harbour trust buys the last trawler for its museum\n\n"
@@ -424,7 +432,7 @@ def test_a_headline_less_page_loses_its_summary_kicker_and_gets_no_title():
     assert doc.title is None
     assert doc.text.startswith("The harbour trust has bought")
     removed = {r.text: r.rule for r in doc.removed}
-    assert removed["Lift the latch — into the story →"] == "above-masthead-link"
+    assert removed["Lift the latch — into the story →"] == "arrow-skip-to-article"
     assert removed["The whole catch in one knot: the harbour trust buys the last trawler for its museum"] == "summary-lead"
 
 
