@@ -105,6 +105,12 @@ from pipeline.stages.metadata import (
         ("chenàbura, 6 de santandria 2024", "2024-11-06"),  # Sardinian
         ("asteartea, 2024ko urriaren 8a – 09:30", "2024-10-08"),  # Basque: year, genitive month, day
         ("2023ko abenduaren 14an", "2023-12-14"),
+        ("dissabte, 4 de maig de 2024 - 10:15", "2024-05-04"),  # Catalan
+        ("mardi, ils 3. da matg 2024, 09:10", "2024-05-03"),  # Romansh: 'ils' and 'da'
+        ("sabbatu 9 di lugliu 2022", "2022-07-09"),  # Corsican
+        ("lundo, la 3-an de majo 2024", "2024-05-03"),  # Esperanto: the day's accusative '-an'
+        ("dimenge 2 de julhet de 2023", "2023-07-02"),  # Occitan
+        ("martes, 4 de xuño de 2024", "2024-06-04"),  # Galician
         ("singhgiz it, 2024 nienz 3 nyied 4 hauh – 8:10", "2024-03-04"),  # Zhuang: year, month and day named after their numbers
         ("Atani, 18 Mayi 2026 – 9:15", "2026-05-18"),  # Dagbani
         ("Monite, 1 Tisema 2025", "2025-12-01"),  # Wallisian
