@@ -350,9 +350,11 @@ def _strip(*lines: str):
 def test_a_teaser_list_goes_with_its_label_whatever_the_label_says(label):
     lines, removed, _, _ = _strip(PROSE[0], PROSE[1], "", label, *TEASERS, "", PROSE[2])
     assert [r.text for r in removed] == [label, *TEASERS]
-    # a label behind an ornament that says "more" is ornament-label's, and its block takes the
-    # headlines after it; either way the whole run goes, under one rule
-    assert len({r.rule for r in removed}) == 1 and {r.rule for r in removed} <= {"teaser-list", "ornament-label"}
+    # a label behind an ornament that says "more" is ornament-label's, and 'More <topic> news' is
+    # read-more-block's by its wording; their blocks take the headlines after them. Either way the
+    # whole run goes, under one rule
+    assert len({r.rule for r in removed}) == 1
+    assert {r.rule for r in removed} <= {"teaser-list", "ornament-label", "read-more-block"}
     assert [line for line in lines if line] == PROSE
 
 
