@@ -82,6 +82,10 @@ from pipeline.stages.metadata import (
         ("Paraštuj, 7 februaro 2025", "2025-02-07"),  # Vlax Romani
         ("禮拜二，2024年4月9號 早起8:20", "2024-04-09"),  # Chinese: year, month, day; 號 for the day in Min
         ("2025年3月1日（土）", "2025-03-01"),  # Japanese
+        ("등록 2025년 11월 3일 월요일 09:10", "2025-11-03"),  # Korean: 년, 월, 일
+        # a date in a calendar the month names do not know, then the Western one: the Western
+        # one is found, though the first date form matches the other first
+        ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
         ("ဗုဒ္ဓဟူးနေ့၊ 12 ဇူလိုင် 2024", "2024-07-12"),  # Burmese
         ("Lâpôsö, 4 Ngberere 2024", "2024-10-04"),  # Sango
         ("सोमवार, 3 नोव्हेंबर 2025", "2025-11-03"),  # Marathi

@@ -141,8 +141,9 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[./ ·—–-])(?P<roman>[ivx]{1,4})(?P=sep)(?P<year>\d{4})(?!\d)", regex.I),
     regex.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.|ی|-an)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
     regex.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", regex.I),
-    # 2024年4月9日 (Chinese and Japanese; Taiwanese and Min papers write 號 or 号 for the day)
-    regex.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日號号]"),
+    # 2024年4月9日 (Chinese and Japanese; Taiwanese and Min papers write 號 or 号 for the day), and
+    # Korean's 2024년 4월 9일
+    regex.compile(r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<mon>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日號号일]"),
     # 2024. szeptember 9., as Hungarian writes a date: year, month, day
     regex.compile(rf"(?<!\d)(?P<year>\d{{4}})\.\s+{_MONTH}\s+(?P<day>\d{{1,2}})(?!\d)", regex.I),
     # 2024 m. vasario 3 d. (Lithuanian) and 2024. gada 13. jūlijā (Latvian): the year first
@@ -225,22 +226,22 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
     if _SLASHED.search(value):
         return _slashed_date(value, dayfirst)
     for form in _DATE_FORMS:
-        m = form.search(value)
-        if not m:
-            continue
-        parts = m.groupdict()
-        if parts.get("mon"):
-            month: int | None = int(parts["mon"])
-        elif parts.get("roman"):
-            month = ROMAN_MONTHS.get(parts["roman"].lower())
-        else:
-            month = MONTHS.get(parts["month"].lower())
-        if month is None:
-            continue
-        try:
-            return dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
-        except ValueError:
-            continue
+        # every match, not only the first: a line may give the date in a calendar the month
+        # names do not know, then in the Western one ("۱ آبان ۱۴۰۴ (۲۳ اکتبر ۲۰۲۵)")
+        for m in form.finditer(value):
+            parts = m.groupdict()
+            if parts.get("mon"):
+                month: int | None = int(parts["mon"])
+            elif parts.get("roman"):
+                month = ROMAN_MONTHS.get(parts["roman"].lower())
+            else:
+                month = MONTHS.get(parts["month"].lower())
+            if month is None:
+                continue
+            try:
+                return dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
+            except ValueError:
+                continue
     return None
 
 
