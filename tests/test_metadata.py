@@ -83,6 +83,7 @@ from pipeline.stages.metadata import (
         ("禮拜二，2024年4月9號 早起8:20", "2024-04-09"),  # Chinese: year, month, day; 號 for the day in Min
         ("2025年3月1日（土）", "2025-03-01"),  # Japanese
         ("등록 2025년 11월 3일 월요일 09:10", "2025-11-03"),  # Korean: 년, 월, 일
+        ("ಹುಬ್ಬಳ್ಳಿ, ಅಕ್ಟೋಬರ್ 14, 2025", "2025-10-14"),  # Kannada
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
         ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
