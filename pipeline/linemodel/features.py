@@ -269,6 +269,14 @@ _REPORTING_WORDS = frozenset(
     "déclaré".split())
 
 
+def _only_partitive_us(split: Sequence[str]) -> bool:
+    """Whether every "us" of a line split at spaces follows "of" ("most of us", "all of us"):
+    the writer counted among the people the story is about, which narrates; "tell us", "join
+    us" and "email us" speak to the reader."""
+    return all(k > 0 and split[k - 1].lower() == "of"
+               for k, word in enumerate(split) if word in _ADDRESS_CASED_TOKENS)
+
+
 def addresses_reader(line: str) -> bool:
     """Whether a sentence-like line speaks to the reader or of the site itself, in no quotation:
     "Questions or a story idea? Our newsroom reads every note." Such a line is furniture as often as
@@ -283,6 +291,8 @@ def addresses_reader(line: str) -> bool:
         return False
     if not _WE_OTHER_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
         return False  # Polish "we" ("in"): "we wrześniu"; Turkmen "we" ("and")
+    if _ADDRESS_TOKENS.isdisjoint(words) and _only_partitive_us(line.split()):
+        return False  # "while most of us were asleep": the neighbourhood narrating, not the site
     if not _REPORTING_WORDS.isdisjoint(w.strip(_WORD_EDGES) for w in words):
         return False  # someone quoted: "… told you something about Bergen," a regular said
     return _QUOTES.isdisjoint(line) and _in_its_language(words)
