@@ -270,7 +270,8 @@ _REPORTING_WORDS = frozenset(
 
 
 def _only_partitive_us(split: Sequence[str]) -> bool:
-    """Whether every "us" of a line split at spaces follows "of" ("most of us", "all of us"):
+    """Whether every cased address word of a line split at spaces follows "of" ("most of us",
+    "all of us"; an "Ihnen" never does):
     the writer counted among the people the story is about, which narrates; "tell us", "join
     us" and "email us" speak to the reader."""
     return all(k > 0 and split[k - 1].lower() == "of"
@@ -286,13 +287,16 @@ def addresses_reader(line: str) -> bool:
     if len(line) >= ADDRESS_MAX_CHARS:
         return False
     words = line.lower().split()
-    if _ADDRESS_TOKENS.isdisjoint(words) and not (
-            ("us" in line or "Ihnen" in line) and not _ADDRESS_CASED_TOKENS.isdisjoint(line.split())):
-        return False
+    if _ADDRESS_TOKENS.isdisjoint(words):
+        # only "us" or "Ihnen" as written can make it an address, and an "us" after "of" does not:
+        # "while most of us were asleep" is the neighbourhood narrating, not the site
+        if "us" not in line and "Ihnen" not in line:
+            return False
+        split = line.split()
+        if _ADDRESS_CASED_TOKENS.isdisjoint(split) or _only_partitive_us(split):
+            return False
     if not _WE_OTHER_LETTERS.isdisjoint(line) and _ADDRESS_TOKENS.intersection(words) <= _WE_TOKENS:
         return False  # Polish "we" ("in"): "we wrześniu"; Turkmen "we" ("and")
-    if _ADDRESS_TOKENS.isdisjoint(words) and _only_partitive_us(line.split()):
-        return False  # "while most of us were asleep": the neighbourhood narrating, not the site
     if not _REPORTING_WORDS.isdisjoint(w.strip(_WORD_EDGES) for w in words):
         return False  # someone quoted: "… told you something about Bergen," a regular said
     return _QUOTES.isdisjoint(line) and _in_its_language(words)
