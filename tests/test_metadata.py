@@ -84,6 +84,10 @@ from pipeline.stages.metadata import (
         ("2025年3月1日（土）", "2025-03-01"),  # Japanese
         ("등록 2025년 11월 3일 월요일 09:10", "2025-11-03"),  # Korean: 년, 월, 일
         ("ಹುಬ್ಬಳ್ಳಿ, ಅಕ್ಟೋಬರ್ 14, 2025", "2025-10-14"),  # Kannada
+        ("शुक्रबार, 3 सेप्टेम्बर 2027", "2027-09-03"),  # Nepali
+        ("ہفتہ، 12 جون 2027", "2027-06-12"),  # Urdu's June
+        ("сенбі, 6 наурыз 2027", "2027-03-06"),  # Kazakh
+        ("Rātapu, 4 Hōngongoi 2027", "2027-07-04"),  # Māori
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
         ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
