@@ -88,6 +88,13 @@ from pipeline.stages.metadata import (
         ("ہفتہ، 12 جون 2027", "2027-06-12"),  # Urdu's June
         ("сенбі, 6 наурыз 2027", "2027-03-06"),  # Kazakh
         ("Rātapu, 4 Hōngongoi 2027", "2027-07-04"),  # Māori
+        ("Zoma 5 Martsa 2027", "2027-03-05"),  # Malagasy
+        ("ሐሙስ፣ 9 ሴፕቴምበር 2027", "2027-09-09"),  # Amharic
+        ("શુક્રવાર, 12 નવેમ્બર 2027", "2027-11-12"),  # Gujarati
+        ("Չորեքշաբթի, 3 մարտի 2027", "2027-03-03"),  # Armenian, the month in the genitive
+        ("Sabti, 8 Maajo 2027", "2027-05-08"),  # Somali
+        ("සිකුරාදා, 2027 ජූනි 11", "2027-06-11"),  # Sinhala: year, month, day
+        ("2027 оны 2 сарын 14", "2027-02-14"),  # Mongolian: the year's, the month's, the day's number
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
         ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
