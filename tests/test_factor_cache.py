@@ -62,3 +62,14 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_dir() == tmp_path / "boilerstrip"
     assert rules_module.FactorCache is FactorCache
+
+
+def test_deriving_factors_keeps_no_memo_between_patterns(monkeypatch):
+    """A load that derives every rule's factors (a first run, or the cache off) must not keep
+    the walk's memos: kept, the scores' cache alone held about 48 MiB for the process's life."""
+    from pipeline.rules import factors
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", "off")
+    load_rules()
+    assert factors._score.cache_info().currsize == 0
+    assert not factors._MEMO
