@@ -95,6 +95,16 @@ from pipeline.stages.metadata import (
         ("Sabti, 8 Maajo 2027", "2027-05-08"),  # Somali
         ("සිකුරාදා, 2027 ජූනි 11", "2027-06-11"),  # Sinhala: year, month, day
         ("2027 оны 2 сарын 14", "2027-02-14"),  # Mongolian: the year's, the month's, the day's number
+        ("penşenbe, 3-nji sentýabr 2027", "2027-09-03"),  # Turkmen: the day as an ordinal
+        ("1-nji iýul 2027", "2027-07-01"),
+        ("înî, 5'ê çiriya pêşîn 2027", "2027-10-05"),  # Kurmanji: the Syriac month of two words
+        ("9 Gelawêj 2027", "2027-08-09"),  # ... and the Kurdish one
+        ("Lachisanu, 3 Seputembala 2027", "2027-09-03"),  # Chichewa
+        ("ngoLwesihlanu, 8 Okthobha 2027", "2027-10-08"),  # isiXhosa
+        ("Aso Faraile, 5 Fepuari 2027", "2027-02-05"),  # Samoan
+        ("শুকুৰবাৰ, ৩ ডিচেম্বৰ ২০২৭", "2027-12-03"),  # Assamese, in Assamese digits
+        ("২ নভেম্বর ২০২৭", "2027-11-02"),  # Bengali
+        ("2027 අප්‍රේල් 9", "2027-04-09"),  # Sinhala April: a zero-width joiner inside the name
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
         ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
