@@ -28,6 +28,7 @@ headline (a masthead and its slogan, a section's name) go last, audited as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -68,7 +69,7 @@ SCORE_DIGITS = 3
 MAX_ROUNDS = 4
 #: The version of the lines the model may not remove (titles, subheadings, short sentences beside
 #: prose): it enters the fingerprint, so that a batch reruns what a change to them affects.
-PROTECTIONS_VERSION = 10
+PROTECTIONS_VERSION = 11
 
 
 def load_line_model() -> LineModel:
@@ -293,7 +294,24 @@ def article_headline(lines: list[str]) -> int | None:
                   if (looks_like_title(lines[i], HEADLINE_WORDS[1], HEADLINE_WORDS[0])
                       or (ends_unmarked(lines[i]) and fits_unmarked_headline(lines[i]))
                       or fits_unspaced_headline(lines[i])) and not is_row(lines[i])]
-    return max(candidates, key=lambda i: len(lines[i]), default=None)
+    # a masthead (its name, then its slogan) can be as long as the headline beside it
+    return max(candidates, key=lambda i: (not reads_as_masthead(lines[i]), len(lines[i])), default=None)
+
+
+#: A spaced dash, bar or dot between a name and its slogan, as mastheads set them.
+_MASTHEAD_SEPARATOR = re.compile(r"\s[—–|·•]\s")
+
+
+def reads_as_masthead(line: str) -> bool:
+    """A name, every word of it capitalised, then a spaced dash, bar or dot and whatever the paper
+    says of itself ("Harbour Post & Gazette — news of the coast", "THE ROPE WALK — Read Wide"). A
+    headline set with a dash has a sentence before it, with words in lower case ("Mill reopens –
+    staff return"); a script without capitals tells neither, and counts as no masthead."""
+    found = _MASTHEAD_SEPARATOR.search(line)
+    if not found:
+        return False
+    name = line[:found.start()]
+    return any(ch.isupper() for ch in name) and not any(word[0].islower() for word in name.split())
 
 
 #: A subheading is at most this many words.
