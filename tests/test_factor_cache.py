@@ -64,6 +64,21 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path):
     assert rules_module.FactorCache is FactorCache
 
 
+def test_loading_the_rules_leaves_no_pattern_in_the_regex_modules_cache(monkeypatch):
+    """The loader's checks compile patterns through regex's own cache, which the rules never read
+    again (each keeps its own compiled pattern); left there, they stay resident while the
+    screen's automaton is built, the height of a run's memory. A first load and a warm one."""
+    import regex._main
+
+    for cache in ("off", None):
+        if cache:
+            monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", cache)
+        else:
+            monkeypatch.delenv("BOILERSTRIP_CACHE_DIR", raising=False)
+        load_rules()
+        assert not regex._main._cache
+
+
 def test_deriving_factors_keeps_no_memo_between_patterns(monkeypatch):
     """A load that derives every rule's factors (a first run, or the cache off) must not keep
     the walk's memos: kept, the scores' cache alone held about 48 MiB for the process's life."""
