@@ -135,8 +135,11 @@ _MONTH_NAMES = [
 ROMAN_MONTHS = {numeral: number for number, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), start=1)}
 # A name of two words (the Kurmanji 'kanûna paşîn', January) is listed with an underscore.
 MONTHS = {name.replace("_", " "): number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
-# Letters and marks, and the zero-width joiners some Indic spellings need (the Sinhala 'අප්‍රේල්').
-_MONTH = r"(?:(?:de|di|da|ta['’]|nō|no)\s+|d['’])?(?P<month>(?:kanûna|çiriya)\s+(?:paşîn|pêşîn)|[\p{L}\p{M}\u200c\u200d]{2,14})\.?(?:\s+(?:de|dal|del))?"
+# The names of more than one word, each tried whole before a single word is read as the name.
+_MONTH_PHRASES = "".join(r"\s+".join(map(regex.escape, name.split())) + "|" for name in MONTHS if " " in name)
+# A name of letters and marks, and the zero-width joiners some Indic spellings need (the Sinhala 'අප්‍රේල්').
+_MONTH = (r"(?:(?:de|di|da|ta['’]|nō|no)\s+|d['’])?(?P<month>" + _MONTH_PHRASES
+          + r"[\p{L}\p{M}\u200c\u200d]{2,14})\.?(?:\s+(?:de|dal|del))?")
 _DATE_FORMS = [
     regex.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     regex.compile(r"(?P<year>\d{4})(?P<sep>[/.·])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"),
