@@ -105,6 +105,13 @@ from pipeline.stages.metadata import (
         ("শুকুৰবাৰ, ৩ ডিচেম্বৰ ২০২৭", "2027-12-03"),  # Assamese, in Assamese digits
         ("২ নভেম্বর ২০২৭", "2027-11-02"),  # Bengali
         ("2027 අප්‍රේල් 9", "2027-04-09"),  # Sinhala April: a zero-width joiner inside the name
+        ("Jumamosi, 11 Septemba 2027 – saa 3 asubuhi", "2027-09-11"),  # Swahili
+        ("2 Agosti 2027", "2027-08-02"),
+        ("ਸ਼ੁੱਕਰਵਾਰ, 8 ਅਕਤੂਬਰ 2027, ਸਵੇਰੇ 9:15", "2027-10-08"),  # Punjabi in Gurmukhi
+        ("14 \u0a5eਰਵਰੀ 2027", "2027-02-14"),  # ... its precomposed 'ਫ਼', which NFC takes apart
+        ("מיטוואָך, 3טן נאָוועמבער 2027", "2027-11-03"),  # Yiddish: the ordinal day, the pointed month
+        ("22סטן אויגוסט 2027", "2027-08-22"),
+        ("5 סעפטעמבער 2027", "2027-09-05"),  # ... and unpointed
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
         ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
