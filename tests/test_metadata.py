@@ -114,7 +114,7 @@ from pipeline.stages.metadata import (
         ("5 סעפטעמבער 2027", "2027-09-05"),  # ... and unpointed
         # a date in a calendar the month names do not know, then the Western one: the Western
         # one is found, though the first date form matches the other first
-        ("سه‌شنبه ۱۲ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
+        ("سه‌شنبه ۱۱ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
         ("ဗုဒ္ဓဟူးနေ့၊ 12 ဇူလိုင် 2024", "2024-07-12"),  # Burmese
         ("Lâpôsö, 4 Ngberere 2024", "2024-10-04"),  # Sango
         ("सोमवार, 3 नोव्हेंबर 2025", "2025-11-03"),  # Marathi
@@ -150,6 +150,18 @@ from pipeline.stages.metadata import (
         ("Pali Cibili, 31 Malichi 2026", "2026-03-31"),  # Bemba
         ("Lamubeli, 6 Janyuali 2026 – 9:00", "2026-01-06"),  # Lozi
         ("uMvulo, 18 Agasti 2025", "2025-08-18"),  # Northern Ndebele
+        ("پنجشنبه ۲۷ حمل ۱۴۰۵", "2026-04-16"),  # Dari: the Solar Hijri calendar, Afghanistan's month names
+        ("دوشنبه ۱۰ مهر ۱۴۰۳", "2024-10-01"),  # Persian: the Solar Hijri calendar, Iran's
+        ("۱ آبان ۱۴۰۴ (۲۳ اکتبر ۲۰۲۵)", "2025-10-23"),  # both calendars agree
+        ("۳۱ اسفند ۱۴۰۴", None),  # Esfand has 29 or 30 days
+        ("วันจันทร์ที่ 3 มีนาคม 2568", "2025-03-03"),  # Thai and Isan: the Buddhist era's year
+        ("3 มีนาคม 2025", "2025-03-03"),  # a Thai month with a Common Era year
+        ("Երեքշաբթի, 3 Յունիս 2025", "2025-06-03"),  # Western Armenian, the month as named
+        ("الخميس 2 غشت 2024", "2024-08-02"),  # Moroccan Arabic's months
+        ("Sábado, 4 de nobembre de 2023", "2023-11-04"),  # Mirandese
+        ("Vënner 7 ëd novèmber 2025", "2025-11-07"),  # Piedmontese: 'ëd' before the month
+        ("شەممە، ٣ی ئەیلوولی ٢٠٢٤", "2024-09-03"),  # Sorani: the Syriac months, with the ezafe
+        ("١٥ی تشرینی یەکەمی ٢٠٢٥", "2025-10-15"),
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
