@@ -122,7 +122,7 @@ def test_a_cached_bound_that_hides_an_example_is_dropped(tmp_path, monkeypatch):
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
     load_rules()
     data = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
-    data["bounds"] = dict.fromkeys(data["factors"], 1)
+    data["bounds"] = dict.fromkeys([*data["factors"], *data["bounds"]], 1)  # every pattern's and branch's
     (tmp_path / FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
     rules = load_rules()
     assert all(rule.pattern_bound is None for rule in rules if rule.factors and not rule.beside_only)

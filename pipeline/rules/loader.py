@@ -241,10 +241,13 @@ def build_rule(raw: dict[str, Any], source: str, factor_cache: FactorCache | Non
         raise _fail(source, rid, f"'max_chars' is {max_chars}, but the 'match' example {too_long!r} is longer")
     factors_of, bound_of = ((factor_cache.factors, factor_cache.line_bound) if factor_cache is not None
                             else (necessary_factors, line_length_bound))
-    factors = factors_of(pattern, compiled_flags)
+    split = _searched_by_branch(rule, compiled_flags, factors_of, None if checked is None else checked.branches)
+    # A rule searched branch by branch is screened by its branches' factors, and any match holds
+    # one of them: their union serves the whole pattern, whose own walk (a long alternation's
+    # product of alternatives) was most of a first run's peak memory.
+    factors = frozenset().union(*split.branch_factors) if split.branches else factors_of(pattern, compiled_flags)
     if factors is not None:  # load_rules checks them against the 'match' examples (_check_screen)
-        rule = replace(rule, factors=factors, pattern_bound=bound_of(pattern, compiled_flags))
-        rule = _searched_by_branch(rule, compiled_flags, factors_of, None if checked is None else checked.branches)
+        rule = replace(split, factors=factors, pattern_bound=bound_of(pattern, compiled_flags))
     if rule.beside_only:
         rule = replace(rule, factors=frozenset())  # never proposed by the screen: tried beside its rules only
     if checked is None:
