@@ -112,9 +112,10 @@ from pipeline.stages.metadata import (
         ("מיטוואָך, 3טן נאָוועמבער 2027", "2027-11-03"),  # Yiddish: the ordinal day, the pointed month
         ("22סטן אויגוסט 2027", "2027-08-22"),
         ("5 סעפטעמבער 2027", "2027-09-05"),  # ... and unpointed
-        # a date in a calendar the month names do not know, then the Western one: the Western
-        # one is found, though the first date form matches the other first
-        ("سه‌شنبه ۱۱ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),
+        # a date in a calendar the month names do not know (the lunar Hijri), then the Western one:
+        # the Western one is found, though the first date form matches the other first
+        ("الخميس ۱۲ رجب ۱۴۴۷ (۱ ژانویه ۲۰۲۶)", "2026-01-01"),
+        ("سه‌شنبه ۱۱ آذر ۱۴۰۴ (۲ دسامبر ۲۰۲۵)", "2025-12-02"),  # both calendars known, and agreeing
         ("ဗုဒ္ဓဟူးနေ့၊ 12 ဇူလိုင် 2024", "2024-07-12"),  # Burmese
         ("Lâpôsö, 4 Ngberere 2024", "2024-10-04"),  # Sango
         ("सोमवार, 3 नोव्हेंबर 2025", "2025-11-03"),  # Marathi

@@ -266,6 +266,7 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
         # names do not know, then in the Western one ("۱ آبان ۱۴۰۴ (۲۳ اکتبر ۲۰۲۵)")
         for m in form.finditer(value):
             parts = m.groupdict()
+            year = int(parts["year"])
             if parts.get("mon"):
                 month: int | None = int(parts["mon"])
             elif parts.get("roman"):
@@ -275,16 +276,16 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
                 name = unicodedata.normalize("NFC", parts["month"]).lower()
                 month = MONTHS.get(name)
                 if month is None and name in SOLAR_HIJRI_MONTHS:
-                    iso = _from_solar_hijri(int(parts["year"]), SOLAR_HIJRI_MONTHS[name], int(parts["day"]))
+                    iso = _from_solar_hijri(year, SOLAR_HIJRI_MONTHS[name], int(parts["day"]))
                     if iso is not None:
                         return iso
                     continue
-                if name in THAI_MONTHS and int(parts["year"]) >= BUDDHIST_ERA_FROM:
-                    parts["year"] = str(int(parts["year"]) - BUDDHIST_ERA_OFFSET)
+                if name in THAI_MONTHS and year >= BUDDHIST_ERA_FROM:
+                    year -= BUDDHIST_ERA_OFFSET
             if month is None:
                 continue
             try:
-                return dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
+                return dt.date(year, month, int(parts["day"])).isoformat()
             except ValueError:
                 continue
     return None
