@@ -163,6 +163,10 @@ from pipeline.stages.metadata import (
         ("Vënner 7 ëd novèmber 2025", "2025-11-07"),  # Piedmontese: 'ëd' before the month
         ("شەممە، ٣ی ئەیلوولی ٢٠٢٤", "2024-09-03"),  # Sorani: the Syriac months, with the ezafe
         ("١٥ی تشرینی یەکەمی ٢٠٢٥", "2025-10-15"),
+        ("Þriðjudagur 7. júlí 2026 kl. 14:05", "2026-07-07"),  # Icelandic: the day with its point
+        ("Vrydag 9 Januarie 2026", "2026-01-09"),  # Afrikaans
+        ("יום חמישי, 12 במרץ 2026", "2026-03-12"),  # Hebrew: 'in' (ב) joined to the month
+        ("28 נובמבר 2025", "2025-11-28"),
         ("12-14-2024", "2024-12-14"),
         ("26-02/2024", None),
         ("sometime soon", None),
