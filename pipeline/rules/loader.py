@@ -55,6 +55,7 @@ import regex
 
 from pipeline.document import METADATA_FIELDS
 from pipeline.errors import RuleError
+from pipeline.heap import release_freed_memory
 from pipeline.rules.bounds import line_length_bound
 from pipeline.rules.branches import split_alternatives
 from pipeline.rules.factor_cache import CheckedTable, FactorCache
@@ -451,15 +452,18 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
             if unknown:
                 errors.append(str(_fail(rule.source, rule.id, f"'{key}' names unknown rule id(s) {', '.join(unknown)}")))
     factor_cache.save()
+    del factor_cache  # its megabytes of decoded JSON, before the screen's automaton is built
     # Checking a table compiles its patterns through the regex module's own cache (up to 500
     # of them), which the rules never read again: each rule keeps the pattern it compiles on
-    # first use. Emptied before the screen's automaton is built, whose construction is most of
-    # a run's peak memory: `clean` over 2,000 documents peaks 4 MB lower with the rule cache
-    # warm and 7 MB lower on a first run (benchmarks/throughput.py; docs/performance.md).
+    # first use. Emptied, and the freed pages handed back (pipeline/heap.py), before the
+    # screen's automaton is built: its construction is the peak of loading the rules.
     regex.purge()
+    release_freed_memory()
     if errors:
         raise RuleError("\n".join(errors))
-    return _check_screen(rules)
+    ruleset = _check_screen(rules)
+    release_freed_memory()  # what building the screen's automaton freed (pipeline/heap.py)
+    return ruleset
 
 
 def _check_screen(rules: Sequence[Rule]) -> RuleSet:

@@ -96,10 +96,17 @@ class Screen:
                 units = [(1 << index, found)]
             for bits, unit in units:
                 for key in unit:
-                    keys[key] = keys.get(key, 0) | bits
+                    # A key of one unit (most of them) shares that unit's int; only a key of
+                    # several makes a new one. One int per key, as wide as all the rules and
+                    # branches, took 7 MiB.
+                    shared = keys.get(key)
+                    keys[key] = bits if shared is None else shared | bits
                 if _anchored(unit):
                     self.anchored |= bits
-        self._key_masks = list(keys.values())
+        distinct: dict[int, int] = {}
+        self._key_masks = [distinct.setdefault(mask, mask) for mask in keys.values()]
+        encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
+        del keys, distinct  # before the automaton's construction, the peak of loading
         #: the bits of every rule (not of branches): a mask without one selects nothing
         self._rule_bits = (1 << len(factors)) - 1
         #: the distinct line bounds, shortest first, and for each count k of them a line's
@@ -112,8 +119,7 @@ class Screen:
             excluded |= sum(1 << i for i, b in enumerate(bounds) if b == bound)
             self._allowed.append(~excluded)
         self._automaton = None
-        if keys:
-            encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
+        if encoded:
             self._automaton = ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def candidates(self, text: str, lines: Sequence[str] | None = None) -> dict[int, int]:
