@@ -165,6 +165,10 @@ from pipeline.stages.metadata import (
         ("١٥ی تشرینی یەکەمی ٢٠٢٥", "2025-10-15"),
         ("Þriðjudagur 7. júlí 2026 kl. 14:05", "2026-07-07"),  # Icelandic: the day with its point
         ("Vrydag 9 Januarie 2026", "2026-01-09"),  # Afrikaans
+        ("Lunedì 3 de dicember 2025", "2025-12-03"),  # Lombard
+        ("Londi 21 di djulete 2025", "2025-07-21"),  # Walloon
+        ("Lunesdì 2 de zugno 2025", "2025-06-02"),  # Ligurian
+        ("Mondach, 7. Septamba 2026", "2026-09-07"),  # Plautdietsch
         ("יום חמישי, 12 במרץ 2026", "2026-03-12"),  # Hebrew: 'in' (ב) joined to the month
         ("28 נובמבר 2025", "2025-11-28"),
         ("12-14-2024", "2024-12-14"),
