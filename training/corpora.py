@@ -132,8 +132,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh70", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh71", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh72", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh73", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh74", RESERVED, _NEXT),
+    Corpus("corpus_fresh73", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh74", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh75", RESERVED, _NEXT),
 )
 
 
