@@ -169,6 +169,10 @@ from pipeline.stages.metadata import (
         ("Londi 21 di djulete 2025", "2025-07-21"),  # Walloon
         ("Lunesdì 2 de zugno 2025", "2025-06-02"),  # Ligurian
         ("Mondach, 7. Septamba 2026", "2026-09-07"),  # Plautdietsch
+        ("22 ოქტომბერი 2026, 09:10", "2026-10-22"),  # Georgian
+        ("Verëffentlecht de 3. Mäerz 2027", "2027-03-03"),  # Luxembourgish
+        ("divendres, 11 de setembre de 2026", "2026-09-11"),  # Catalan
+        ("lo 5 d'octòbre de 2026", "2026-10-05"),  # Occitan
         ("יום חמישי, 12 במרץ 2026", "2026-03-12"),  # Hebrew: 'in' (ב) joined to the month
         ("28 נובמבר 2025", "2025-11-28"),
         ("12-14-2024", "2024-12-14"),
