@@ -133,8 +133,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("corpus_fresh71", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh72", DEVELOPMENT, _WIDENED),
     Corpus("corpus_fresh73", DEVELOPMENT, _WIDENED),
-    Corpus("corpus_fresh74", HELD_OUT, _FIRST_CONTACT),
-    Corpus("corpus_fresh75", RESERVED, _NEXT),
+    Corpus("corpus_fresh74", DEVELOPMENT, _WIDENED),
+    Corpus("corpus_fresh75", HELD_OUT, _FIRST_CONTACT),
+    Corpus("corpus_fresh76", RESERVED, _NEXT),
 )
 
 
